@@ -55,15 +55,16 @@ from spamtrace.scanner.context import (
     word_searcher,
 )
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import posted, taint
 
-_SWAP_ARGS = re.compile(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
+_SWAP_ARGS = tight(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
 
 
-_NOT_PHP_EXT = re.compile(rb"\.(?:txt|jpe?g|gif|png|ico|bmp|dat|bak|tmp|log)")
+_NOT_PHP_EXT = tight(rb"\.(?:txt|jpe?g|gif|png|ico|bmp|dat|bak|tmp|log)")
 
 
-_PHP_EXT = re.compile(rb"\.(?:php\d?|phtml|pht)")
+_PHP_EXT = tight(rb"\.(?:php\d?|phtml|pht)")
 
 
 _WRITE_CALLS = (b"file_put_contents", b"fwrite", b"fputs", b"copy", b"rename",
@@ -90,11 +91,11 @@ def _ext_swap_php(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_PHP_PATH = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
+_PHP_PATH = tight(rb"\.(?:php\d?|phtml|pht|phar|inc)$", re.IGNORECASE)
 
 
 # a double-quoted string that is one variable and nothing else: "$page", "{$page}"
-_SOLE_VAR = re.compile(rb"\s*(?:\$\w+|\{\$\w+\})\s*")
+_SOLE_VAR = tight(rb"\s*(?:\$\w+|\{\$\w+\})\s*")
 
 
 def _sole_variable(ctx: Ctx, expr: bytes) -> bytes:
@@ -136,12 +137,12 @@ def _downloads(ctx: Ctx, expr: bytes) -> bool:
 # file_get_contents($u, false, $ctx), file($u, 0, $ctx), fopen($u, 'r', false, $ctx): a read
 # of a variable's (or an array element's: $src['url']) address through a stream context (its
 # last argument)
-_CONTEXT_READ = re.compile(
+_CONTEXT_READ = tight(
     rb"(?<![\w$>:])(?:file_get_contents|file|fopen)\s*\(\s*@?\s*\$\w+(?:\s*\[[^\]\[;]{0,40}\])*\s*,[^;()]{0,60}?,"
     rb"\s*\$(" + NAME_P + rb")\s*\)"
 )
-_CONTEXT_CREATE = re.compile(rb"stream_context_create\s*\(([^;]{0,400})")
-_HTTP_KEY = re.compile(rb"\x01(\d+)\x01\s*=>")
+_CONTEXT_CREATE = tight(rb"stream_context_create\s*\(([^;]{0,400})")
+_HTTP_KEY = tight(rb"\x01(\d+)\x01\s*=>")
 
 
 def _http_options(ctx: Ctx, text: bytes) -> bool:
@@ -175,15 +176,15 @@ def _http_context_read(ctx: Ctx, text: bytes) -> bool:
 
 
 # file_get_contents($u): a read of a variable's path or address
-_READ_VAR = re.compile(
+_READ_VAR = tight(
     rb"(?<![\w$>:])(?:file_get_contents|fopen|file)\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]"
 )
 _URL_SCHEMES = (b"http://", b"https://", b"ftp://")
 
 
 # $GLOBALS['name']: the global $name, read or written from inside a function
-_GLOBALS_KEY = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]")
-_IDENT = re.compile(rb"[a-z_\x80-\xff][\w\x80-\xff]*")
+_GLOBALS_KEY = tight(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]")
+_IDENT = tight(rb"[a-z_\x80-\xff][\w\x80-\xff]*")
 
 
 def _globals_as_vars(ctx: Ctx, text: bytes) -> bytes:
@@ -203,7 +204,7 @@ def _globals_as_vars(ctx: Ctx, text: bytes) -> bytes:
 # a host name and a path, without a scheme: 'raw.githubusercontent.com/u/r/main/x.php'
 # (fetched by curl, or by file_get_contents where the script adds the scheme); the last label
 # must be a common top-level domain, so that 'cache.tmp/x' or 'lib.inc/x' is no address
-_BARE_URL = re.compile(
+_BARE_URL = tight(
     rb"(?:[a-z0-9-]+\.)+(?:com|net|org|io|xyz|info|top|ru|cn|me|co|biz|site|online|pw|cc|tk|"
     rb"ml|us|uk|de|in|id|br|vn|ir|club|live|shop|app|dev|ws|su|cloud)/"
 )
@@ -242,14 +243,14 @@ def _statement(code: bytes, start: int, limit: int = 1500) -> bytes:
 
 
 # a call with a literal first argument: name(<literal>
-_CALL_LITERAL = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(\s*\x01(\d+)\x01")
+_CALL_LITERAL = tight(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(\s*\x01(\d+)\x01")
 # a function body that downloads what it is given: curl_exec(), or a read of a variable's
 # address (file_get_contents($url), fopen($u, 'r'), file($u))
-_FETCH_BODY = re.compile(rb"curl_exec\s*\(|(?:file_get_contents|fopen|file|readfile)\s*\(\s*\$")
+_FETCH_BODY = tight(rb"curl_exec\s*\(|(?:file_get_contents|fopen|file|readfile)\s*\(\s*\$")
 
 
 # a call of a function by name: name(
-_CALL_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
+_CALL_NAME = tight(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
 
 
 def _helper_download(ctx: Ctx, expr: bytes) -> bool:
@@ -285,13 +286,13 @@ def _fetcher_call(ctx: Ctx, text: bytes) -> bool:
 
 
 # $h = fopen(<path ending with a literal>, <literal mode>)
-_FOPEN_PATH = re.compile(
+_FOPEN_PATH = tight(
     rb"\$(\w+)\s*=\s*@?\s*fopen\s*\([^;]{0,200}?\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)"
 )
 
 
 # $h = fopen($path, <literal mode>)
-_FOPEN_VAR = re.compile(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*\$(\w+)\s*,\s*\x01(\d+)\x01\s*\)")
+_FOPEN_VAR = tight(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*\$(\w+)\s*,\s*\x01(\d+)\x01\s*\)")
 
 
 def _php_handles(ctx: Ctx) -> set[bytes]:
@@ -364,12 +365,12 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # $h = fopen($path, …), fopen('path', …) or fopen($GLOBALS['path'], …)
-_OPEN_FOR_WRITE = re.compile(
+_OPEN_FOR_WRITE = tight(
     rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$globals\s*\[\s*\x01\d+\x01\s*\]|\$\w+|\x01\d+\x01)\s*,"
 )
 
 
-_DECODER_CALL = re.compile(
+_DECODER_CALL = tight(
     rb"(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
     rb"convert_uudecode|bzdecompress)\s*\("
 )
@@ -444,16 +445,16 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the script's own file: __FILE__, basename/realpath of it, $_SERVER['SCRIPT_FILENAME']...
-_SELF_DELETE = re.compile(
+_SELF_DELETE = tight(
     rb"unlink\s*\(\s*@?\s*(?:__file__|(?:basename|realpath)\s*\(\s*__file__\s*\)|"
     rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*\)"
 )
 _SELF_KEYS = frozenset({b"script_filename", b"php_self", b"script_name"})
 # a time taken from another file or written as a date or a number: back-dating
-_BACKDATE = re.compile(rb"filemtime|filectime|fileatime|strtotime|mktime|stat\s*\(|^\s*\d{9,10}\b")
+_BACKDATE = tight(rb"filemtime|filectime|fileatime|strtotime|mktime|stat\s*\(|^\s*\d{9,10}\b")
 
 
-_MTIME_OF = re.compile(rb"filemtime\s*\(\s*(.{1,120}?)\s*\)\s*$", re.DOTALL)
+_MTIME_OF = tight(rb"filemtime\s*\(\s*(.{1,120}?)\s*\)\s*$", re.DOTALL)
 
 
 def _copy_source_time(ctx: Ctx, when: bytes) -> bool:
@@ -469,7 +470,7 @@ def _copy_source_time(ctx: Ctx, when: bytes) -> bool:
 
 
 # register_shutdown_function('unlink', __FILE__): the script deleted when it ends
-_SHUTDOWN_UNLINK = re.compile(
+_SHUTDOWN_UNLINK = tight(
     rb"register_shutdown_function\s*\(\s*\x01(\d+)\x01\s*,\s*@?\s*(?:__file__|"
     rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*\)"
 )
@@ -521,7 +522,7 @@ def _self_delete_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _DROP_WRITES = (b"file_put_contents", b"copy", b"fwrite", b"fputs")
 # a time read from a file: another file's, a neighbour's (filemtime, stat()['mtime'])
-_FILE_TIME = re.compile(rb"(?<![\w$>:])(?:filemtime|filectime|fileatime|l?stat)\s*\(")
+_FILE_TIME = tight(rb"(?<![\w$>:])(?:filemtime|filectime|fileatime|l?stat)\s*\(")
 
 
 def _written_path(ctx: Ctx, start: int, args: bytes) -> tuple[bytes, bool] | None:
@@ -553,12 +554,12 @@ def _written_path(ctx: Ctx, start: int, args: bytes) -> tuple[bytes, bool] | Non
 
 
 # a time read from a file: filemtime($f), stat($f) (whose mtime is then taken)
-_TIME_READ = re.compile(
+_TIME_READ = tight(
     rb"^@?\s*(?:filemtime|filectime|fileatime|stat|lstat)\s*\(\s*(.{1,200}?)\s*\)", re.DOTALL
 )
 _RUNS_OR_RENAMES = (b"include", b"include_once", b"require", b"require_once", b"rename", b"copy")
 # names of files that hold data, not code a server runs
-_DATA_EXT = re.compile(rb"\.(?:xml|json|csv|log|cache|dat|txt|rss|sqlite|db)$")
+_DATA_EXT = tight(rb"\.(?:xml|json|csv|log|cache|dat|txt|rss|sqlite|db)$")
 
 
 def _data_file(ctx: Ctx, expr: bytes, before: int) -> bool:
@@ -627,7 +628,7 @@ def _dropped_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_REQUEST_TEXT = re.compile(rb"\$_(?:post|get|request|cookie|files)\b|php://input")
+_REQUEST_TEXT = tight(rb"\$_(?:post|get|request|cookie|files)\b|php://input")
 
 
 def _request_written(ctx: Ctx, args: bytes, before: int) -> bool:
@@ -643,7 +644,7 @@ def _request_written(ctx: Ctx, args: bytes, before: int) -> bool:
 
 
 # the running script itself, as touch() is given it
-_SELF_PATH = re.compile(
+_SELF_PATH = tight(
     rb"@?\s*(?:__file__|(?:basename|realpath)\s*\(\s*__file__\s*\)|"
     rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*"
 )
@@ -676,15 +677,15 @@ def _self_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # ``$t = ...`` or ``$t[] = ...``: a value kept, alone or in a list
-_ITEM_RHS = re.compile(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
+_ITEM_RHS = tight(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
 
 
 # a time read from a file: the old time a script keeps before it changes the file
-_TIME_OF = re.compile(
+_TIME_OF = tight(
     rb"@?\s*(?:filemtime|filectime|fileatime)\s*\(\s*(.{1,200}?)\s*\)\s*$", re.DOTALL
 )
 # a .php name in a path expression: a literal placeholder's value is checked apart
-_PHP_NAME = re.compile(rb"\.php\b|functions|wp-config")
+_PHP_NAME = tight(rb"\.php\b|functions|wp-config")
 
 
 def _norm(ctx: Ctx, expr: bytes) -> bytes:
@@ -767,7 +768,7 @@ def _write_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a time that is now or another file's, which a touch() after a write may set honestly
-_NOW_OR_COPIED = re.compile(
+_NOW_OR_COPIED = tight(
     rb"(?<![\w$>:])(?:micro)?time\s*\(|filemtime|filectime|fileatime|request_time|stat\s*\("
 )
 _PLANT_WRITES = (b"file_put_contents", b"copy", b"rename", b"move_uploaded_file")
@@ -820,7 +821,7 @@ def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # an endless loop: while (true), while (1), for (;;)
-_FOREVER = re.compile(rb"\bwhile\s*\(\s*(?:true|1)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
+_FOREVER = tight(rb"\bwhile\s*\(\s*(?:true|1)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
 def _sleeping_loops(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
     """The first ten endless loops of the file whose body sleeps: each loop's offset and
     its body (a process that stays and acts again and again, not a loop that ends)."""
@@ -835,7 +836,7 @@ def _sleeping_loops(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
 
 
 # a mode without the owner's write bit: the file cannot be edited or replaced by its owner
-_READ_ONLY = re.compile(rb"^0?[45][0-7]{2}$")
+_READ_ONLY = tight(rb"^0?[45][0-7]{2}$")
 
 
 @feature("lock_loop")
@@ -861,8 +862,8 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # content that is PHP code: a literal holding an open tag, decoded data, or a download
-_PHP_OPEN = re.compile(rb"<\?(?:php|=)", re.IGNORECASE)
-_RUNS = re.compile(
+_PHP_OPEN = tight(rb"<\?(?:php|=)", re.IGNORECASE)
+_RUNS = tight(
     rb"(?:eval|assert|system|exec|passthru|popen|create_function|base64_decode|gzinflate|"
     rb"move_uploaded_file)\s*\(|\$_(?:get|post|request|cookie|files)\b|"
     # a page of the operator's printed or run in every page: a remote fetch echoed, a
@@ -908,11 +909,11 @@ def _self_delete_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what a web shell's own code does: run code or a command ...
-_SHELL_RUN = re.compile(
+_SHELL_RUN = tight(
     rb"(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open)\s*\(|`\s*\$_", re.IGNORECASE
 )
 # ... with what the visitor sends
-_SHELL_INPUT = re.compile(rb"\$_(?:get|post|request|cookie)\b", re.IGNORECASE)
+_SHELL_INPUT = tight(rb"\$_(?:get|post|request|cookie)\b", re.IGNORECASE)
 
 
 def _written_literals(ctx: Ctx, content: bytes) -> bytes:
@@ -950,7 +951,7 @@ def _shell_literal_write(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # base64 of the first bytes of a Windows (MZ) or Linux (ELF) executable
-_EXE_B64 = re.compile(rb"\s*(?:TVqQ|TVpQ|TVoA|f0VMR[gk])")
+_EXE_B64 = tight(rb"\s*(?:TVqQ|TVpQ|TVoA|f0VMR[gk])")
 
 
 @feature("executable_dropper")
@@ -974,7 +975,7 @@ def _executable_dropper(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # include/require and the expression it loads, up to the end of the statement
-_INCLUDE_EXPR = re.compile(
+_INCLUDE_EXPR = tight(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b\s*+([^;]{1,200}?)\s*+;"
 )
 _WRITES = (b"file_put_contents", b"fwrite", b"fputs")
@@ -1041,10 +1042,10 @@ def _write_include_delete(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # crontab read (-l), and written back: from standard input ("crontab -"), or from a file
 # whose name follows ("crontab /tmp/x", "crontab " . $tmp)
-_CRON_READ = re.compile(rb"crontab\s+(?:-u\s*\S+\s+)?-l\b")
-_CRON_WRITE = re.compile(rb"crontab\s+(?:-u\s*\S+\s+)?(?:-(?![a-z])|[/~$.]|[\"']?\x00)")
+_CRON_READ = tight(rb"crontab\s+(?:-u\s*\S+\s+)?-l\b")
+_CRON_WRITE = tight(rb"crontab\s+(?:-u\s*\S+\s+)?(?:-(?![a-z])|[/~$.]|[\"']?\x00)")
 # a download handed to an interpreter: curl ... | sh, wget -O- ... | php
-_FETCH_RUN = re.compile(
+_FETCH_RUN = tight(
     rb"(?:curl|wget|fetch|lwp-download)\b[^\x00|;]{0,200}\|\s*(?:ba|z|da)?sh\b|"
     rb"(?:curl|wget|fetch)\b[^\x00|;]{0,200}\|\s*(?:php|perl|python\d?)\b"
 )
@@ -1073,8 +1074,8 @@ def _cron_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_string(idx) if idx >= 0 else 1, excerpt(seg))
 
 
-_PREPEND_INI = re.compile(rb"auto_(?:prepend|append)_file")
-_TEMP_DIR = re.compile(rb"/tmp/|/var/tmp/|/dev/shm/")
+_PREPEND_INI = tight(rb"auto_(?:prepend|append)_file")
+_TEMP_DIR = tight(rb"/tmp/|/var/tmp/|/dev/shm/")
 
 
 @feature("prepend_planted")
@@ -1113,7 +1114,7 @@ def _prepend_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_DL_PATH = re.compile(rb"\.\./|^/(?:tmp|var/tmp|dev/shm)/")
+_DL_PATH = tight(rb"\.\./|^/(?:tmp|var/tmp|dev/shm)/")
 
 
 @feature("dl_planted")
@@ -1135,7 +1136,7 @@ def _dl_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_PHP_TARGET = re.compile(rb"\.(?:php\d?|phtml|pht|phar|inc)\s*$", re.IGNORECASE)
+_PHP_TARGET = tight(rb"\.(?:php\d?|phtml|pht|phar|inc)\s*$", re.IGNORECASE)
 
 
 @feature("error_log_php_write")
@@ -1155,13 +1156,13 @@ def _error_log_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a data file a script keeps (a subscriber list, a log): not a name PHP or the web server
 # would run
-_DATA_PATH = re.compile(rb"\.(?:txt|csv|log|json)$", re.IGNORECASE)
-_WRITTEN_DECODED = re.compile(
+_DATA_PATH = tight(rb"\.(?:txt|csv|log|json)$", re.IGNORECASE)
+_WRITTEN_DECODED = tight(
     rb"(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|"
     rb"convert_uudecode|rawurldecode|urldecode|bzdecompress|lzf_decompress)\s*\("
 )
 # a reversal or rot13 of an encoder's output: text turned into storage form, never code
-_ENCODED_STORED = re.compile(
+_ENCODED_STORED = tight(
     rb"(?<![\w$>:])(?:strrev|str_rot13)\s*\(\s*@?\s*\\?(?:base64_encode|serialize|json_encode|"
     rb"bin2hex|gzcompress|gzdeflate|gzencode|urlencode|rawurlencode|convert_uuencode)\s*\("
 )
@@ -1182,7 +1183,7 @@ def _fixed_data_path(ctx: Ctx, expr: bytes) -> bool:
 
 # an image's, a sound's, a video's or a PDF's name: what a canvas, a camera or a signature
 # pad sends as base64 is kept so, and the web server never runs it as PHP
-_MEDIA_PATH = re.compile(rb"\.(?:png|jpe?g|gif|webp|bmp|pdf|mp3|wav|ogg|webm|mp4)$", re.I)
+_MEDIA_PATH = tight(rb"\.(?:png|jpe?g|gif|webp|bmp|pdf|mp3|wav|ogg|webm|mp4)$", re.I)
 
 
 def _fixed_path(ctx: Ctx, expr: bytes, ending: re.Pattern[bytes], depth: int = 3) -> bool:
@@ -1214,11 +1215,11 @@ def _appended_to_data_file(ctx: Ctx, start: int, args: bytes) -> bool:
 
 # request input that may go into a path: a superglobal, php://input, or filter_input() of
 # the query, the form or a cookie
-_USER_PIECE = re.compile(
+_USER_PIECE = tight(
     UIN_RE.pattern + rb"|filter_input\s*\(\s*\\?input_(?:get|post|request|cookie)\b"
 )
 # glue between pieces of a path: the "." operator and spaces
-_GLUE = re.compile(rb"[\s.]*")
+_GLUE = tight(rb"[\s.]*")
 
 
 def _record_log_append(ctx: Ctx, start: int, args: bytes) -> bool:
@@ -1310,16 +1311,16 @@ def _stored_encoded(call: bytes) -> bool:
 
 # a field posted whole (trimmed or with its slashes taken off at most): what a form's text
 # box sent, neither decoded nor built into anything
-_POSTED_FIELD = re.compile(
+_POSTED_FIELD = tight(
     rb"(?:(?:trim|rtrim|stripslashes)\s*\(\s*)?\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]"
     rb"\s*\)?"
 )
 # names PHP, CGI or server-side includes run, and the server's per-folder settings that can
 # make it run more (a handler for .txt, a file prepended to every page)
-_RUNNABLE_NAME = re.compile(
+_RUNNABLE_NAME = tight(
     rb"\.(?:php\d?|phtml|pht|phar|inc|phps|cgi|pl|py|sh|shtml)$|(?:^|/)\.(?:htaccess|user\.ini)$"
 )
-_SERVER_SETTINGS = re.compile(rb"(?:^|/)\.(?:htaccess|user\.ini)$")
+_SERVER_SETTINGS = tight(rb"(?:^|/)\.(?:htaccess|user\.ini)$")
 _FILE_READS = (b"file_get_contents", b"readfile", b"file", b"highlight_file")
 
 
@@ -1467,7 +1468,7 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
 # a shell line that downloads a program, makes it executable and starts it: wget/curl, then
 # chmod +x (or a mode with an execute bit), then the program run (nohup, ./name, an
 # interpreter, or sent to the background)
-_SHELL_DOWNLOAD_RUN = re.compile(
+_SHELL_DOWNLOAD_RUN = tight(
     rb"(?:wget|curl|lwp-download|fetch)\s[^\x00]{0,400}?chmod\s+(?:[ugoa]*\+x|0?[0-7]?[1357][0-7]{2})"
     rb"[^\x00]{0,300}?(?:nohup\b|\./|&\s*$|&\s*[;\x00])|"
     # or piped straight into a shell or an interpreter: curl -s http://h/x | sh
@@ -1476,11 +1477,11 @@ _SHELL_DOWNLOAD_RUN = re.compile(
     rb"[^\x00|;&]{0,300}\|\s*(?:/usr/bin/)?(?:perl|python[23]?)\b"
 )
 # a mode with an execute bit: 0755, 0700, 0777, 493 (decimal 0755), 511 (0777)
-_EXEC_MODE = re.compile(rb"^(?:0o?[0-7]?[1357][0-7]{2}|0o?[0-7]?[0-7][1357][0-7]|493|511|448|509)$")
+_EXEC_MODE = tight(rb"^(?:0o?[0-7]?[1357][0-7]{2}|0o?[0-7]?[0-7][1357][0-7]|493|511|448|509)$")
 # started to outlive the request: nohup, or a command sent to the background
-_BACKGROUND = re.compile(rb"\bnohup\b|&\s*$|&\s*[;)]|\bsetsid\b|\bdisown\b")
+_BACKGROUND = tight(rb"\bnohup\b|&\s*$|&\s*[;)]|\bsetsid\b|\bdisown\b")
 # a temporary or hidden place for a program
-_HIDDEN_PLACE = re.compile(rb"^/(?:tmp|var/tmp|dev/shm)\b|/\.[\w-]|sys_get_temp_dir|tempnam")
+_HIDDEN_PLACE = tight(rb"^/(?:tmp|var/tmp|dev/shm)\b|/\.[\w-]|sys_get_temp_dir|tempnam")
 _EXEC_AND_PCNTL = (*EXEC_NAMES_B, b"pcntl_exec")
 
 
@@ -1544,7 +1545,7 @@ def _download_run(ctx: Ctx, rule: Rule) -> Hit | None:
 # one shell command that fetches a web address with curl or wget and saves it under a PHP
 # name (the literals' text is lower case, so wget's -O reads as curl's -o):
 # `curl -o up.php https://h/up.php`, `wget -O s.php http://h/s.txt`, `curl -O https://h/x.php`
-_SHELL_PHP_DOWNLOAD = re.compile(
+_SHELL_PHP_DOWNLOAD = tight(
     rb"\b(?:wget|curl)\s(?=[^\x00;|&]{0,400}?(?:https?|ftp)://)[^\x00;|&]{0,400}?"
     rb"(?:(?<![\w-])-o\s*|--output(?:-document)?[=\s]\s*|>\s*)"
     rb"['\"]?[^\s'\"\x00;|&<>]*\.(?:php[3-8]?|phtml|pht)(?![\w.])"
@@ -1580,11 +1581,11 @@ def _shell_php_download(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a piece of an expression: a literal, a variable, what glues them (". ", parentheses, "@"),
 # or anything else (a constant, a function's name, an array key's brackets)
-_CMD_PIECE = re.compile(
+_CMD_PIECE = tight(
     rb"\x01(\d+)\x01|\$([a-z_\x80-\xff][\w\x80-\xff]*)|[.\s()@]+|[^\x01$.\s()@]+"
 )
 # a variable written into a double-quoted literal: "$f", "{$f}"
-_DQ_VAR = re.compile(rb"\{?\$([a-z_\x80-\xff][\w\x80-\xff]*)\}?", re.IGNORECASE)
+_DQ_VAR = tight(rb"\{?\$([a-z_\x80-\xff][\w\x80-\xff]*)\}?", re.IGNORECASE)
 
 
 def _command_text(ctx: Ctx, expr: bytes, before: int, depth: int) -> bytes:
@@ -1629,7 +1630,7 @@ def _path_text(ctx: Ctx, expr: bytes) -> bytes:
 
 
 # a test that a file is gone: !file_exists($p), !is_file($p)
-_GONE = re.compile(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(([^()]{1,200}?)\)")
+_GONE = tight(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(([^()]{1,200}?)\)")
 
 
 @feature("respawn_loop")
@@ -1654,7 +1655,7 @@ def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 _WALKS = (b"recursivedirectoryiterator", b"scandir", b"glob", b"readdir", b"directoryiterator")
-_OWN_READ = re.compile(rb"file_get_contents\s*\(\s*@?\s*([^;]{1,200}?)\s*\)")
+_OWN_READ = tight(rb"file_get_contents\s*\(\s*@?\s*([^;]{1,200}?)\s*\)")
 
 
 def _expr_texts(ctx: Ctx, expr: bytes, before: int, depth: int = 2) -> list[bytes]:
@@ -1673,8 +1674,8 @@ def _expr_texts(ctx: Ctx, expr: bytes, before: int, depth: int = 2) -> list[byte
 
 
 # the site's pages and scripts, named in a walk's filter (substr($f, -3) == '.js', *.html)
-_PAGE_EXT = re.compile(rb"(?:^|/)\*?\.(?:js|html?)$")
-_JS_LOADS = re.compile(
+_PAGE_EXT = tight(rb"(?:^|/)\*?\.(?:js|html?)$")
+_JS_LOADS = tight(
     rb"<script|createelement\s*\(\s*.script|\beval\s*\(|document\.write|fromcharcode|atob\s*\(",
     re.IGNORECASE,
 )
@@ -1727,7 +1728,7 @@ def _php_infector(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # files the system or the account's shell runs by themselves: login scripts, autostart
 # entries, user services, system cron and boot scripts
-_STARTUP_FILE = re.compile(
+_STARTUP_FILE = tight(
     rb"(?:^|/)\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zlogin|kshrc|cshrc|"
     rb"tcshrc)$|\.config/(?:autostart|systemd/user)/|^/etc/(?:rc\.local|cron\.(?:d|hourly|daily)/|"
     rb"profile\.d/|systemd/system/|init\.d/)"
@@ -1746,7 +1747,7 @@ def startup_candidates(ctx: Ctx) -> Iterable[int]:
 
 
 # foreach (<list> as [$k =>] $item): the list a loop hands a variable from
-_LOOP_HEAD = re.compile(
+_LOOP_HEAD = tight(
     rb"foreach\s*\(([^;{]{1,400}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?\$(" + NAME_P
     + rb")\s*\)"
 )
@@ -1798,14 +1799,14 @@ def _startup_planted(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # the script's own source read into a value: file_get_contents(__FILE__), file(__FILE__),
 # fopen(__FILE__, 'r') (not highlight_file/show_source, which print it)
-_OWN_SOURCE = re.compile(
+_OWN_SOURCE = tight(
     rb"(?<![\w$>:])(?:file_get_contents|file|fopen)\s*\(\s*@?\s*"
     rb"(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*[,)]"
 )
 # run from a terminal: a developer's tool, not a page
 _CLI_GUARD = (b"$argv", b"php_sapi_name", b"php_sapi", b"stdin", b"getopt")
 # foreach (<list> as [$k =>] $item) {
-_FOREACH_ITEM = re.compile(
+_FOREACH_ITEM = tight(
     rb"foreach\s*\(\s*([^;{]{1,200}?)\s+as\s+(?:\$[\w\x80-\xff]+\s*=>\s*)?&?\s*\$([\w\x80-\xff]+)\s*\)\s*\{"
 )
 # the walked file itself given as the destination: fopen($f, 'w'), file_put_contents($f,
@@ -1958,11 +1959,11 @@ def _self_replicating(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the walked entry at the end of a path: $item, $dir . '/' . $item, $item->getPathname()
-_ENDS_WITH_ITEM = re.compile(
+_ENDS_WITH_ITEM = tight(
     rb"\$([\w\x80-\xff]+)\s*(?:->\s*(?:getpathname|getrealpath|__tostring)\s*\(\s*\))?\s*\Z"
 )
 # a value made only of literals glued together
-_LITERALS_ONLY = re.compile(rb"\s*\x01\d+\x01(?:\s*\.\s*\x01\d+\x01)*\s*\Z")
+_LITERALS_ONLY = tight(rb"\s*\x01\d+\x01(?:\s*\.\s*\x01\d+\x01)*\s*\Z")
 
 
 def _names_item(ctx: Ctx, body: bytes, dest: bytes, item: bytes) -> bool:
@@ -2012,11 +2013,11 @@ def _walk_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a site's front page by its name: index.php, index.html, default.htm, home.html
-_INDEX_PAGE = re.compile(rb"(?:^|/)(?:index|default|home)\.(?:php\d?|s?html?)$")
+_INDEX_PAGE = tight(rb"(?:^|/)(?:index|default|home)\.(?:php\d?|s?html?)$")
 # a test that the file is missing: the write only creates it
-_MISSING_TEST = re.compile(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(")
-_ARRAY_LITERAL = re.compile(rb"\s*(?:array\s*\(|\[)\s*\x01")
-_TAIL_VAR = re.compile(rb"\$(" + NAME_P + rb")[\s)]*\Z")
+_MISSING_TEST = tight(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(")
+_ARRAY_LITERAL = tight(rb"\s*(?:array\s*\(|\[)\s*\x01")
+_TAIL_VAR = tight(rb"\$(" + NAME_P + rb")[\s)]*\Z")
 
 
 def _recursive_walkers(ctx: Ctx) -> dict[bytes, bytes]:
@@ -2163,11 +2164,11 @@ def _text_kept(before: bytes, item: bytes) -> bool:
 
 
 # ------------------------------------------------------------------------ site wipers
-_DIR_LISTS = re.compile(
+_DIR_LISTS = tight(
     rb"(?<![\w$>:])(?:scandir|readdir|glob|opendir)\s*\(|recursivedirectoryiterator"
 )
 # the whole site or the script's own folder, or a folder above it: what a wiper empties
-_SITE_ROOT = re.compile(
+_SITE_ROOT = tight(
     rb"\s*@?(?:\$_server\s*\[\s*\x01(\d+)\x01\s*\](?:\s*\.\s*\x01(\d+)\x01)?|getcwd\s*\(\s*\)|"
     rb"__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*"
 )
@@ -2190,7 +2191,7 @@ def _recursive_deleters(ctx: Ctx) -> dict[bytes, tuple[int, int]]:
 
 
 # '/', '..', '../..' or a web root above the script ('../../public_html')
-_WIPED_ABOVE = re.compile(
+_WIPED_ABOVE = tight(
     rb"/|(?:\.\./?)+|(?:\.\./)+(?:public_html|www|htdocs|httpdocs|html|wwwroot|web)/?"
 )
 
@@ -2247,11 +2248,11 @@ def _site_wiper(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # ---------------------------------------------------------------------- file encrypters
-_ENCRYPTS = re.compile(
+_ENCRYPTS = tight(
     rb"(?<![\w$>:])(?:openssl_encrypt|mcrypt_encrypt|sodium_crypto_secretbox|"
     rb"sodium_crypto_aead_\w+_encrypt|openssl_seal)\s*\("
 )
-_READ_OF = re.compile(rb"(?:file_get_contents|fread)\s*\(")
+_READ_OF = tight(rb"(?:file_get_contents|fread)\s*\(")
 
 
 def _literal_path(ctx: Ctx, arg: bytes) -> bytes:
@@ -2260,12 +2261,12 @@ def _literal_path(ctx: Ctx, arg: bytes) -> bytes:
     return PLACEHOLDER.sub(lambda m: ctx.lx.value(int(m.group(1))), arg).strip()
 
 
-_DECRYPTS = re.compile(
+_DECRYPTS = tight(
     rb"(?<![\w$>:])(?:openssl_decrypt|mcrypt_decrypt|sodium_crypto_secretbox_open|"
     rb"sodium_crypto_aead_\w+_decrypt|openssl_open)\s*\("
 )
 # a call of a function or method by name: plain, or through $this-> / self:: / static::
-_OWN_CALL = re.compile(rb"(?:(?<![\w$>:\\])|(?:->|::)\s*)(" + NAME_P + rb")\s*\(")
+_OWN_CALL = tight(rb"(?:(?<![\w$>:\\])|(?:->|::)\s*)(" + NAME_P + rb")\s*\(")
 
 
 def _own_wrapper_call(ctx: Ctx, body: bytes, does: re.Pattern[bytes]) -> int:

@@ -70,7 +70,7 @@ from spamtrace.scanner.context import (
     varcalls,
 )
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.rx import compile_possessive
+from spamtrace.scanner.rx import compile_possessive, tight
 from spamtrace.scanner.taint import (
     REQ,
     REQ_RE,
@@ -102,19 +102,19 @@ _EXEC_NAMES = frozenset(
 )  # fmt: skip
 
 
-_EXTRACT_REQ = re.compile(rb"extract\s*\(\s*" + REQ)
+_EXTRACT_REQ = tight(rb"extract\s*\(\s*" + REQ)
 # parse_str() of request input without a result array: the fields become variables too
-_PARSE_STR_REQ = re.compile(
+_PARSE_STR_REQ = tight(
     rb"(?<![\w$>:])(?:mb_)?parse_str\s*\(\s*" + REQ + rb"[^,;]{0,80}?\)\s*;"
 )
-_EXTRACT_VAR = re.compile(rb"(?<![\w$>:])extract\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]")
+_EXTRACT_VAR = tight(rb"(?<![\w$>:])extract\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*[,)]")
 # parse_str() of a variable, without a result array: ``$q = http_build_query($_POST);
 # parse_str($q);`` makes the posted fields variables as parse_str($_POST[...]) does
-_PARSE_STR_VAR = re.compile(
+_PARSE_STR_VAR = tight(
     rb"(?<![\w$>:])(?:mb_)?parse_str\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*\)\s*;"
 )
 # the same by hand: foreach ($_REQUEST as $k => $v) { $$k = $v; } (register_globals emulated)
-_VARVAR_FROM_REQ = re.compile(
+_VARVAR_FROM_REQ = tight(
     rb"foreach\s*\(\s*" + REQ + rb"\s+as\s+\$(" + NAME_P + rb")\s*=>\s*\$" + NAME_P
     + rb"\s*\)\s*\{?\s*(?:\$\$|\$\{\s*\$)(" + NAME_P + rb")\b"
 )
@@ -204,7 +204,7 @@ _ASSIGNED_OWN_VAR = compile_possessive(
 )
 
 
-_EMPTY_GUARD = re.compile(
+_EMPTY_GUARD = tight(
     rb"if\s*\(\s*(?:!\s*isset\s*\(\s*\$(\w+)\s*\)|empty\s*\(\s*\$(\w+)\s*\)|!\s*\$(\w+)\s*|"
     rb"\$(\w+)\s*===?\s*\x01(\d+)\x01\s*|strlen\s*\(\s*\$(\w+)\s*\)\s*===?\s*0\s*)\)\s*\{?\s*$"
 )
@@ -286,7 +286,7 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what may wrap a value without changing what it runs: trimmed, unescaped, decoded
-_PASS_WRAPPERS = re.compile(KEEP + rb"\s*\(")
+_PASS_WRAPPERS = tight(KEEP + rb"\s*\(")
 
 
 def _fed_by_unassigned(
@@ -351,8 +351,8 @@ def _keyed_only(args: bytes, var: bytes) -> bool:
 
 
 # a literal key: its placeholder, or the blank that interpolated() leaves of a literal
-_LITERAL_KEY = re.compile(rb"\s*\[(?:\s*\x01\d+\x01\s*|\s+|\s*\d+\s*)\]")
-_SETTINGS_NAME = re.compile(rb"conf|cfg|setting|option|prefs")
+_LITERAL_KEY = tight(rb"\s*\[(?:\s*\x01\d+\x01\s*|\s+|\s*\d+\s*)\]")
+_SETTINGS_NAME = tight(rb"conf|cfg|setting|option|prefs")
 
 
 @per_file("assigned-any")
@@ -639,9 +639,9 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
 # define('NAME', <value>): the name's literal, then the value up to the call's ")"
 _DEFINE_CALL = compile_possessive(rb"(?<![\w$>:\\])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
 # a request superglobal read in a value (lower-cased code; inside a double-quoted string too)
-_REQUEST_READ = re.compile(rb"\$_(?:get|post|request|cookie)\b")
+_REQUEST_READ = tight(rb"\$_(?:get|post|request|cookie)\b")
 # a bare word: a constant read (not a variable, a property, a class constant, a call)
-_BARE_WORD = re.compile(rb"(?<![\w$>:\\])([a-z_][a-z0-9_]*)\b(?!\s*[(:\\])")
+_BARE_WORD = tight(rb"(?<![\w$>:\\])([a-z_][a-z0-9_]*)\b(?!\s*[(:\\])")
 
 
 @per_file("request-constants")
@@ -674,7 +674,7 @@ def reads_constant(text: bytes, names: frozenset[bytes]) -> bool:
 
 
 # a call that runs an SQL statement: the function's, or a connection object's method
-_RUN_SQL = re.compile(
+_RUN_SQL = tight(
     rb"(?:->\s*(?:query|exec|multi_query|real_query|prepare)|(?<![\w$>:])(mysql_query|"
     rb"mysql_unbuffered_query|mysqli_query|mysqli_multi_query|mysqli_real_query|"
     rb"mysqli_prepare|mysql_db_query|pg_query|pg_send_query|mssql_query|sqlite_query|"
@@ -685,14 +685,14 @@ _RUN_SQL = re.compile(
 _SQL_FIRST = frozenset({b"mysql_query", b"mysql_unbuffered_query", b"mssql_query", b"sqlite_query"})
 # what reads the database's answer back: rows fetched, a result or a count read, the
 # databases or tables listed
-_READ_ROWS = re.compile(rb"fetch|_result\s*\(|num_rows|list_dbs|list_tables|->\s*result\b")
+_READ_ROWS = tight(rb"fetch|_result\s*\(|num_rows|list_dbs|list_tables|->\s*result\b")
 # a file of the script's own named by a literal (file_get_contents('database.sql'))
-_OWN_SQL_FILE = re.compile(rb"\s*@?\s*file_get_contents\s*\(\s*\x01(\d+)\x01\s*\)\s*$")
+_OWN_SQL_FILE = tight(rb"\s*@?\s*file_get_contents\s*\(\s*\x01(\d+)\x01\s*\)\s*$")
 # the words of a statement the script writes: a literal that starts with one
-_SQL_WORDS = re.compile(rb"\s*[a-z]{2,}\b")
+_SQL_WORDS = tight(rb"\s*[a-z]{2,}\b")
 # where a statement takes a name (a value joined after it names a database or a table, in
 # quotes or backticks at most): CREATE DATABASE IF NOT EXISTS ..., USE ..., DROP TABLE ...
-_NAME_SLOT = re.compile(rb"\b(?:database|schema|table|if\s+(?:not\s+)?exists|use)\s*[`'\"]?$")
+_NAME_SLOT = tight(rb"\b(?:database|schema|table|if\s+(?:not\s+)?exists|use)\s*[`'\"]?$")
 
 
 def own_statements_only(ctx: Ctx) -> bool:
@@ -773,7 +773,7 @@ def _own_statement(ctx: Ctx, stmt: bytes, depth: int) -> bool:
 
 # a value made an address or a number (or false) as it is set: filter_var($_GET['ip'],
 # FILTER_VALIDATE_IP), intval($_GET['n']), (int) $_GET['n']
-_VALIDATED_RHS = re.compile(
+_VALIDATED_RHS = tight(
     rb"\s*=(?![=>])\s*@?\s*(?:(filter_var)\s*\(|intval\s*\(|\(\s*int(?:eger)?\s*\))"
 )
 
@@ -810,11 +810,11 @@ def validated_var(ctx: Ctx, var: bytes) -> bool:
 
 
 # a helper's whole value: escapeshellarg() of its first parameter
-_QUOTER_BODY = re.compile(
+_QUOTER_BODY = tight(
     rb"\A\{\s*return\s+@?\s*\\?escapeshellarg\s*\(\s*\$(" + NAME_P + rb")\s*\)\s*;\s*\}\Z",
     re.IGNORECASE,
 )
-_FIRST_PARAM = re.compile(rb"\s*(?:[\w\\?|]+\s+)?&?\$(" + NAME_P + rb")")
+_FIRST_PARAM = tight(rb"\s*(?:[\w\\?|]+\s+)?&?\$(" + NAME_P + rb")")
 
 
 @per_file("own-quoters")
@@ -851,7 +851,7 @@ def own_shell_quoters(ctx: Ctx) -> frozenset[bytes]:
 
 
 # a closure's rest after its parameters when it returns escapeshellarg() of one of them
-_QUOTER_TAIL = re.compile(
+_QUOTER_TAIL = tight(
     rb"\s*(?:\{\s*return|=>)\s+@?\s*\\?escapeshellarg\s*\(\s*\$(" + NAME_P + rb")\s*\)"
     rb"\s*(?:;\s*\}|[;,)])",
     re.IGNORECASE,
@@ -870,7 +870,7 @@ def own_quoters_renamed(ctx: Ctx, text: bytes) -> bytes:
     return calls.sub(b"escapeshellarg", text)
 
 
-_RETURNED_VAR = re.compile(rb"(?<![\w$>:])return\s*\(?\s*\$(" + NAME_P + rb")\s*\)?\s*;")
+_RETURNED_VAR = tight(rb"(?<![\w$>:])return\s*\(?\s*\$(" + NAME_P + rb")\s*\)?\s*;")
 
 
 @per_file("checked-helpers")
@@ -910,10 +910,10 @@ def checked_helpers(ctx: Ctx) -> frozenset[bytes]:
 
 
 # $obj->name read (not called: $obj->name(...) is a method)
-_PROP_READ = re.compile(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)(?!\s*\()")
+_PROP_READ = tight(rb"\$[\w\x80-\xff]+\s*->\s*([\w\x80-\xff]+)(?!\s*\()")
 
 
-_PLAIN_OR_APPEND = re.compile(rb"\s*(\.?)=(?![=>])\s*([^;]{0,300});")
+_PLAIN_OR_APPEND = tight(rb"\s*(\.?)=(?![=>])\s*([^;]{0,300});")
 
 
 def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
@@ -943,12 +943,12 @@ def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
     return True
 
 
-_IF_OPEN = re.compile(rb"(?<![\w$>:])if\s*\(")
-_FALSE_TEST = re.compile(rb"\s*[!=]==?\s*(?:false|0)\b")
+_IF_OPEN = tight(rb"(?<![\w$>:])if\s*\(")
+_FALSE_TEST = tight(rb"\s*[!=]==?\s*(?:false|0)\b")
 # a test that leaves a value no shell syntax: one of a literal list, an address, a number,
 # or a string of a safe alphabet checked by an anchored pattern
-_SAFE_FILTER = re.compile(rb"\s*,\s*\\?filter_validate_(?:ip|int|float|mac|domain)\b")
-_SAFE_PATTERN = re.compile(rb"(.)\^\[[\w\\.:-]{1,40}\][+*]?(?:\{\d+(?:,\d*)?\})?\$\1[a-z]*")
+_SAFE_FILTER = tight(rb"\s*,\s*\\?filter_validate_(?:ip|int|float|mac|domain)\b")
+_SAFE_PATTERN = tight(rb"(.)\^\[[\w\\.:-]{1,40}\][+*]?(?:\{\d+(?:,\d*)?\})?\$\1[a-z]*")
 # (possessive whitespace: a run of spaces between the items is not split every way when the
 # list does not end, which took seconds on a dozen items)
 _LITERAL_LIST = compile_possessive(
@@ -956,10 +956,10 @@ _LITERAL_LIST = compile_possessive(
 )
 
 
-_LIST_ARG_VAR = re.compile(rb"\s*\$(" + NAME_P + rb")\s*[,)]")
+_LIST_ARG_VAR = tight(rb"\s*\$(" + NAME_P + rb")\s*[,)]")
 # any write to a variable: $v = ..., $v .= ..., $v[] = ..., $v['k'] = ..., $v ??= ...
-_ANY_WRITE = re.compile(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
-_LIST_GROWERS = re.compile(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
+_ANY_WRITE = tight(rb"\s*(?:\[[^\]\n]{0,80}\]\s*)*(?:[.+]|\?\?)?=(?![=>])")
+_LIST_GROWERS = tight(rb"(?:array_push|array_unshift|array_splice)\s*\(\s*\$")
 
 
 def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False, nested: bool = False) -> bool:
@@ -981,7 +981,7 @@ def literal_list_var(ctx: Ctx, name: bytes, keyed: bool = False, nested: bool = 
 
 # a listing of the site's own folder: glob('./pages/*.php') or scandir('templates'), the
 # pattern or folder one literal without variables
-_LOCAL_LISTING = re.compile(rb"\s*=\s*@?\s*(?:glob|scandir)\s*\(\s*\x01(\d+)\x01\s*[,)]")
+_LOCAL_LISTING = tight(rb"\s*=\s*@?\s*(?:glob|scandir)\s*\(\s*\x01(\d+)\x01\s*[,)]")
 
 
 def local_listing_var(ctx: Ctx, name: bytes) -> bool:
@@ -1034,7 +1034,7 @@ _LITERAL_NESTED_MAP = compile_possessive(
 _LOOKUP = rb"\$(" + NAME_P + rb")\s*\[[^\]\n;]{1,80}\]"
 # what a value looked up in such an array is set to: $m[$k], $m[$k] ?? 'x',
 # isset($m[$k]) ? $m[$k] : 'x', or a literal
-_LOOKED_UP = re.compile(
+_LOOKED_UP = tight(
     rb"\s*(?:\x01\d+\x01|isset\s*\(\s*" + _LOOKUP + rb"\s*\)\s*\?\s*" + _LOOKUP
     + rb"\s*:\s*\x01\d+\x01|" + _LOOKUP + rb"(?:\s*\?\?\s*\x01\d+\x01)?)\s*;"
 )
@@ -1067,7 +1067,7 @@ def looked_up_var(ctx: Ctx, var: bytes) -> bool:
     return True
 
 
-_TABLE_LOOKUP = re.compile(_LOOKUP)
+_TABLE_LOOKUP = tight(_LOOKUP)
 
 
 def _own_table_lookups_removed(ctx: Ctx, text: bytes) -> bytes:
@@ -1171,7 +1171,7 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
 # a value made safe for a SQL string: what mysqli/mysql escaping returns, whatever hands out
 # the connection ($db, $db->link, $db->connection(), db_link()); the call must be the whole
 # value (:func:`_whole_escape_call`)
-_SQL_ESCAPE_RHS = re.compile(
+_SQL_ESCAPE_RHS = tight(
     rb"\s*=(?![=>])\s*@?\s*(?:mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string"
     rb"|\$" + NAME_P + rb"(?:\s*->\s*" + NAME_P + rb"(?:\s*\(\s*\))?)*"
     rb"\s*->\s*real_escape_string)\s*\("
@@ -1202,14 +1202,14 @@ def _sql_quoted(sql: bytes, var: bytes) -> bool:
 
 
 # an escaping call of mysqli/mysql whatever hands out the connection, as in _SQL_ESCAPE_RHS
-_SQL_ESCAPE_CALL = re.compile(
+_SQL_ESCAPE_CALL = tight(
     rb"(?:(?<![\w$>:\\])(?:mysqli_real_escape_string|mysql_real_escape_string|pg_escape_string)"
     rb"|\$" + NAME_P + rb"(?:\s*->\s*" + NAME_P + rb"(?:\s*\(\s*\))?)*"
     rb"\s*->\s*real_escape_string)\s*\("
 )
 # a quote that opens the SQL string a value is joined into: "... = '" . $v, or '$v' written
-_QUOTE_BEFORE = re.compile(rb"(['\"])%?\s*(?:\.\s*)?\Z")
-_QUOTE_AFTER = re.compile(rb"\s*(?:\.\s*)?%?(['\"])")
+_QUOTE_BEFORE = tight(rb"(['\"])%?\s*(?:\.\s*)?\Z")
+_QUOTE_AFTER = tight(rb"\s*(?:\.\s*)?%?(['\"])")
 
 
 def _sql_written(ctx: Ctx, text: bytes) -> bytes:
@@ -1268,7 +1268,7 @@ def _sql_residual(ctx: Ctx, written: bytes) -> bytes:
 
 # an escaping call that returns the value with its quotes: pg_escape_literal($db, $v),
 # PDO's $pdo->quote($v)
-_SQL_LITERAL_RHS = re.compile(
+_SQL_LITERAL_RHS = tight(
     rb"\s*=(?![=>])\s*@?\s*(?:pg_escape_literal|\$" + NAME_P + rb"\s*->\s*quote)\s*\("
 )
 
@@ -1291,7 +1291,7 @@ def _sql_literal_var(ctx: Ctx, var: bytes) -> bool:
     return True
 
 
-_STATEMENT_RHS = re.compile(rb"\s*\.?=(?![=>])\s*([^;]{1,2000});")
+_STATEMENT_RHS = tight(rb"\s*\.?=(?![=>])\s*([^;]{1,2000});")
 
 
 def _sql_built_safe(ctx: Ctx, var: bytes, bad: set[bytes], depth: int = 0) -> bool:
@@ -1332,12 +1332,12 @@ def sql_escaped_var(ctx: Ctx, var: bytes) -> bool:
 
 
 # a query that tests one column for equality with a quoted variable, and nothing else
-_WHERE_ONE_EQUAL = re.compile(
+_WHERE_ONE_EQUAL = tight(
     rb"\bwhere\s+`?([a-z_][\w.]*)`?\s*=\s*'\$(" + NAME_P + rb")'\s*(?:limit\s+1\s*)?;?\s*$"
 )
 # a column named as a number's (id, user_id, uid, ...): MySQL compares it with a string by
 # the string's leading number, so '1; id' finds the row whose id is 1
-_NUMERIC_WORD = re.compile(rb"(?:^|[._])(?:pk|num(?:ber)?|no|count|year|age)$")
+_NUMERIC_WORD = tight(rb"(?:^|[._])(?:pk|num(?:ber)?|no|count|year|age)$")
 
 
 def numeric_column(column: bytes) -> bool:
@@ -1347,15 +1347,15 @@ def numeric_column(column: bytes) -> bool:
     dotted part ending in "id"."""
     return column.rsplit(b".", 1)[-1].endswith(b"id") or _NUMERIC_WORD.search(column) is not None
 # the rows a result holds: mysqli_num_rows($r), $r->num_rows, $r->rowCount()
-_ROWS_OF = re.compile(
+_ROWS_OF = tight(
     rb"(?:mysqli?_num_rows\s*\(\s*\$(" + NAME_P + rb")\s*\)|\$(" + NAME_P
     + rb")\s*->\s*(?:num_rows\b|rowcount\s*\(\s*\)))\s*(?:>\s*0|>=\s*1|!=\s*0)?"
 )
-_QUERY_OF = re.compile(
+_QUERY_OF = tight(
     rb"\s*=(?![=>])\s*(?:mysqli_query\s*\(\s*\$" + NAME_P + rb"\s*,|mysql_query\s*\(|\$"
     + NAME_P + rb"\s*->\s*query\s*\()\s*([^;]{1,300}?)\s*\)\s*;"
 )
-_DQ_RHS = re.compile(rb"\s*=(?![=>])\s*(\x01\d+\x01)\s*;")
+_DQ_RHS = tight(rb"\s*=(?![=>])\s*(\x01\d+\x01)\s*;")
 
 
 def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bytes | None:
@@ -1399,8 +1399,8 @@ def _query_tests_var(ctx: Ctx, result: bytes, var: bytes, before: int) -> bytes 
     return None
 
 
-_SQL_WRITE = re.compile(rb"\b(?:insert|replace|update)\b")
-_SQL_WHERE = re.compile(rb"\bwhere\b")
+_SQL_WRITE = tight(rb"\b(?:insert|replace|update)\b")
+_SQL_WHERE = tight(rb"\bwhere\b")
 
 
 def _value_stored_by_script(ctx: Ctx, var: bytes, column: bytes) -> bool:
@@ -1456,8 +1456,8 @@ def stored_value_at(ctx: Ctx, var: bytes, pos: int) -> bool:
 
 # what follows the variable of an include: "." and a literal that ends the path with a
 # page's extension (include $page . '.php', include $p . '/index.inc')
-_PAGE_SUFFIX = re.compile(rb"\s*\.\s*\x01(\d+)\x01\s*\)?\s*;")
-_PAGE_EXTENSION = re.compile(rb"[\w/.-]*\.(?:php\d?|inc|html?|tpl)")
+_PAGE_SUFFIX = tight(rb"\s*\.\s*\x01(\d+)\x01\s*\)?\s*;")
+_PAGE_EXTENSION = tight(rb"[\w/.-]*\.(?:php\d?|inc|html?|tpl)")
 
 
 def page_suffixed(ctx: Ctx, pos: int) -> bool:
@@ -1471,14 +1471,14 @@ def page_suffixed(ctx: Ctx, pos: int) -> bool:
     return _PAGE_EXTENSION.fullmatch(ctx.lx.value(int(m.group(1))).lower()) is not None
 
 
-_PLAIN_RHS = re.compile(rb"\s*=(?![=>])\s*([^;]{1,400});")
+_PLAIN_RHS = tight(rb"\s*=(?![=>])\s*([^;]{1,400});")
 # the head of a path kept in the site: a folder literal (no scheme, no stream wrapper), the
 # script's own folder or the document root
-_ROOT_HEAD = re.compile(
+_ROOT_HEAD = tight(
     rb"\(?\s*(?:\x01(\d+)\x01|__dir__\b|dirname\s*\(\s*__file__\s*\)|"
     rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*\."
 )
-_PAGE_TAIL = re.compile(rb"\.\s*\x01(\d+)\x01\s*\)?\s*$")
+_PAGE_TAIL = tight(rb"\.\s*\x01(\d+)\x01\s*\)?\s*$")
 
 
 def page_path_var(ctx: Ctx, var: bytes) -> bool:
@@ -1514,7 +1514,7 @@ def page_path_var(ctx: Ctx, var: bytes) -> bool:
     return True
 
 
-_NAMED_FOLDER_HEAD = re.compile(rb"[\w.-]+/")
+_NAMED_FOLDER_HEAD = tight(rb"[\w.-]+/")
 
 
 def _keys_of_own_table(ctx: Ctx, rx: re.Pattern[bytes], start: int) -> bool:
@@ -1537,13 +1537,13 @@ def _keys_of_own_table(ctx: Ctx, rx: re.Pattern[bytes], start: int) -> bool:
 
 # include of a literal glued to request input: include 'data://text/plain;base64,' . $_POST['p']
 # (or to a call given it: 'data:text/plain,' . rawurlencode($_REQUEST['t']))
-_INCLUDE_LITERAL_JOIN = re.compile(
+_INCLUDE_LITERAL_JOIN = tight(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01\s*\.\s*[(@\s]*"
     rb"(?:(?:urlencode|rawurlencode|trim|strval|stripslashes|base64_encode)\s*\(\s*)?"
     rb"\$(_(?:get|post|request|cookie|server)\b|" + NAME_P + rb")"
 )
 # ... or a literal that interpolates it: include "data://text/plain;base64,{$b}"
-_DATA_INTERPOLATED = re.compile(rb"\Adata:[^$]{0,80}\{?\$(" + NAME_P + rb")")
+_DATA_INTERPOLATED = tight(rb"\Adata:[^$]{0,80}\{?\$(" + NAME_P + rb")")
 _REQUEST_ARRAYS = (b"_get", b"_post", b"_request", b"_cookie", b"_server")
 # the wrappers whose "path" is the code itself
 _CODE_WRAPPERS = (b"data:", b"php://input", b"php://filter/read=convert.base64-decode/resource=data:")
@@ -1580,19 +1580,19 @@ def _include_request_code(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # stream_wrapper_register('mem', MemStream::class) / ('mem', 'MemStream')
-_WRAPPER_REGISTER = re.compile(
+_WRAPPER_REGISTER = tight(
     rb"stream_wrapper_register\s*\(\s*\x01(\d+)\x01\s*,\s*(?:\x01(\d+)\x01|\\?([\w\\]+)\s*::\s*class)"
 )
-_INCLUDE_LITERAL = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01")
+_INCLUDE_LITERAL = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\x01(\d+)\x01")
 # where a wrapper's stream may take its bytes from: the request, a decoder, a remote address
-_HIDDEN_SOURCE = re.compile(
+_HIDDEN_SOURCE = tight(
     REQ + rb"|(?<![\w$>:])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
     rb"convert_uudecode|curl_exec|fsockopen)\s*\("
 )
 
 
 # a decoder given a local file's bytes: gzdecode(file_get_contents($cache_file))
-_DECODES_FILE = re.compile(
+_DECODES_FILE = tight(
     rb"\s*(?:\(\s*string\s*\)\s*)?@?(?:file_get_contents|fread|stream_get_contents)\s*\("
 )
 
@@ -1678,7 +1678,7 @@ def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # include of a fixed folder or name with a variable joined to it:
 # require_once './modules/' . $mod; include __DIR__ . '/' . $page . '.php'
-_INCLUDE_UNDER_VAR = re.compile(
+_INCLUDE_UNDER_VAR = tight(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*"
     rb"(?:__dir__|dirname\s*\(\s*__file__\s*\)|\x01\d+\x01)(?:\s*\.\s*\x01\d+\x01)*"
     rb"\s*\.\s*\$(" + NAME_P + rb")(?!\s*(?:->|::|\[))"
@@ -1686,12 +1686,12 @@ _INCLUDE_UNDER_VAR = re.compile(
 
 
 # ($j->f)(...), ($q['f'])(...): a property or an element of a variable, called
-_PAREN_HELD_CALL = re.compile(
+_PAREN_HELD_CALL = tight(
     rb"\(\s*@?\s*\$(" + NAME_P + rb")\s*(?:->\s*" + NAME_P + rb"|\[[^\]\n]{0,40}\])\s*\)\s*\("
 )
 
 
-_TRAILING_WORD = re.compile(rb"[a-z_]+$")
+_TRAILING_WORD = tight(rb"[a-z_]+$")
 # words after which "(" opens an expression, not a call's arguments
 _STMT_WORDS = frozenset(
     {b"echo", b"print", b"return", b"yield", b"else", b"and", b"or", b"xor", b"throw", b"case"}
@@ -1722,7 +1722,7 @@ def _paren_call_request(ctx: Ctx) -> Hit | None:
     return None
 
 
-_REQUEST_COPY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;")
+_REQUEST_COPY = tight(rb"\$(" + NAME_P + rb")\s*=\s*&?\s*\$_(?:get|post|request|cookie)\s*;")
 
 
 def _whole_request(ctx: Ctx, var: bytes) -> bool:
@@ -1737,9 +1737,9 @@ def _request_copies(ctx: Ctx) -> set[bytes]:
 
 # preg_filter() is preg_replace() returning only the subjects that matched: /e evaluates
 # its replacement the same way
-_PREG = re.compile(rb"preg_(?:replace|filter)\s*\(\s*@?\s*\x01(\d+)\x01")
+_PREG = tight(rb"preg_(?:replace|filter)\s*\(\s*@?\s*\x01(\d+)\x01")
 # the pattern held in a variable set to a literal: $p = '/a/e'; preg_replace($p, ...)
-_PREG_VAR = re.compile(rb"preg_(?:replace|filter)\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*,")
+_PREG_VAR = tight(rb"preg_(?:replace|filter)\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*,")
 
 
 _CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<"): ord(">")}
@@ -1748,7 +1748,7 @@ _CLOSERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}"), ord("<")
 _MB_EREG = (b"mb_ereg_replace", b"mb_eregi_replace")
 
 
-_MB_OPTIONS = re.compile(rb"[a-z]{1,12}")  # mb_regex_set_options() letters
+_MB_OPTIONS = tight(rb"[a-z]{1,12}")  # mb_regex_set_options() letters
 
 
 def _eval_modifier(pat: bytes) -> bool:
@@ -1767,12 +1767,12 @@ def _eval_modifier(pat: bytes) -> bool:
 # literal letters, \d \w \s \b, escaped punctuation, classes of those (not negated), groups,
 # alternation, anchors and quantifiers; no "." and no negated class, so a backreference
 # never carries a quote, a "$", a brace or a parenthesis into the evaluated code
-_INERT_CAPTURE = re.compile(
+_INERT_CAPTURE = tight(
     rb"(?:[A-Za-z0-9_\s\-]|\\[dwsbAzZ.\-_]|\[(?!\^)(?:[A-Za-z0-9_\s.\-]|\\[dws.\-])+\]"
     rb"|[(){},*+?|^$:])*"
 )
 # backreferences: \1, \\1 as written in a literal, $1, ${1}
-_BACKREF = re.compile(rb"\\{1,2}\d{1,2}|\$\d{1,2}|\$\{\d{1,2}\}")
+_BACKREF = tight(rb"\\{1,2}\d{1,2}|\$\d{1,2}|\$\{\d{1,2}\}")
 # string functions that compute a value from their arguments and touch nothing else
 _PURE_CALLS = frozenset(
     {
@@ -1783,7 +1783,7 @@ _PURE_CALLS = frozenset(
     }
 )
 # the quoted strings of a replacement's code (no "$" left in them: data, not code)
-_QUOTED = re.compile(rb'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+_QUOTED = tight(rb'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 # a name in code (not the letters of a number such as 0x1f)
 # constants such functions take (str_pad(..., STR_PAD_LEFT), htmlspecialchars(..., ENT_QUOTES))
 _PURE_CONSTANTS = frozenset(
@@ -1792,7 +1792,7 @@ _PURE_CONSTANTS = frozenset(
         b"ent_noquotes", b"true", b"false", b"null",
     }
 )
-_CODE_WORD = re.compile(rb"(?<![\w\x80-\xff])[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+_CODE_WORD = tight(rb"(?<![\w\x80-\xff])[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 
 
 def _inert_eval(pattern: bytes, replacement: bytes) -> bool:
@@ -1883,7 +1883,7 @@ def _preg_e(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_CALLBACK = re.compile(
+_CALLBACK = tight(
     rb"(?:call_user_func(?:_array)?|array_map|array_filter|array_walk(?:_recursive)?|"
     rb"uasort|uksort|usort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
     rb"forward_static_call(?:_array)?|array_reduce|array_diff_ukey|array_intersect_ukey|"
@@ -1891,7 +1891,7 @@ _CALLBACK = re.compile(
 )
 
 
-_QUOTED_EXEC = re.compile(
+_QUOTED_EXEC = tight(
     rb"\x00\\?(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|"
     rb"create_function|base64_decode|gzinflate|gzuncompress|str_rot13|preg_replace|"
     rb"call_user_func(?:_array)?)\x00"
@@ -1915,7 +1915,7 @@ def _callback_literal(ctx: Ctx, rule: Rule) -> Hit | None:
 _CALLBACK_EXEC = _EXEC_NAMES - {"base64_decode", "gzinflate", "gzuncompress", "str_rot13"}
 
 
-_ODD_EXT = re.compile(
+_ODD_EXT = tight(
     rb"\.(?:ico|png|jpe?g|gif|bmp|webp|log|dat|tmp|zip|pdf|mp3|ttf|woff2?|bak|"
     # more media and archives: no site's code is kept as a video, a sound, a font or an archive
     rb"mp4|m4[av]|mov|avi|wmv|flv|swf|webm|mkv|wav|ogg|oga|flac|aac|otf|eot|cur|tiff?|psd|"
@@ -1927,7 +1927,7 @@ _ODD_EXT = re.compile(
 # a .txt file is a template or a notice when the path is relative to the script
 # (``require "templates/notice.txt"``); from an absolute path, upward or in uploads/tmp it
 # is a payload parked where the site lets visitors write
-_HIDDEN_TXT = re.compile(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNORECASE)
+_HIDDEN_TXT = tight(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNORECASE)
 
 
 # a hidden file (its name starts with a dot) with an extension no PHP script has:
@@ -1935,21 +1935,21 @@ _HIDDEN_TXT = re.compile(rb"(?:^/|\.\./|upload|(?:^|/)tmp/).*\.txt$", re.IGNOREC
 # under a name that listings hide and that no one opens as PHP. The sites' own hidden
 # files are PHP (Symfony's '.env.local.php', Friendica's '.htconfig.php', '.config.inc')
 # or have no extension (WordPress's '.maintenance'); a '.dist' file is a tool's config
-_HIDDEN_NONCODE = re.compile(
+_HIDDEN_NONCODE = tight(
     rb"(?:^|/)\.[^/.]+(?:\.[^/.]+)*\.(?!(?:php\d?|phtml|inc|module|dist)$)[a-z0-9_-]{1,10}$",
     re.IGNORECASE,
 )
 
 
 # an include of a variable: ``include $p;``, ``@require($f)``
-_INCLUDE_OF_VAR = re.compile(
+_INCLUDE_OF_VAR = tight(
     rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[\s(@]*\$(" + NAME_P + rb")\s*\)?\s*;"
 )
 
 
 # the value given to that variable: literals glued to each other or to a folder expression
 # ('$p = __DIR__ . "/.x.cache";', '$p = "/var/www/site/" . ".x.woff";'), nothing else
-_RHS_PATH_PARTS = re.compile(rb"[\w\s.()\x01]{1,200}")
+_RHS_PATH_PARTS = tight(rb"[\w\s.()\x01]{1,200}")
 
 
 def _hidden_noncode_var(ctx: Ctx) -> re.Match[bytes] | None:
@@ -1971,10 +1971,10 @@ def _hidden_noncode_var(ctx: Ctx) -> re.Match[bytes] | None:
 
 
 # an include's argument, wherever it starts
-_INCLUDE_ARG = re.compile(rb"(?<![\w$>:\\])(?:include|require)(?:_once)?\b[\s(@]*")
+_INCLUDE_ARG = tight(rb"(?<![\w$>:\\])(?:include|require)(?:_once)?\b[\s(@]*")
 
 # a decoder that an include's argument goes through: the path itself is hidden
-_PATH_DECODER = re.compile(
+_PATH_DECODER = tight(
     rb"(?<![\w$>:])(?:base64_decode|str_rot13|strrev|hex2bin|gzinflate|gzuncompress"
     rb"|convert_uudecode|pack)\s*\(",
     re.IGNORECASE,
@@ -2010,11 +2010,11 @@ def _built_include(ctx: Ctx) -> Hit | None:
     return None
 
 
-_ARG_REQ = re.compile(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
+_ARG_REQ = tight(rb"[\s@]*(?:\(\s*string\s*\)\s*)?" + REQ)
 
 
 # a variable, or an element of it ($q['f']), named as a callback
-_HELD_CALLBACK = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
+_HELD_CALLBACK = tight(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?")
 
 
 def _callback_arg(name: bytes, args: bytes) -> bytes | None:
@@ -2033,7 +2033,7 @@ def _callback_arg(name: bytes, args: bytes) -> bytes | None:
 # the values of a pattern => callback table (preg_replace_callback_array, yaml_parse's tags),
 # a closure made from a callable (Closure::fromCallable)
 # the reference of _cb_elsewhere (the tests compare them)
-_CB_ELSEWHERE = re.compile(
+_CB_ELSEWHERE = tight(
     rb"(?:->\s*u[ak]sort\s*\(\s*@?|(?:preg_replace_callback_array|yaml_parse)\s*\("
     rb"[^;]{0,300}?=>\s*@?|closure\s*::\s*fromcallable\s*\(\s*@?)" + REQ
 )
@@ -2041,12 +2041,12 @@ _CB_ELSEWHERE = re.compile(
 
 # _CB_ELSEWHERE's three parts: the regex engine scans for the literal that starts each (a
 # search of the whole pattern tried it at every "-", "p" and "y" of the file)
-_CB_SORT_METHOD = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?" + REQ)
-_CB_KEYED = re.compile(rb"(?:preg_replace_callback_array|yaml_parse)\s*\([^;]{0,300}?=>\s*@?" + REQ)
+_CB_SORT_METHOD = tight(rb"->\s*u[ak]sort\s*\(\s*@?" + REQ)
+_CB_KEYED = tight(rb"(?:preg_replace_callback_array|yaml_parse)\s*\([^;]{0,300}?=>\s*@?" + REQ)
 
 
 # a closure made from a callable the visitor names: Closure::fromCallable($_POST['f'])
-_CB_FROM_CALLABLE = re.compile(rb"closure\s*::\s*fromcallable\s*\(\s*@?" + REQ)
+_CB_FROM_CALLABLE = tight(rb"closure\s*::\s*fromcallable\s*\(\s*@?" + REQ)
 
 
 def _cb_elsewhere(ctx: Ctx) -> re.Match[bytes] | None:
@@ -2105,7 +2105,7 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a conditional expression: its two branches (the condition is not what is called)
-_TERNARY = re.compile(rb"[^?]{1,120}\?(?!\?)([^:?]{1,120}):([^:?]{1,120})", re.S)
+_TERNARY = tight(rb"[^?]{1,120}\?(?!\?)([^:?]{1,120}):([^:?]{1,120})", re.S)
 
 
 def _glued_tainted(ctx: Ctx, pos: int) -> bool:
@@ -2169,7 +2169,7 @@ def _varcall_request_arg(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_CLOSURE_VALUE = re.compile(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
+_CLOSURE_VALUE = tight(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
 def _closure_only(ctx: Ctx, var: bytes) -> bool:
@@ -2185,13 +2185,13 @@ def _closure_only(ctx: Ctx, var: bytes) -> bool:
 # what turns a name into something no reader sees: character codes, hex, pieces kept in
 # $GLOBALS or in an array glued later, reversed or encoded text (a callback kept whole in
 # $GLOBALS is configuration: csrf-magic's $GLOBALS['csrf']['callback'])
-_OBSCURING = re.compile(
+_OBSCURING = tight(
     rb"(?<![\w$>:])(?:chr|hexdec|implode|join|pack|hex2bin|strrev|str_rot13|base64_decode)"
     rb"\s*\(|\$globals\s*\[[^\]]{0,40}\]\s*\.|\.\s*\$globals\s*\["  # $GLOBALS pieces glued
 )
 
 
-_ASSIGN_OR_APPEND = re.compile(rb"\s*\.?=(?![=>])([^;]{0,300})")
+_ASSIGN_OR_APPEND = tight(rb"\s*\.?=(?![=>])([^;]{0,300})")
 
 
 def _obscured_name(ctx: Ctx, var: bytes) -> bool:
@@ -2204,7 +2204,7 @@ def _obscured_name(ctx: Ctx, var: bytes) -> bool:
 
 
 # where a command-line tool reads code typed by its user (a REPL, a benchmark of snippets)
-_CONSOLE_INPUT = re.compile(
+_CONSOLE_INPUT = tight(
     rb"\bstdin\b|\breadline\s*\(|readconsole\s*\(|->\s*get(?:option|arg)\s*\(|\$argv\b|\bgetopt\s*\("
 )
 
@@ -2241,9 +2241,9 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a literal that is a sum and nothing else: digits, operators, brackets, dots, spaces (no
 # name, no variable, no call); evaluated, it computes a number
-_ARITHMETIC = re.compile(rb"[\d\s.+\-*/%()]+")
-_LITERAL_ONLY = re.compile(rb"\s*@?\s*\x01(\d+)\x01\s*")
-_CALL_OPEN = re.compile(rb"\s*\(")
+_ARITHMETIC = tight(rb"[\d\s.+\-*/%()]+")
+_LITERAL_ONLY = tight(rb"\s*@?\s*\x01(\d+)\x01\s*")
+_CALL_OPEN = tight(rb"\s*\(")
 
 
 def _sums_only_param(ctx: Ctx, at: int, var: bytes) -> bool:
@@ -2294,18 +2294,18 @@ def _sums_only_param(ctx: Ctx, at: int, var: bytes) -> bool:
 
 
 # a function (named, or a closure) whose first parameter is the variable eval() is given
-_FUNC_PARAM = re.compile(
+_FUNC_PARAM = tight(
     rb"(?<![\w$>:])function\s*&?\s*([\w\x80-\xff]*)\s*\(\s*\$([\w\x80-\xff]+)"
 )
 # a regex that cuts <?php ... ?> blocks out of a text (a template's own PHP)
-_PHP_BLOCK_RX = re.compile(rb"<\\?\?(?:php|=)?.{0,80}?\\?\?>", re.I | re.S)
+_PHP_BLOCK_RX = tight(rb"<\\?\?(?:php|=)?.{0,80}?\\?\?>", re.I | re.S)
 # text that came from elsewhere: fetched, read from a stream, decoded, or sent
-_FETCHED_OR_DECODED = re.compile(
+_FETCHED_OR_DECODED = tight(
     rb"file_get_contents|curl_|fopen|fsockopen|fread|fgets|stream_get_contents|"
     rb"(?<![\w$>:])file\s*\(|base64|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin|"
     rb"uudecode|urldecode|getenv|php://|\$_(?:get|post|request|cookie|server|files|env)\b"
 )
-_ONLY_LITERAL = re.compile(rb"\s*\x01(\d+)\x01\s*")
+_ONLY_LITERAL = tight(rb"\s*\x01(\d+)\x01\s*")
 
 
 def _function_before(code: bytes, pos: int) -> re.Match[bytes] | None:
@@ -2396,8 +2396,8 @@ def _callers_clean(ctx: Ctx, pos: int, names: set[bytes]) -> bool:
     return True
 
 
-_EVAL_QUOTED_VAR = re.compile(rb"eval\s*\(\s*@?\s*\x01(\d+)\x01\s*\)")
-_ONLY_VAR = re.compile(rb"\{?\$(?!this\b)[A-Za-z_\x80-\xff][\w\x80-\xff]*\}?")
+_EVAL_QUOTED_VAR = tight(rb"eval\s*\(\s*@?\s*\x01(\d+)\x01\s*\)")
+_ONLY_VAR = tight(rb"\{?\$(?!this\b)[A-Za-z_\x80-\xff][\w\x80-\xff]*\}?")
 
 
 # names that run code or commands when called by a name the script built
@@ -2421,14 +2421,14 @@ _CALLBACK_FILTER = (
     rb"filter_callback\s*,\s*(?:array\s*\(|\[)\s*\x01\d+\x01\s*=>|"  # filter_var's callback
     rb"filter_callback\s*,\s*\x01\d+\x01\s*=>"  # filter_var_array's: 'filter' => .., 'options' =>
 )
-_CALLBACK_APIS = re.compile(
+_CALLBACK_APIS = tight(
     rb"(?:" + _CALLBACK_NAMES + rb"|new\s+reflectionfunction|closure\s*::\s*fromcallable)\s*\(|"
     + _CALLBACK_FILTER
 )
 # the same where the code holds neither "reflectionfunction" nor "fromcallable": those two
 # alternatives cannot match there, so the matches are the same, and each "new" of the file is
 # no longer a place to try the pattern at
-_CALLBACK_APIS_PLAIN = re.compile(rb"(?:" + _CALLBACK_NAMES + rb")\s*\(|" + _CALLBACK_FILTER)
+_CALLBACK_APIS_PLAIN = tight(rb"(?:" + _CALLBACK_NAMES + rb")\s*\(|" + _CALLBACK_FILTER)
 # the words of _CALLBACK_APIS that the gate scan looks for anyway, and the others
 _CALLBACK_GATE = (*CB_FIRST, *CB_SECOND, *CB_LAST)
 _CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fromcallable",
@@ -2436,7 +2436,7 @@ _CALLBACK_MORE = (b"forward_static_call", b"ob_start", b"filter_callback", b"fro
 #: the words the callback scan looks for (in the gate scan's word set: one pass finds them)
 CALLBACK_WORDS = (*_CALLBACK_MORE, *(leading_words(_CALLBACK_APIS) or ()))
 # ArrayObject / ArrayIterator sorting with a callback: $a->uksort('assert')
-_METHOD_CALLBACK = re.compile(rb"->\s*u[ak]sort\s*\(")
+_METHOD_CALLBACK = tight(rb"->\s*u[ak]sort\s*\(")
 
 
 # the callback APIs of _CALLBACK_NAMES that take the callback as their second argument
@@ -2477,7 +2477,7 @@ def _opening(code: bytes, close: int, opens: int = 40, closes: int = 41) -> int:
 
 # a callback API's name given to a callback API, then a closure: the closure's own code
 # runs, later (Symfony's error handler registers its shutdown hook so)
-_FORWARDS_CLOSURE = re.compile(rb"\s*,\s*(?:static\s+)?(?:function|fn)\s*\(")
+_FORWARDS_CLOSURE = tight(rb"\s*,\s*(?:static\s+)?(?:function|fn)\s*\(")
 _FORWARDERS = frozenset(
     {
         b"call_user_func", b"call_user_func_array", b"array_map", b"array_filter", b"usort",
@@ -2486,14 +2486,14 @@ _FORWARDERS = frozenset(
         b"iterator_apply",
     }
 )  # fmt: skip
-_BARE_CALLBACK = re.compile(rb"\s*@?\s*([a-z_][a-z0-9_]*)\s*,")
+_BARE_CALLBACK = tight(rb"\s*@?\s*([a-z_][a-z0-9_]*)\s*,")
 
 
 # a literal called as a function right after a "." (sy . 'stem'($_GET['c'])): PHP calls
 # the last piece alone, but the pieces spell out the name the writer meant to call
-_LITERAL_CALLED = re.compile(rb"\.\s*\x01(\d+)\x01\s*\(")
+_LITERAL_CALLED = tight(rb"\.\s*\x01(\d+)\x01\s*\(")
 # the pieces glued before it: literals and bare words (undefined constants)
-_GLUED_BEFORE = re.compile(
+_GLUED_BEFORE = tight(
     rb"(?:(?<![\w$>:\\\x80-\xff])[a-z_][\w]*\s*\.\s*|\x01\d+\x01\s*\.\s*)+\Z"
 )
 
@@ -2629,7 +2629,7 @@ def _built_callees(ctx: Ctx) -> Iterator[_Callee]:
         if after[:1] in (b",", b")", b"]"):
             yield f.value, f.built, True, m.start(), f.end + 40
 
-_COM = re.compile(rb"new\s+\\?com\s*\(")
+_COM = tight(rb"new\s+\\?com\s*\(")
 _COM_SHELLS = frozenset({b"wscript.shell", b"shell.application", b"wscript.network"})
 
 
@@ -2647,7 +2647,7 @@ def _com_shell(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # request input written inside a string: "$_POST[x]", "${_GET[x]}", "{$_COOKIE['x']}"
-_REQ_IN_TEXT = re.compile(rb"\{?\$\{?_(?:get|post|request|cookie)\b", re.I)
+_REQ_IN_TEXT = tight(rb"\{?\$\{?_(?:get|post|request|cookie)\b", re.I)
 
 
 @feature("eval_interpolated")
@@ -2670,7 +2670,7 @@ def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # ... . 'ert' at the end of the callback: the literal end of a name
-_LITERAL_SUFFIX = re.compile(rb"\.\s*\x01(\d+)\x01\s*$")
+_LITERAL_SUFFIX = tight(rb"\.\s*\x01(\d+)\x01\s*$")
 _CALLABLE_APIS = (
     *CB_FIRST,
     *CB_SECOND,
@@ -2722,7 +2722,7 @@ def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # new $class(...), new $_GET['c'](...), new $cfg['c'](...): a class named by a value
-_NEW_DYNAMIC = re.compile(
+_NEW_DYNAMIC = tight(
     rb"\bnew\s+(?:\\?reflectionclass\s*\(\s*@?)?(?:(" + REQ + rb")|\$(" + NAME_P + rb")(?!\s*->))"
 )
 
@@ -2751,8 +2751,8 @@ def _request_class(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_NO_CONSTRUCTOR = re.compile(rb"->\s*newinstancewithoutconstructor\s*\(\s*\)")
-_TYPE_TEST = re.compile(
+_NO_CONSTRUCTOR = tight(rb"->\s*newinstancewithoutconstructor\s*\(\s*\)")
+_TYPE_TEST = tight(
     rb"(?<![\w$>:])(?:implements_interface|is_subclass_of|is_a)\s*\(\s*\$(" + NAME_P + rb")\s*,"
     rb"|\$(" + NAME_P + rb")\s+instanceof\b"
 )
@@ -2786,12 +2786,12 @@ def _class_type_checked(ctx: Ctx, m: re.Match[bytes]) -> bool:
 
 
 # a magic method (run by PHP itself: at the end of the script, on echo, on unserialize...)
-_MAGIC_DEF = re.compile(
+_MAGIC_DEF = tight(
     rb"function\s+&?\s*(?:__destruct|__tostring|__wakeup|__get|__set|__call|__callstatic|"
     rb"__invoke|__unserialize|__serialize|__isset|__unset)\s*\("
 )
 # ... whose body runs one of the object's properties as code or as a command
-_RUNS_PROPERTY = re.compile(
+_RUNS_PROPERTY = tight(
     rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
     rb"proc_open)\s*\(\s*@?\s*\$this\s*->\s*[\w\x80-\xff]+\s*\)"
 )
@@ -2809,7 +2809,7 @@ def _runs_property_at(ctx: Ctx) -> re.Match[bytes] | None:
     return None
 
 
-_NEW_WITH_REQUEST = re.compile(rb"\bnew\s+[\w\\]+\s*\(\s*@?\s*" + REQ)
+_NEW_WITH_REQUEST = tight(rb"\bnew\s+[\w\\]+\s*\(\s*@?\s*" + REQ)
 
 
 @feature("magic_method_evals_request")
@@ -2868,16 +2868,16 @@ def _magic_method_runs_property(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_VARVAR_USE = re.compile(rb"\$\$(" + NAME_P + rb")|\$\{\s*\$(" + NAME_P + rb")\s*\}")
+_VARVAR_USE = tight(rb"\$\$(" + NAME_P + rb")|\$\{\s*\$(" + NAME_P + rb")\s*\}")
 _SUPERGLOBAL_NAMES = frozenset(
     {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"_env"}
 )
 # ... called, or handed to a code runner: $$n['f'](...), eval(${$n}['c'])
-_VARVAR_RUN = re.compile(
+_VARVAR_RUN = tight(
     rb"(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|proc_open)"
     rb"\s*\(\s*@?\s*$"
 )
-_INDEXED_CALL = re.compile(rb"\s*(?:\[[^\]\n;]{0,60}\]\s*)+\(")
+_INDEXED_CALL = tight(rb"\s*(?:\[[^\]\n;]{0,60}\]\s*)+\(")
 
 
 def _superglobal_named(ctx: Ctx, name: bytes) -> bool:
@@ -2922,8 +2922,8 @@ def _varvar_superglobal_run(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a function or method definition with its parameter list
-_DIRECT_INPUT = re.compile(rb"(?:\$_(?:get|post|request|cookie)\s*\[[^\]]{1,40}\]|getenv\s*\()\s*$")
-_PARAM_NAME = re.compile(rb"\$(" + NAME_P + rb")")
+_DIRECT_INPUT = tight(rb"(?:\$_(?:get|post|request|cookie)\s*\[[^\]]{1,40}\]|getenv\s*\()\s*$")
+_PARAM_NAME = tight(rb"\$(" + NAME_P + rb")")
 
 
 def _param_runners(ctx: Ctx) -> dict[bytes, int]:
@@ -2975,13 +2975,13 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
 
 
 # a callback API given a variable as the function to call
-_FORWARD_CALL = re.compile(
+_FORWARD_CALL = tight(
     rb"(?<![\w$>:])(?:call_user_func(?:_array)?|forward_static_call(?:_array)?)\s*\(\s*\$(\w+)"
 )
-_ARGS_SHIFTED = re.compile(
+_ARGS_SHIFTED = tight(
     rb"\$(\w+)\s*=\s*(?:array_shift\s*\(\s*\$(\w+)\s*\)|\$(\w+)\s*\[\s*0\s*\])"
 )
-_ALL_ARGS = re.compile(rb"\$(\w+)\s*=\s*func_get_args\s*\(\s*\)")
+_ALL_ARGS = tight(rb"\$(\w+)\s*=\s*func_get_args\s*\(\s*\)")
 
 
 def _forwarded_name(body: bytes, params: list[bytes]) -> int | None:
@@ -3056,16 +3056,16 @@ def _param_runner_request(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_DEF_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
-_CLASS_NAME = re.compile(rb"\bclass\s+(" + NAME_P + rb")")
+_DEF_PARAMS = tight(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+_CLASS_NAME = tight(rb"\bclass\s+(" + NAME_P + rb")")
 # the parameter itself is evaluated, a literal glued around it or not ('?>' . $code): not a
 # file read from it (a template engine evaluates the compiled file a name points to)
-_EVALED_VAR = re.compile(
+_EVALED_VAR = tight(
     rb"\s*@?\s*(?:\x01\d+\x01\s*\.\s*)?\$(" + NAME_P + rb")\s*(?:\.\s*\x01\d+\x01\s*)?$"
 )
 
 
-_BRACE = re.compile(rb"[{}]")
+_BRACE = tight(rb"[{}]")
 
 
 def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
@@ -3091,7 +3091,7 @@ def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
 
 # a shell command that is the parameter, an option glued after it or not ($c . ' 2>&1'); not
 # a fixed program given arguments ('convert ' . $args)
-_COMMAND_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")\s*(?:\.\s*\x01\d+\x01\s*)?$")
+_COMMAND_VAR = tight(rb"\s*@?\s*\$(" + NAME_P + rb")\s*(?:\.\s*\x01\d+\x01\s*)?$")
 
 
 def _wrappers(
@@ -3221,7 +3221,7 @@ def _eval_wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the keys of the request arrays the script reads: $_GET['cmd'] -> cmd
-_REQUEST_KEY = re.compile(rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01(\d+)\x01\s*\]")
+_REQUEST_KEY = tight(rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01(\d+)\x01\s*\]")
 
 
 # what sets a variable named after it: foreach (... as $v), list(..., $v) =, global $v, &$v
@@ -3267,7 +3267,7 @@ def _exec_wrapper_followed(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a runner's name as a callback where the older callback rules do not look: filter_var's
 # FILTER_CALLBACK option, the sort methods of ArrayObject/ArrayIterator, CallbackFilterIterator
-_FILTER_CALLBACK = re.compile(
+_FILTER_CALLBACK = tight(
     rb"filter_(?:var|input)(?:_array)?\s*\([^;]{0,300}?(?:filter_callback|\b1024\b)"
     rb"[^;]{0,200}?\x01(\d+)\x01\s*=>\s*([^;]{1,120}?)\s*[)\],]"
 )
@@ -3275,7 +3275,7 @@ _LAST_ARG_CALLBACK = (
     b"array_udiff", b"array_uintersect", b"array_udiff_assoc", b"array_uintersect_assoc",
     b"array_diff_uassoc", b"array_intersect_uassoc", b"array_diff_ukey", b"array_intersect_ukey",
 )  # fmt: skip
-_SORT_METHOD_ARG = re.compile(rb"->\s*u[ak]sort\s*\(\s*@?\s*([^;]{1,120}?)\s*\)")
+_SORT_METHOD_ARG = tight(rb"->\s*u[ak]sort\s*\(\s*@?\s*([^;]{1,120}?)\s*\)")
 
 
 def _runner_value(ctx: Ctx, expr: bytes) -> bool:
@@ -3374,7 +3374,7 @@ def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # one byte of a string XORed with another string's byte or a variable, the in-place step
 # of a cipher loop: $d[$i] = $d[$i] ^ $k[$i + 1 & 15], $o .= $s[$i] ^ $key[$j]
-_XOR_STEP = re.compile(
+_XOR_STEP = tight(
     rb"\$" + NAME_P + rb"\s*\[\s*\$" + NAME_P + rb"\s*\]\s*\^\s*\$" + NAME_P
     + rb"|\^\s*\$" + NAME_P + rb"\s*\[\s*\(?\s*\$" + NAME_P + rb"\s*[+%&)]"
     + rb"|ord\s*\(\s*\$" + NAME_P + rb"\s*\[\s*\$" + NAME_P + rb"\s*\]\s*\)\s*\^"
@@ -3412,19 +3412,19 @@ def _xor_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _CALLBACK_EXEC_B = frozenset(n.encode() for n in _CALLBACK_EXEC)
 # an array item given a literal: $i['j'] = 'assert'; $a[] = 'system'; array('k' => 'exec')
-_ITEM_LITERAL = re.compile(
+_ITEM_LITERAL = tight(
     rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+=(?![=>])\s*\x01(\d+)\x01\s*;"
 )
-_ARRAY_LITERAL_ITEM = re.compile(
+_ARRAY_LITERAL_ITEM = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)[^;]{0,400}?=>\s*\x01(\d+)\x01"
 )
 # a copy into or of an array: $a[] = $i; $b = $a;
-_ARRAY_COPY = re.compile(
+_ARRAY_COPY = tight(
     rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)*=(?![=>])\s*&?\s*\$(" + NAME_P
     + rb")\s*;"
 )
-_ITEM_CALL = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+\(")
-_ITEM_CALL_END = re.compile(rb"\]\s*\(")  # found first by a literal scan for "]"
+_ITEM_CALL = tight(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n;]{0,40}\]\s*)+\(")
+_ITEM_CALL_END = tight(rb"\]\s*\(")  # found first by a literal scan for "]"
 
 
 @feature("array_item_name_call")
@@ -3464,10 +3464,10 @@ def _array_item_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # what the output buffer held: $v = ob_get_clean(); or a callback's parameter given to a
 # variable: ob_start(function ($c) { global $v; $v = $c; })
-_OB_READ = re.compile(
+_OB_READ = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*@?\s*ob_get_(?:contents|clean|flush)\s*\(\s*\)"
 )
-_OB_CALLBACK = re.compile(rb"ob_start\s*\(\s*(?:static\s+)?function\s*\(\s*\$(" + NAME_P + rb")")
+_OB_CALLBACK = tight(rb"ob_start\s*\(\s*(?:static\s+)?function\s*\(\s*\$(" + NAME_P + rb")")
 
 
 @feature("eval_captured_output")
@@ -3497,7 +3497,7 @@ def _eval_captured_output(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_DOC_COMMENT = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
+_DOC_COMMENT = tight(rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,80}?getdoccomment\s*\(")
 
 
 @feature("doc_comment_code")
@@ -3525,7 +3525,7 @@ def _doc_comment_code(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_DECODER_OF = re.compile(
+_DECODER_OF = tight(
     rb"\s*@?\s*(?:base64_decode|str_rot13|strrev|hex2bin|gzinflate|gzuncompress|urldecode|"
     rb"rawurldecode|convert_uudecode)\s*\(([^;]{1,160})\)\s*$"
 )
@@ -3567,8 +3567,8 @@ def _callback_decoded_request(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_VARCALL_ARGS = re.compile(rb"\$" + NAME_P + rb"\s*\(([^;]{0,200})")
-_THIS_PROP = re.compile(rb"\$this\s*->\s*(" + NAME_P + rb")")
+_VARCALL_ARGS = tight(rb"\$" + NAME_P + rb"\s*\(([^;]{0,200})")
+_THIS_PROP = tight(rb"\$this\s*->\s*(" + NAME_P + rb")")
 
 
 def _body_at(code: bytes, pos: int, limit: int = 4000) -> bytes:
@@ -3625,9 +3625,9 @@ def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_UNSERIALIZE_REQ = re.compile(rb"unserialize\s*\(\s*@?\s*([^;]{1,200})")
+_UNSERIALIZE_REQ = tight(rb"unserialize\s*\(\s*@?\s*([^;]{1,200})")
 # a property called as a function, given to a callback API, or run as code or a command
-_RUNS_A_PROPERTY = re.compile(
+_RUNS_A_PROPERTY = tight(
     rb"(?:call_user_func(?:_array)?|array_map|array_filter|usort|array_walk)\s*\(\s*@?\s*"
     rb"\$this\s*->|\(\s*\$this\s*->\s*" + NAME_P + rb"\s*\)\s*\(|"
     rb"\$this\s*->\s*" + NAME_P + rb"\s*\(\s*\$this\s*->|"
@@ -3636,7 +3636,7 @@ _RUNS_A_PROPERTY = re.compile(
     rb"(?<![\w$>:])file_put_contents\s*\(\s*\$this\s*->\s*" + NAME_P + rb"\s*,\s*"
     rb"\$this\s*->\s*" + NAME_P + rb"\s*[,)]"
 )
-_GADGET_METHOD = re.compile(
+_GADGET_METHOD = tight(
     rb"function\s+&?\s*(?:__destruct|__wakeup|__tostring|__unserialize|__call|__get|__invoke)"
     rb"\s*\("
 )
@@ -3670,7 +3670,7 @@ def _unserialize_gadget(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the start of an argument that calls a function or method: my_decode(, $this->d(, self::d(
-_ARG_CALL = re.compile(
+_ARG_CALL = tight(
     rb"[\s@(]*(?:\$this\s*->\s*|(?:self|static|" + NAME_P + rb")\s*::\s*)?(" + NAME_P + rb")\s*\("
 )
 
@@ -3712,10 +3712,10 @@ def _eval_folded_request(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the literal that opens an assignment's right side, glued on: 'ass' . $x
-_LITERAL_HEAD = re.compile(rb"^[\s(@]*\x01(\d+)\x01\s*\)?\s*\.")
+_LITERAL_HEAD = tight(rb"^[\s(@]*\x01(\d+)\x01\s*\)?\s*\.")
 
 
-_ASSIGNED_REST = re.compile(rb"\s*=(?![=>])([^;]{0,300});")
+_ASSIGNED_REST = tight(rb"\s*=(?![=>])([^;]{0,300});")
 
 
 def _last_assignment(code: bytes, var: bytes, before: int) -> bytes | None:
@@ -3779,9 +3779,9 @@ def _request_completed_name(ctx: Ctx, rule: Rule) -> Hit | None:
 # a loop: a function that spells text character by character
 # searched for through its words (prefiltered_search): the look-behind made the regex engine
 # try it at every offset of every function body
-_LOOP = re.compile(rb"(?<![\w$>:])(?:for|foreach|while)\s*\(")
-_OWN_CALL = re.compile(rb"[\s@]*(" + NAME_P + rb")\s*\(")
-_ALL_LITERALS = re.compile(rb"\s*\x01\d+\x01\s*(?:,\s*(?:\x01\d+\x01|-?\d+)\s*)*\)")
+_LOOP = tight(rb"(?<![\w$>:])(?:for|foreach|while)\s*\(")
+_OWN_CALL = tight(rb"[\s@]*(" + NAME_P + rb")\s*\(")
+_ALL_LITERALS = tight(rb"\s*\x01\d+\x01\s*(?:,\s*(?:\x01\d+\x01|-?\d+)\s*)*\)")
 
 
 @per_file("spelling-functions")
@@ -3841,16 +3841,16 @@ def _spelled_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the variable called in a function's body, with the function's parameter as its argument
-_CALLS_PARAM = re.compile(rb"\$(" + NAME_P + rb")\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*\)")
+_CALLS_PARAM = tight(rb"\$(" + NAME_P + rb")\s*\(\s*@?\s*\$(" + NAME_P + rb")\s*\)")
 # how the body spells a name: glued on (.=), cut (substr), reversed, joined, rot13'd, decoded
-_SPELLS = re.compile(
+_SPELLS = tight(
     rb"\.=|(?<![\w$>:])(?:substr|strrev|str_rot13|implode|join|str_replace|base64_decode|"
     rb"preg_replace|preg_filter|trim|strtolower|chr)\s*\("
 )
 
 
 # what follows "$name" in an assignment that sets it or glues onto it: = ...; or .= ...;
-_GLUED_OR_SET = re.compile(rb"\s*(\.?=)(?![=>])([^;]{0,200});")
+_GLUED_OR_SET = tight(rb"\s*(\.?=)(?![=>])([^;]{0,200});")
 
 
 @feature("spelled_name_param_run")
@@ -3904,27 +3904,27 @@ _HANDLER_APIS = (
     b"header_register_callback",
 )  # fmt: skip
 _CALLBACK_APIS_ALL = tuple(dict.fromkeys((*_HANDLER_APIS, *CB_FIRST, *CB_SECOND, *CB_LAST)))
-_CLOSURE_HEAD = re.compile(
+_CLOSURE_HEAD = tight(
     rb"[\s@]*(?:static\s+)?function\s*&?\s*\(([^)]{0,300})\)\s*"
     rb"(?:use\s*\([^)]{0,200}\)\s*)?(?::\s*\??[\w\\]+\s*)?\{"
 )
-_ARROW_HEAD = re.compile(
+_ARROW_HEAD = tight(
     rb"[\s@]*(?:static\s+)?fn\s*&?\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?=>"
 )
-_PARAM = re.compile(rb"\$(" + NAME_P + rb")")
+_PARAM = tight(rb"\$(" + NAME_P + rb")")
 # an object of an anonymous class given as the callback, and its __invoke() method's head
-_ANON_CLASS = re.compile(rb"[\s@]*new\s+class\b")
-_ANON_INVOKE = re.compile(
+_ANON_CLASS = tight(rb"[\s@]*new\s+class\b")
+_ANON_INVOKE = tight(
     rb"function\s+__invoke\s*\(([^)]{0,300})\)\s*(?::\s*\??[\w\\]+\s*)?\{"
 )
-_RUNNER_OPEN = re.compile(
+_RUNNER_OPEN = tight(
     rb"(?<![\w$>:])(?:eval|assert|create_function|system|exec|shell_exec|passthru|popen|"
     rb"proc_open|pcntl_exec)\s*\(\s*@?\s*(?:\(\s*string\s*\)\s*)?(?:\x01\d+\x01\s*\.\s*)?"
     rb"\$(" + NAME_P + rb")\s*(?:->\s*getmessage\s*\(\s*\)\s*|\[[^\]\n]{0,20}\]\s*)?[,)]"
 )
 _CALL_TEXT_MAX = 4000
 # a method given as the callback: [$obj, 'run'], array(new Tools, 'run'), ['Tools', 'run']
-_METHOD_GIVEN = re.compile(
+_METHOD_GIVEN = tight(
     rb"\s*(?:\[|array\s*\()\s*(?:\$[\w\x80-\xff]+|new\s+[\w\\]+(?:\s*\(\s*\))?|\x01\d+\x01|"
     rb"[\w\\]+\s*::\s*class)\s*,\s*\x01(\d+)\x01\s*[\])]\s*\Z"
 )
@@ -4026,7 +4026,7 @@ def _handler_runs_argument(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # "$f = function (" or "$f = fn (": a closure kept in a variable (the match ends before it)
-_CLOSURE_SET = re.compile(rb"\s*=\s*(?=(?:static\s+)?(?:function|fn)\s*&?\s*\()")
+_CLOSURE_SET = tight(rb"\s*=\s*(?=(?:static\s+)?(?:function|fn)\s*&?\s*\()")
 
 
 def _set_from_request(code: bytes, var: bytes) -> bool:
@@ -4040,7 +4040,7 @@ def _set_from_request(code: bytes, var: bytes) -> bool:
 
 # ${name(...)} inside a double-quoted string or a heredoc: PHP calls the function while it
 # builds the string (the result names a variable)
-_INTERPOLATED_CALL = re.compile(rb"(?<!\\)\$\{\s*@?\s*\\?[a-z_][\w\\]*\s*\(")
+_INTERPOLATED_CALL = tight(rb"(?<!\\)\$\{\s*@?\s*\\?[a-z_][\w\\]*\s*\(")
 
 
 @feature("interpolated_call")
@@ -4062,8 +4062,8 @@ def _interpolated_call(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # every PHP function opened to the stylesheet: registerPHPFunctions() without a list
-_XSL_ALL = re.compile(rb"->\s*registerphpfunctions\s*\(\s*\)")
-_XML_LOAD = re.compile(
+_XSL_ALL = tight(rb"->\s*registerphpfunctions\s*\(\s*\)")
+_XML_LOAD = tight(
     rb"(?:->\s*loadxml|->\s*loadhtml|simplexml_load_string|->\s*importstylesheet)\s*\(\s*@?\s*"
     rb"(?:(" + REQ + rb")|\$(" + NAME_P + rb")\b(?!\s*->))"
 )
@@ -4095,10 +4095,10 @@ def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what is called: the end of an array literal, of a call or of a string, then "("
-_CALLEE_END = re.compile(rb"[\])\x01]\s*\(")
+_CALLEE_END = tight(rb"[\])\x01]\s*\(")
 # the same pattern, one per byte it can start with: each has a literal start, which the regex
 # engine scans for much faster than for a class of bytes
-_CALLEE_ENDS = tuple(re.compile(re.escape(b) + rb"\s*\(") for b in (b")", b"]", b"\x01"))
+_CALLEE_ENDS = tuple(tight(re.escape(b) + rb"\s*\(") for b in (b")", b"]", b"\x01"))
 
 
 def _match_start(m: re.Match[bytes]) -> int:
@@ -4112,7 +4112,7 @@ def callee_ends(code: bytes) -> Iterator[re.Match[bytes]]:
     return heapq.merge(*(rx.finditer(code) for rx in _CALLEE_ENDS), key=_match_start)
 
 
-_CALLEE_NAME = re.compile(rb"(?<![\w$>:\\])([a-z_][\w\\]*)\s*$")
+_CALLEE_NAME = tight(rb"(?<![\w$>:\\])([a-z_][\w\\]*)\s*$")
 # words that take parentheses without being a call whose result could be called
 _NOT_CALLS = frozenset(
     {b"if", b"elseif", b"while", b"for", b"foreach", b"switch", b"array", b"list", b"isset",
@@ -4173,14 +4173,14 @@ _NUM_LIST = (
 )
 # array_map('chr', <list>): the characters of a list of codes (or array_map($c, ...) with
 # $c = 'chr')
-_CHR_MAP = re.compile(
+_CHR_MAP = tight(
     rb"array_map\s*\(\s*(?:\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*,\s*" + _NUM_LIST
 )
 # in a function's body: a string indexed by an item of a list (the function's parameter)
-_ALPHABET_LOOKUP = re.compile(
+_ALPHABET_LOOKUP = tight(
     rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$(" + NAME_P + rb")\s*\[\s*\$" + NAME_P + rb"\s*\]\s*[\]}]"
 )
-_CHR_OF_ITEM = re.compile(
+_CHR_OF_ITEM = tight(
     rb"(?<![\w$>:])chr\s*\(\s*\$(" + NAME_P + rb")\s*\[\s*\$" + NAME_P + rb"\s*\]"
 )
 # what a name spelled from numbers may be that a script has no reason to hide: a runner, a
@@ -4199,7 +4199,7 @@ _HIDDEN_NAMES = frozenset(
 )
 
 
-_EACH_ITEM = re.compile(
+_EACH_ITEM = tight(
     rb"foreach\s*\(\s*\$"
     + NAME_P
     + rb"\s+as\s+(?:\$"
@@ -4211,7 +4211,7 @@ _EACH_ITEM = re.compile(
 
 
 # a string indexed by a variable: $s[$n] or $s{$n} (group 2: the index's name, whole)
-_ITEM_LOOKUP = re.compile(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$(" + NAME_P + rb")\s*[\]}]")
+_ITEM_LOOKUP = tight(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$(" + NAME_P + rb")\s*[\]}]")
 
 
 def _each_lookup(body: bytes) -> re.Match[bytes] | None:
@@ -4253,7 +4253,7 @@ def _codes_text(nums: bytes, alphabet: bytes | None) -> bytes | None:
 
 
 # the start of the statement that sets a variable or an array item: $f = ..., $t['w'] = ...
-_HOLDER_SET = re.compile(
+_HOLDER_SET = tight(
     rb"\s*\$(" + NAME_P + rb")\s*(?:\[\s*(\x01\d+\x01|\d+)\s*\]\s*)?=(?![=>])"
 )
 # a variable or an item of an array, with the key that follows it

@@ -58,11 +58,12 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import never_set
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, getenv_header, taint
 
 # a verb starts a literal or a line; the literals are raw text, so a line break before it is
 # often the escape "\r\n" as written in a double-quoted string
-_SMTP_VERBS = re.compile(
+_SMTP_VERBS = tight(
     rb"(?:^|[\s\"'\x00]|\\[rn])"
     rb"(ehlo|helo|mail from|rcpt to|data\r?\n|data\\[rn]|data$|data\x00|quit|auth login|"
     rb"starttls)"
@@ -96,7 +97,7 @@ def _smtp_dialogue(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
 
 
-_FREEMAIL = re.compile(
+_FREEMAIL = tight(
     rb"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail\.ru|yandex|inbox\.ru|"
     rb"list\.ru|bk\.ru|protonmail|gmx|zoho|icloud|rambler)\.[a-z.]{2,6}\b",
     re.IGNORECASE,
@@ -115,7 +116,7 @@ def _freemail_drop(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_APPEND_RHS = re.compile(rb"\s*\.=([^;]{0,200})")
+_APPEND_RHS = tight(rb"\s*\.=([^;]{0,200})")
 
 
 def _visitor_sender(ctx: Ctx, args: bytes) -> bool:
@@ -145,7 +146,7 @@ def _visitor_sender(ctx: Ctx, args: bytes) -> bool:
     return bool(never_set(ctx, sorted(named)[:6]))
 
 
-_CLASS_DEF = re.compile(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
+_CLASS_DEF = tight(rb"(?:^|[\s;{}])(?:class|trait)\s+[a-z_\x80-\xff]")
 
 
 @feature("smtp_script")
@@ -163,12 +164,12 @@ def _smtp_script(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what opens a connection or writes to one
-_TALK = re.compile(
+_TALK = tight(
     rb"(?<![\w$>:])(?:fsockopen|pfsockopen|stream_socket_client|socket_create|socket_connect|"
     rb"fwrite|fputs|socket_write|socket_send|stream_socket_sendto)\s*\("
 )
 # a loop's head (its body follows the ")") or a do-while's "do" (its body follows)
-_LOOP_START = re.compile(rb"(?<![\w$>:])(?:(?:foreach|while|for)\s*\(|do\s*\{)")
+_LOOP_START = tight(rb"(?<![\w$>:])(?:(?:foreach|while|for)\s*\(|do\s*\{)")
 
 
 def _loop_talks(ctx: Ctx) -> bool:
@@ -219,7 +220,7 @@ def _calls_named(text: bytes, name: bytes) -> bool:
     return False
 
 
-_FUNCTION_HEAD = re.compile(rb"(?:^|[\s;{}])function\s+&?\s*" + NAME_P + rb"\s*\(")
+_FUNCTION_HEAD = tight(rb"(?:^|[\s;{}])function\s+&?\s*" + NAME_P + rb"\s*\(")
 
 
 def _in_function(code: bytes, pos: int) -> bool:
@@ -245,7 +246,7 @@ def _recipients_given(ctx: Ctx) -> bool:
     return bool(calls_to(ctx, (b"file",), 1))
 
 
-_DNS_RECORD_VAR = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*dns_get_record\s*\(")
+_DNS_RECORD_VAR = tight(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*dns_get_record\s*\(")
 
 
 @feature("direct_mx")
@@ -301,14 +302,14 @@ def _smtp_request(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a value kept in a variable or a property: ``$v = ...``, ``$this->p = ...``, ``$this->p[] = ...``
-_HOLDER = re.compile(rb"(\$this->\w+|\$\w+)")
-_ITEM_RHS = re.compile(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
-_LOOP_ITEM = re.compile(
+_HOLDER = tight(rb"(\$this->\w+|\$\w+)")
+_ITEM_RHS = tight(rb"\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])([^;]{1,200})")
+_LOOP_ITEM = tight(
     rb"foreach\s*\(([^;{}]{1,120}?)\s+as\s+(?:\$\w+\s*=>\s*)?&?(\$(?:this->)?\w+)\s*\)"
 )
-_FUNC_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
-_CLASS = re.compile(rb"class\s+(" + NAME_P + rb")")
-_NEW = re.compile(rb"new\s+(" + NAME_P + rb")\s*\(")
+_FUNC_PARAMS = tight(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+_CLASS = tight(rb"class\s+(" + NAME_P + rb")")
+_NEW = tight(rb"new\s+(" + NAME_P + rb")\s*\(")
 
 
 def _feeds(ctx: Ctx, holder: bytes) -> list[bytes]:
@@ -387,10 +388,10 @@ def _request_passed_at(ctx: Ctx, req: set[bytes], name: bytes, index: int, metho
     return False
 
 
-_METHOD_CALL = re.compile(rb"->\s*(" + NAME_P + rb")\s*\(")
+_METHOD_CALL = tight(rb"->\s*(" + NAME_P + rb")\s*\(")
 
 
-_RCPT = re.compile(rb"rcpt\s+to")
+_RCPT = tight(rb"rcpt\s+to")
 
 
 @feature("smtp_relay_request")
@@ -428,13 +429,13 @@ def _smtp_relay_request(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_LOOP = re.compile(rb"(?:foreach|for|while)\s*\(")
+_LOOP = tight(rb"(?:foreach|for|while)\s*\(")
 
 
-_SPLIT = re.compile(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()")
+_SPLIT = tight(rb"(?:explode\s*\(\s*\x01(\d+)\x01|preg_split\s*\(|file\s*\(|split\s*\()")
 
 
-_BCC = re.compile(rb"(?:^|[\r\n]|\\[rn])\s*bcc\s*:\s*$", re.IGNORECASE)
+_BCC = tight(rb"(?:^|[\r\n]|\\[rn])\s*bcc\s*:\s*$", re.IGNORECASE)
 
 
 @feature("bcc_request")
@@ -490,12 +491,12 @@ def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a counted loop: for ($i = 0; $i < 10; $i++) {
-_COUNTED_FOR = re.compile(
+_COUNTED_FOR = tight(
     rb"\bfor\s*\(\s*\$(\w+)\s*=\s*\d+\s*;\s*\$\1\s*<=?\s*(?:\d+|\$\w+)\s*;\s*"
     rb"(?:\$\1\s*(?:\+\+|\+=\s*1)|\+\+\s*\$\1)\s*\)\s*\{"
 )
-_LOOP_EXIT = re.compile(rb"\b(?:break|return|exit|die|continue|goto)\b")
-_INDEXED_BY_VAR = re.compile(rb"\[\s*\$")
+_LOOP_EXIT = tight(rb"\b(?:break|return|exit|die|continue|goto)\b")
+_INDEXED_BY_VAR = tight(rb"\[\s*\$")
 
 
 def _set_in(body: bytes, var: bytes) -> bool:
@@ -540,14 +541,14 @@ def _mail_bomb(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the recipient methods of PHPMailer / SwiftMailer, on an object named for mail
-_RECIPIENT_METHOD = re.compile(
+_RECIPIENT_METHOD = tight(
     rb"\$[\w\x80-\xff]*(?:mail|msg|message)[\w\x80-\xff]*\s*->\s*"
     rb"(?:addaddress|addbcc|addcc|setto|setbcc|addto)\s*\(([^;]{0,200})"
 )
 
 
 # PHPMailer's recipient methods on an object of any name that the file makes a PHPMailer
-_PHPMAILER_RECIPIENT = re.compile(
+_PHPMAILER_RECIPIENT = tight(
     rb"\$([\w\x80-\xff]+)\s*->\s*(?:addaddress|addbcc|addcc)\s*\(([^;]{0,200})"
 )
 
@@ -555,7 +556,7 @@ _PHPMAILER_RECIPIENT = re.compile(
 _RECIPIENT_METHODS = (b"addaddress", b"addbcc", b"addcc", b"setto", b"setbcc", b"addto")
 
 
-_NEW_PHPMAILER = re.compile(rb"\$(\w+)\s*=\s*new\s+(?:\\?\w+\\)*phpmailer\b")
+_NEW_PHPMAILER = tight(rb"\$(\w+)\s*=\s*new\s+(?:\\?\w+\\)*phpmailer\b")
 
 
 def _recipient_sites(ctx: Ctx) -> list[tuple[int, bytes]]:
@@ -588,14 +589,14 @@ def _recipient_sites_once(ctx: Ctx) -> list[tuple[int, bytes]]:
 
 # a mail framework's message made in the file: Mail::to(), new Email(), new Swift_Message(
 _MAIL_FRAMEWORK_WORDS = (b"mail::", b"email(", b"swift_message(", b"templatedemail(")
-_FRAMEWORK_RECIPIENT = re.compile(rb"->\s*(?:to|cc|bcc)\s*\(([^;]{0,200})")
+_FRAMEWORK_RECIPIENT = tight(rb"->\s*(?:to|cc|bcc)\s*\(([^;]{0,200})")
 
 
 # "$to = $_POST['to'] . '@example.com'": the visitor picks a mailbox of a fixed domain
-_FIXED_DOMAIN = re.compile(rb"\.\s*\x01(\d+)\x01\s*;")
+_FIXED_DOMAIN = tight(rb"\.\s*\x01(\d+)\x01\s*;")
 
 
-_WRAPPED_REQ = re.compile(
+_WRAPPED_REQ = tight(
     rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:" + KEEP + rb"|filter_var|sanitize_email)\s*\(\s*)*"
 )
 
@@ -666,7 +667,7 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # what a mailer object sends: PHPMailer's Subject/Body/AltBody, msgHTML(), SwiftMailer's
 # setBody()/setSubject()
-_OBJECT_CONTENT = re.compile(
+_OBJECT_CONTENT = tight(
     rb"->\s*(?:(?:subject|body|altbody)\s*(?:\.=|=(?!=))|(?:msghtml|setbody|setsubject)\s*\()"
     rb"([^;]{0,300})"
 )
@@ -719,16 +720,16 @@ def _probe_like(ctx: Ctx) -> bool:
 
 
 # a request read as a whole: $_POST['subject'], $_GET["m"]['x'], the raw body, a header
-_WHOLE_REQ = re.compile(
+_WHOLE_REQ = tight(
     rb"(?:\$_(?:get|post|request|cookie)|\$http_(?:post|get)_vars)(?:\s*\[[^\]\[]{0,80}\])*"
     rb"|php://input|getenv\s*\(\s*\x01\d+\x01\s*\)"
 )
 # isset($_POST['m']) ? $_POST['m'] : '' / !empty(...) ? ... : ..., and $_POST['m'] ?? ''
-_TERNARY_REQ = re.compile(
+_TERNARY_REQ = tight(
     rb"!?\s*(?:isset|empty)\s*\([^?]{0,120}\)\s*\?\s*([^?:]{1,200}?)\s*:[^?]*"
 )
-_COALESCE = re.compile(rb"([^?]{1,200}?)\s*\?\?[^?]*")
-_WRAPPER = re.compile(rb"@?\s*([a-z_][a-z0-9_]*)\s*\(")
+_COALESCE = tight(rb"([^?]{1,200}?)\s*\?\?[^?]*")
+_WRAPPER = tight(rb"@?\s*([a-z_][a-z0-9_]*)\s*\(")
 # functions whose text is not their first argument
 _TEXT_ARG = {b"str_replace": 2, b"str_ireplace": 2, b"preg_replace": 2}
 # escapes for a database connection
@@ -779,8 +780,8 @@ def _verbatim(ctx: Ctx, expr: bytes, req: set[bytes], depth: int = 0) -> bool:
 
 
 # a variable, or an element or property of it: $m, $data['letter'], $this->body
-_VAR_PATH = re.compile(rb"\$(" + NAME_P + rb")((?:\s*(?:\[[^\]\[]{0,80}\]|->\s*\w+))*)")
-_APPENDED = re.compile(rb"\s*\.=")
+_VAR_PATH = tight(rb"\$(" + NAME_P + rb")((?:\s*(?:\[[^\]\[]{0,80}\]|->\s*\w+))*)")
+_APPENDED = tight(rb"\s*\.=")
 
 
 @bonus_condition("visitor_words")
@@ -809,7 +810,7 @@ def _visitor_words(ctx: Ctx) -> bool:
     return False
 
 
-_NO_ERRORS = re.compile(
+_NO_ERRORS = tight(
     rb"error_reporting\s*\(\s*0\s*\)|ini_set\s*\(\s*\x01(\d+)\x01\s*,\s*(?:0|false|\x01(\d+)\x01)\s*\)"
 )
 
@@ -910,21 +911,21 @@ def _bare_aliases(ctx: Ctx, recipient: bytes, text: bytes) -> set[bytes]:
 
 
 # the sending endpoints of mail services' web APIs
-_MAIL_API = re.compile(
+_MAIL_API = tight(
     rb"api\.sendgrid\.com|api\.(?:eu\.)?mailgun\.net/v3|api\.sparkpost\.com/api|"
     rb"api\.postmarkapp\.com|api\.(?:brevo|sendinblue)\.com/v3/smtp|mandrillapp\.com/api|"
     rb"api\.elasticemail\.com|api\.mailjet\.com/v3|email\.[a-z0-9-]+\.amazonaws\.com"
 )
 _MAIL_API_WORDS = (b"api.", b"mandrillapp", b"amazonaws")
 # a list split from a value: explode(), preg_split(), file(), str_getcsv()
-_SPLIT_LIST = re.compile(
+_SPLIT_LIST = tight(
     rb"(?<![\w$>:])(?:explode|preg_split|file|str_getcsv|array_map\s*\([^,]{0,60},\s*explode)\s*\("
     rb"([^;]{0,300})"
 )
 
 
 # the list cut to its first few items: array_slice($list, 0, 5)
-_FEW_ITEMS = re.compile(rb"(?<![\w$>:])array_slice\s*\([^;]{0,400}?,\s*0\s*,\s*(\d{1,3})\s*\)")
+_FEW_ITEMS = tight(rb"(?<![\w$>:])array_slice\s*\([^;]{0,400}?,\s*0\s*,\s*(\d{1,3})\s*\)")
 
 
 def code_statement(code: bytes, pos: int) -> bytes:
@@ -971,8 +972,8 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 _RECIPIENT_KEYS = (b"to", b"email", b"recipient", b"rcpt", b"address", b"toaddresses")
-_KEYED = re.compile(rb"\x01(\d+)\x01\s*=>\s*(?:\[\s*)?(?:[a-z_]+\s*\(\s*)?\$(" + NAME_P + rb")\b")
-_ITEM_PARAM = re.compile(rb"(?:fn|function)\s*\(\s*(?:[\w\\]+\s+)?\$(" + NAME_P + rb")")
+_KEYED = tight(rb"\x01(\d+)\x01\s*=>\s*(?:\[\s*)?(?:[a-z_]+\s*\(\s*)?\$(" + NAME_P + rb")\b")
+_ITEM_PARAM = tight(rb"(?:fn|function)\s*\(\s*(?:[\w\\]+\s+)?\$(" + NAME_P + rb")")
 
 
 def _addressed(ctx: Ctx, at: int) -> bool:
@@ -1013,10 +1014,10 @@ def _request_loop_vars(ctx: Ctx, req: set[bytes]) -> set[bytes]:
     return found
 
 
-_SIMPLE_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*([^;]{1,300});")
+_SIMPLE_ASSIGN = tight(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*([^;]{1,300});")
 
 
-_FOREACH_ANY = re.compile(
+_FOREACH_ANY = tight(
     rb"foreach\s*\(([^;{]{1,200}?)\bas\s*(?:\$(" + NAME_P + rb")\s*=>\s*)?&?\$(" + NAME_P + rb")"
 )
 
@@ -1092,12 +1093,12 @@ _BRAND_AT = (
 )
 
 
-_BRAND_DOMAIN = re.compile(_BRAND_AT)
+_BRAND_DOMAIN = tight(_BRAND_AT)
 
 
 # a sender header naming such an address; the header starts a literal or a line (a raw
 # literal writes the line break as the escape "\r\n")
-_BRAND_FROM = re.compile(
+_BRAND_FROM = tight(
     rb"(?:^|[\x00\s'\"]|\\[rn])(?:from|reply-to|sender|return-path)\s*:[^\x00\n]{0,80}?" + _BRAND_AT
 )
 
@@ -1126,7 +1127,7 @@ def _brand_sender(ctx: Ctx, rule: Rule) -> Hit | None:
 _LOCATION_KEYS = (b"document_root", b"script_filename", b"path_translated")
 
 
-_SERVER_KEY = re.compile(rb"\$_server\s*\[\s*\x01(\d+)\x01")
+_SERVER_KEY = tight(rb"\$_server\s*\[\s*\x01(\d+)\x01")
 
 
 @feature("server_info_beacon")
@@ -1152,12 +1153,12 @@ def _server_info_beacon(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # PHP's error, exception and shutdown hooks, given a function's name or a closure
-_ERROR_HOOK = re.compile(
+_ERROR_HOOK = tight(
     rb"(?<![\w$>:])(?:set_error_handler|set_exception_handler|register_shutdown_function)"
     rb"\s*\(\s*(?:\x01(\d+)\x01|(?:static\s+)?function\s*\([^)]{0,200}\)[^{;]{0,80}\{)"
 )
-_NAMED_FUNCTION = re.compile(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,80}\{")
-_CATCH_BLOCK = re.compile(rb"\bcatch\s*\([^)]{0,200}\)\s*\{")
+_NAMED_FUNCTION = tight(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,80}\{")
+_CATCH_BLOCK = tight(rb"\bcatch\s*\([^)]{0,200}\)\s*\{")
 
 
 def _in_error_report(ctx: Ctx, pos: int) -> bool:
@@ -1190,23 +1191,23 @@ def _in_error_report(ctx: Ctx, pos: int) -> bool:
 
 # a variable or property named for an SMTP account given a random pick ($smtp = $list[
 # array_rand($list)], $this->smtp_config = $this->pick->arrayrandom($this->smtp_array))
-_SMTP_RANDOM = re.compile(
+_SMTP_RANDOM = tight(
     rb"\$(?:this\s*->\s*)?[\w\x80-\xff]*smtp[\w\x80-\xff]*\s*(?:\[[^\]=;]{0,40}\]\s*)?=(?![=>])"
     rb"[^;]{0,200}?(?:[\w\x80-\xff]*rand[\w\x80-\xff]*|shuffle)\s*\("
 )
 # an SMTP account taken out of the pool (unset($smtps[$i]), unset($this->smtp_array[...]))
-_SMTP_DROPPED = re.compile(
+_SMTP_DROPPED = tight(
     rb"unset\s*\(\s*\$(?:this\s*->\s*)?[\w\x80-\xff]*smtp[\w\x80-\xff]*\s*\["
 )
 # a random pick from an array: $k = array_rand($pool) or $x = $pool[array_rand($pool)]
-_RANDOM_KEY = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*array_rand\s*\(\s*\$(" + NAME_P + rb")")
-_RANDOM_ITEM = re.compile(
+_RANDOM_KEY = tight(rb"\$(" + NAME_P + rb")\s*=\s*array_rand\s*\(\s*\$(" + NAME_P + rb")")
+_RANDOM_ITEM = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*\$(" + NAME_P + rb")\s*\[\s*(?:array_rand|mt_rand|rand)\s*\("
 )
 # a mailer's server account set from a variable's element: ->Host = $acc['host'], ->Username =
-_ACCOUNT_SET = re.compile(rb"->\s*(?:host|username|password)\s*=\s*\$(" + NAME_P + rb")\s*\[")
+_ACCOUNT_SET = tight(rb"->\s*(?:host|username|password)\s*=\s*\$(" + NAME_P + rb")\s*\[")
 # a message sent: mail(), a mailer object's send(), an SMTP DATA or RCPT written to a socket
-_SENDS = re.compile(rb"(?<![\w$>:])mail\s*\(|->\s*send\s*\(|->\s*smtpsend\s*\(|rcpt to")
+_SENDS = tight(rb"(?<![\w$>:])mail\s*\(|->\s*send\s*\(|->\s*smtpsend\s*\(|rcpt to")
 
 
 def _random_account(ctx: Ctx) -> re.Match[bytes] | None:
@@ -1232,7 +1233,7 @@ def _random_account(ctx: Ctx) -> re.Match[bytes] | None:
     return next(iter(pools.values()), None)
 
 
-_IF_OPEN = re.compile(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
+_IF_OPEN = tight(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
 
 
 def _dropped_on_failure(code: bytes) -> re.Match[bytes] | None:
@@ -1271,7 +1272,7 @@ _COLUMN_LISTS = (b"show columns", b"show full columns", b"information_schema.col
 # a query that selects the values shaped like an e-mail address, whatever the column:
 # ``SELECT $column ... WHERE $column REGEXP '[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]'`` (or RLIKE,
 # LIKE '%@%'; not NOT LIKE, the other rows, nor an UPDATE that blanks the addresses out)
-_ADDRESS_VALUES = re.compile(
+_ADDRESS_VALUES = tight(
     rb"\bselect\b[^\x00;]{0,300}?\bwhere\b[^\x00;]{0,200}?(?<!not )(?:regexp|rlike|like)\s+"
     rb"(?:binary\s+)?'[^'\x00]{0,80}@"
 )
@@ -1310,13 +1311,13 @@ def _mail_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a loop and its head: foreach (...), while (...), for (...)
-_LOOP_HEAD = re.compile(rb"\b(?:foreach|while|for)\s*\(")
-_AUTH_VERB = re.compile(rb"auth\s+(?:login|plain)")
-_ACCEPTED = re.compile(rb"(?<![\w.])235(?![\w.])")
-_FOREACH_AS = re.compile(rb"\bas\s+(?:\$(" + NAME_P + rb")\s*=>\s*)?\$(" + NAME_P + rb")")
-_SET_IN_BODY = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])")
-_LIST_SET = re.compile(rb"(?:list\s*\(|\[)([^;=()\[\]]{0,200})[)\]]\s*=(?![=>])")
-_B64_ARG = re.compile(rb"base64_encode\s*\(([^;]{0,200})")
+_LOOP_HEAD = tight(rb"\b(?:foreach|while|for)\s*\(")
+_AUTH_VERB = tight(rb"auth\s+(?:login|plain)")
+_ACCEPTED = tight(rb"(?<![\w.])235(?![\w.])")
+_FOREACH_AS = tight(rb"\bas\s+(?:\$(" + NAME_P + rb")\s*=>\s*)?\$(" + NAME_P + rb")")
+_SET_IN_BODY = tight(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]]{0,40}\]\s*)?=(?![=>])")
+_LIST_SET = tight(rb"(?:list\s*\(|\[)([^;=()\[\]]{0,200})[)\]]\s*=(?![=>])")
+_B64_ARG = tight(rb"base64_encode\s*\(([^;]{0,200})")
 
 
 @feature("smtp_login_list")
@@ -1360,31 +1361,31 @@ def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a decoder given one literal: a web address the script keeps from its reader
-_HIDDEN_ADDRESS = re.compile(
+_HIDDEN_ADDRESS = tight(
     rb"(?<![\w$>:])(base64_decode|hex2bin|str_rot13|strrev)\s*\(\s*\x01(\d+)\x01\s*\)"
 )
 # ... or spelled in character codes: implode(array_map('chr', [...])), pack('C*', ...)
-_CODES_ADDRESS = re.compile(
+_CODES_ADDRESS = tight(
     rb"(?<![\w$>:])(?:(?:implode|join)\s*\(\s*(?:\x01\d+\x01\s*,\s*)?array_map\s*\(\s*"
     rb"(?:\x01\d+\x01|chr\s*\(\s*\.\.\.\s*\))|pack\s*\(\s*\x01\d+\x01\s*,\s*\d)"
 )
 # the whole request as it came: the raw body, or a request array taken whole
-_WHOLE_REQUEST = re.compile(
+_WHOLE_REQUEST = tight(
     rb"php://input|(?<![\w$>:])(?:json_encode|serialize|http_build_query|var_export|print_r|implode"
     rb"|base64_encode)\s*\(\s*(?:\x01\d+\x01\s*,\s*)?(?:\$_(?:post|get|request|cookie)\b(?!\s*\[)"
     rb"|getallheaders\s*\(\s*\))"
 )
 # where a request's body is given: curl's POSTFIELDS, a stream's 'content', wp_remote_post()'s
 # arguments
-_BODY_SITE = re.compile(
+_BODY_SITE = tight(
     rb"curlopt_postfields\s*,([^;]{0,300})|(?<![\w$>:])wp_(?:safe_)?remote_(?:post|request)\s*\(([^;]{0,400})"
     rb"|\x01(\d+)\x01\s*=>([^,;)\]]{0,200})"
 )
 _SENDERS = (b"wp_remote_post", b"wp_safe_remote_post", b"wp_remote_request")
-_ASSIGN_ANY = re.compile(
+_ASSIGN_ANY = tight(
     rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,40}\]\s*)?\.?=(?![=>])([^;]{1,400});"
 )
-_PARAMS_OF = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+_PARAMS_OF = tight(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
 
 
 def _unhide(name: bytes, text: bytes) -> bytes:
@@ -1436,7 +1437,7 @@ def _hidden_address_sent(ctx: Ctx, pos: int) -> list[int]:
 
 
 # a function's or a closure's head, up to its opening brace
-_ANY_FUNCTION = re.compile(
+_ANY_FUNCTION = tight(
     rb"(?<![\w$>:])function\s*&?\s*(?:" + NAME_P + rb")?\s*\([^)]{0,300}\)[^{;]{0,120}\{"
 )
 
@@ -1541,25 +1542,25 @@ _RANDOM_FILL = (
     rb"(?:\{[a-z_]*rand[a-z_]*(?:,[^{}]{0,20})?\}|\[-?[a-z_]*rand[a-z_]*-?\]"
     rb"|##[a-z_]*rand[a-z_]*##|%[a-z_]*rand[a-z_]*%)"
 )
-_FILLED_DOMAIN = re.compile(rb"@[^\s'\"<>@]{0,60}?" + _RANDOM_FILL)
-_RANDOM_CALL = re.compile(
+_FILLED_DOMAIN = tight(rb"@[^\s'\"<>@]{0,60}?" + _RANDOM_FILL)
+_RANDOM_CALL = tight(
     rb"(?<![\w$>:])(?:rand|mt_rand|uniqid|str_shuffle|random_bytes|random_int|array_rand"
     rb"|openssl_random_pseudo_bytes)\s*\("
 )
 # a literal ending in '@', something computed, a literal starting a domain: 'x@' . ... . '.com'
-_BUILT_DOMAIN = re.compile(rb"\x01(\d+)\x01\s*\.\s*([^;]{1,120}?)\s*\.\s*\x01(\d+)\x01")
-_DOMAIN_TAIL = re.compile(rb"\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[>\s].*)?", re.DOTALL)
+_BUILT_DOMAIN = tight(rb"\x01(\d+)\x01\s*\.\s*([^;]{1,120}?)\s*\.\s*\x01(\d+)\x01")
+_DOMAIN_TAIL = tight(rb"\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[>\s].*)?", re.DOTALL)
 # what says the address is the sender's: setFrom(, ->From =, $from... = / $sender... =,
 # a 'from...' or 'sender...' key, a From: header
-_FROM_CALL = re.compile(
+_FROM_CALL = tight(
     rb"(?:setfrom|->\s*from|\$[\w\x80-\xff]*(?:from|sender)[\w\x80-\xff]*\s*"
     rb"(?:\[[^\]]{0,30}\]\s*)?\.?=)\s*\(?\s*$"
 )
-_KEY_BEFORE = re.compile(rb"\x01(\d+)\x01\s*=>\s*$")
+_KEY_BEFORE = tight(rb"\x01(\d+)\x01\s*=>\s*$")
 
 
-_GLUED_AFTER = re.compile(rb"\x01(\d+)\x01\s*\.\s*$")
-_HEADER_FROM = re.compile(rb"(?:^|[\r\n]|\\[rn])\s*(?:from|sender|reply-to)\s*:", re.IGNORECASE)
+_GLUED_AFTER = tight(rb"\x01(\d+)\x01\s*\.\s*$")
+_HEADER_FROM = tight(rb"(?:^|[\r\n]|\\[rn])\s*(?:from|sender|reply-to)\s*:", re.IGNORECASE)
 
 
 def _sender_place(ctx: Ctx, pos: int, text: bytes) -> bool:
@@ -1648,15 +1649,15 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_REPLACE_CALL = re.compile(rb"(?<![\w$>:])str_i?replace\s*\(")
+_REPLACE_CALL = tight(rb"(?<![\w$>:])str_i?replace\s*\(")
 
 
 # a format's or a template's hole right after the '@' of an address with a domain after it
-_FORMAT_DOMAIN = re.compile(
+_FORMAT_DOMAIN = tight(
     rb"@(%s|%[a-z_]{1,20}%|\{[a-z_]{1,20}\}|##[a-z_]{1,20}##)\.[a-z0-9-]+\."
 )
 # ... filled by sprintf() or str_replace() (the address literal at most 300 bytes after)
-_FILLED_BY = re.compile(rb"(?<![\w$>:])(sprintf|str_replace)\s*\((?=[^;]{0,300}$)")
+_FILLED_BY = tight(rb"(?<![\w$>:])(sprintf|str_replace)\s*\((?=[^;]{0,300}$)")
 
 
 def _random_value(ctx: Ctx, expr: bytes) -> bool:
@@ -1682,12 +1683,12 @@ def _random_value(ctx: Ctx, expr: bytes) -> bool:
 
 
 # a mailer object's server account set: ->Host = ..., ->Username = ..., ->Password = ...
-_ACCOUNT_RHS = re.compile(rb"->\s*(host|username|password)\s*=(?![=>])([^;]{1,200});")
+_ACCOUNT_RHS = tight(rb"->\s*(host|username|password)\s*=(?![=>])([^;]{1,200});")
 # a value kept under a literal name of $GLOBALS: $GLOBALS['acct'] = $_POST['acct'];
-_GLOBALS_SET = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])([^;]{1,200});")
-_GLOBALS_GET = re.compile(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]")
+_GLOBALS_SET = tight(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]\s*=(?![=>])([^;]{1,200});")
+_GLOBALS_GET = tight(rb"\$globals\s*\[\s*\x01(\d+)\x01\s*\]")
 # the letter of a mailer object, or of mail() (its third argument)
-_LETTER_RHS = re.compile(
+_LETTER_RHS = tight(
     rb"->\s*(?:body|altbody)\s*=(?![=>])([^;]{1,200});|->\s*msghtml\s*\(([^;]{1,200})"
 )
 # a mailer's settings kept by the application (a plugin's settings page saves them)
@@ -1775,13 +1776,13 @@ def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
 # ------------------------------------------------- a list file's addresses probed on port 25
 # a loop over the lines of a file: foreach (file('emails.dat') as $i => $email) {, or over a
 # variable set from one ($list = file('list.txt'); foreach ($list as $to) {)
-_LIST_LOOP = re.compile(rb"foreach\s*\(\s*(@?\s*file\s*\(|\$(" + NAME_P + rb"))[^{;]{0,200}\)\s*\{")
-_FILE_LINES = re.compile(rb"^\s*@?\s*(?:file\s*\(|explode\s*\([^;]{0,80}?file_get_contents\s*\()")
+_LIST_LOOP = tight(rb"foreach\s*\(\s*(@?\s*file\s*\(|\$(" + NAME_P + rb"))[^{;]{0,200}\)\s*\{")
+_FILE_LINES = tight(rb"^\s*@?\s*(?:file\s*\(|explode\s*\([^;]{0,80}?file_get_contents\s*\()")
 # the recipient's mail servers looked up, and one of them reached on port 25
-_MX_LOOKUP = re.compile(rb"(?<![\w$>:])(?:getmxrr\s*\(|dns_get_record\s*\([^;]{0,80}?dns_mx\b)")
-_PORT_25 = re.compile(rb"(?<![\w$>:])(?:fsockopen|pfsockopen)\s*\([^;,]{1,120},\s*25\s*[,)]")
-_SENDS = re.compile(rb"(?<![\w$>:])mail\s*\(|->\s*send\s*\(")
-_OWN_CALL = re.compile(rb"(?<![\w$>:])(" + NAME_P + rb")\s*\(")
+_MX_LOOKUP = tight(rb"(?<![\w$>:])(?:getmxrr\s*\(|dns_get_record\s*\([^;]{0,80}?dns_mx\b)")
+_PORT_25 = tight(rb"(?<![\w$>:])(?:fsockopen|pfsockopen)\s*\([^;,]{1,120},\s*25\s*[,)]")
+_SENDS = tight(rb"(?<![\w$>:])mail\s*\(|->\s*send\s*\(")
+_OWN_CALL = tight(rb"(?<![\w$>:])(" + NAME_P + rb")\s*\(")
 
 
 @feature("mx_probed_list")

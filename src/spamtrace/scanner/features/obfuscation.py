@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.lexer import names as lexer_names
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rx import tight
 
 DANGEROUS_NAMES = frozenset(
     {
@@ -61,16 +62,16 @@ def _entropy(buf: bytes) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(buf).values())
 
 
-_B64_ALPHA = re.compile(rb"[A-Za-z0-9+/=\s_\-]*")
+_B64_ALPHA = tight(rb"[A-Za-z0-9+/=\s_\-]*")
 
 
-_HEX_ALPHA = re.compile(rb"(?:\\x)?[0-9A-Fa-f]+")
+_HEX_ALPHA = tight(rb"(?:\\x)?[0-9A-Fa-f]+")
 
 
 _ALNUM_BYTES = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123))
 
 
-_SERIALIZED = re.compile(rb'(?:a:\d+:\{|O:\d+:"[\w\\]+":\d+:\{)(?:[sidbN][:;]|a:\d+:\{|\})')
+_SERIALIZED = tight(rb'(?:a:\d+:\{|O:\d+:"[\w\\]+":\d+:\{)(?:[sidbN][:;]|a:\d+:\{|\})')
 
 
 # what an image, icon or font file starts with: base64 of one is a picture kept in the code
@@ -79,7 +80,7 @@ _MEDIA_MAGIC = (
     b"wOF2",
 )
 # what would make one a carrier: PHP or a call that runs code, hidden after the header
-_MEDIA_CODE = re.compile(rb"<\?|\b(?:eval|assert|system|exec|base64_decode|gzinflate)\b", re.I)
+_MEDIA_CODE = tight(rb"<\?|\b(?:eval|assert|system|exec|base64_decode|gzinflate)\b", re.I)
 
 
 def _media_blob(val: bytes) -> bool:
@@ -122,18 +123,18 @@ def _encodedness(val: bytes) -> str | None:
     return None
 
 
-_CONCAT_PART = re.compile(rb"\x01(\d+)\x01|chr\s*\(\s*(\d+)\s*\)")
+_CONCAT_PART = tight(rb"\x01(\d+)\x01|chr\s*\(\s*(\d+)\s*\)")
 
 
-_TRANSFORM = re.compile(rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\x01(\d+)\x01\s*\)")
+_TRANSFORM = tight(rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\x01(\d+)\x01\s*\)")
 
 
-_STR_REPLACE = re.compile(
+_STR_REPLACE = tight(
     rb"str_(?:i)?replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)"
 )
 
 
-_HEX_DIGITS = re.compile(rb"(?:[0-9a-fA-F]{2})+")
+_HEX_DIGITS = tight(rb"(?:[0-9a-fA-F]{2})+")
 
 
 def _hex_name(val: bytes) -> bytes | None:
@@ -141,16 +142,16 @@ def _hex_name(val: bytes) -> bytes | None:
     return bytes.fromhex(val.decode("ascii")) if _HEX_DIGITS.fullmatch(val) else None
 
 
-_PACK_HEX = re.compile(rb"(?<![\w$>:])pack\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)")
+_PACK_HEX = tight(rb"(?<![\w$>:])pack\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)")
 
 
-_WRAPPER = re.compile(
+_WRAPPER = tight(
     rb"function\s+(" + NAME_P + rb")\s*\(\s*\$" + NAME_P + rb"\s*\)\s*\{\s*return\s+"
     rb"(strrev|str_rot13|base64_decode|hex2bin)\s*\(\s*\$" + NAME_P + rb"\s*\)\s*;\s*\}"
 )
 
 
-_IMPLODE = re.compile(
+_IMPLODE = tight(
     rb"(?:implode|join)\s*\(\s*\x01(\d+)\x01\s*,\s*(?:array\s*\(|\[)"
     rb"((?:\s*\x01\d+\x01\s*,){1,15}\s*\x01\d+\x01\s*,?\s*)[\])]\s*\)"
 )
@@ -162,7 +163,7 @@ _NAME_DECODERS = frozenset({b"strrev", b"str_rot13", b"base64_decode", b"hex2bin
 _JOINERS = frozenset({b"implode", b"join"})
 
 
-_BUILT_CODE = re.compile(
+_BUILT_CODE = tight(
     rb"(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|system|shell_exec|passthru)"
     rb"\s*\("
 )
@@ -309,10 +310,10 @@ def _encoded_fraction(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_CODE_ESCAPE = re.compile(rb"\\(?:x[0-9A-Fa-f]|[0-7]|u\{)")  # \x41, \101, \u{41} in raw text
+_CODE_ESCAPE = tight(rb"\\(?:x[0-9A-Fa-f]|[0-7]|u\{)")  # \x41, \101, \u{41} in raw text
 
 
-_PRINTABLE = re.compile(rb"[\x20-\x7e\t\r\n]*")
+_PRINTABLE = tight(rb"[\x20-\x7e\t\r\n]*")
 
 
 @feature("escaped_literals")
@@ -328,7 +329,7 @@ def _escaped_literals(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_RANDOM_NAME = re.compile(
+_RANDOM_NAME = tight(
     rb"(?m)^((?=..)(?:[o0_]*o[o0_]*0[o0_]*|[o0_]*0[o0_]*o[o0_]*|[il1_]*[il][il1_]*[l1][il1_]*|"
     rb"_+0x[0-9a-f]+|_{2,}\d*|(?=[a-z]{7,}$)[a-z]*[bcdfghjklmnpqrstvwxz]{5,}[a-z]*|[a-z]{1,3}\d{3,}|"
     rb"(?=[a-z]*\d+[a-z]+\d)(?=(?:[a-z]*\d){3})(?=(?:\d*[a-z]){3})[a-z0-9]{10,}|.*[\x80-\xff].*))$"
@@ -375,7 +376,7 @@ def _random_identifiers(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_INDEX = re.compile(rb"[\[{]\s*(\d+|\x01\d+\x01)\s*[\]}]")
+_INDEX = tight(rb"[\[{]\s*(\d+|\x01\d+\x01)\s*[\]}]")
 
 
 @feature("index_assembly")
@@ -398,16 +399,16 @@ def _index_assembly(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_CONSONANTS = re.compile(rb"[bcdfghjklmnpqrstvwxz]{5,}")
+_CONSONANTS = tight(rb"[bcdfghjklmnpqrstvwxz]{5,}")
 
 
-_LETTERS_ONLY = re.compile(rb"[a-z]+")
+_LETTERS_ONLY = tight(rb"[a-z]+")
 
 
-_CAMEL_WORD = re.compile(rb"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
+_CAMEL_WORD = tight(rb"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 
 
-_VOWEL = re.compile(rb"[aeiouy]", re.IGNORECASE)
+_VOWEL = tight(rb"[aeiouy]", re.IGNORECASE)
 
 
 def _joined_words(data: bytes, low: bytes, name: bytes) -> bool:
@@ -484,7 +485,7 @@ def _packed_line(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_QUIET = re.compile(
+_QUIET = tight(
     rb"@?(error_reporting\s*\(\s*0\s*\)|set_time_limit\s*\(\s*0\s*\)|ignore_user_abort\s*\(|"
     rb"ini_set\s*\(\s*\x01\d+\x01\s*,\s*(?:0|false|\x01\d+\x01)\s*\)|"
     rb"@?ini_set\s*\(\s*\x01\d+\x01\s*,\s*0\s*\))"
@@ -575,9 +576,9 @@ def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(0, f"{len(ctx.data)} bytes, other findings score {score}")
 
 
-_VARVAR = re.compile(rb"\$\{\s*\$(" + NAME_P + rb")\s*\}|\$\$(" + NAME_P + rb")")
+_VARVAR = tight(rb"\$\{\s*\$(" + NAME_P + rb")\s*\}|\$\$(" + NAME_P + rb")")
 # ``${`` and an expression that is no single variable (those are _VARVAR's)
-_VARVAR_EXPR = re.compile(rb"\$\{(?!\s*\$" + NAME_P + rb"\s*\})")
+_VARVAR_EXPR = tight(rb"\$\{(?!\s*\$" + NAME_P + rb"\s*\})")
 _SUPERGLOBALS = frozenset(
     {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"globals", b"_env"}
 )
@@ -610,7 +611,7 @@ def _folded_superglobal(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_WS_RUN = re.compile(rb"\s*")
+_WS_RUN = tight(rb"\s*")
 
 
 def _skip_ws(code: bytes, pos: int) -> int:
@@ -620,10 +621,10 @@ def _skip_ws(code: bytes, pos: int) -> int:
 
 # variables named only with underscores ($_, $__, $___) and string placeholders: what a
 # statement written without letters or digits may still hold
-_SYMBOL_NAMES = re.compile(rb"\$_+(?![\w\x80-\xff])|\x01\d+\x01")
-_LETTER_OR_DIGIT = re.compile(rb"[a-z0-9\x80-\xff]")
+_SYMBOL_NAMES = tight(rb"\$_+(?![\w\x80-\xff])|\x01\d+\x01")
+_LETTER_OR_DIGIT = tight(rb"[a-z0-9\x80-\xff]")
 # a call through such a variable or one of its items: $_(...), $__[$_](...), $_[@-_](...)
-_SYMBOL_CALL = re.compile(rb"\$_+(?![\w\x80-\xff])(?:\s*\[[^\]\n]{0,40}\])*\s*\(")
+_SYMBOL_CALL = tight(rb"\$_+(?![\w\x80-\xff])(?:\s*\[[^\]\n]{0,40}\])*\s*\(")
 
 
 @feature("symbol_only_call")
@@ -657,14 +658,14 @@ def _symbol_only_call(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a string literal, a bitwise operator on strings (not ||, &&, ^=, |=, &=) and another
 # literal or a bare word (an undefined constant: its own name in PHP 7), ~ allowed
-_BIT_AFTER_LITERAL = re.compile(
+_BIT_AFTER_LITERAL = tight(
     rb"\x01\d+\x01\s*([\^|&])(?![|&=^])\s*~?\s*(?:\x01\d+\x01|[a-z_][a-z0-9_]*(?![\w\x80-\xff(\\:$]))"
 )
 # an operator a literal follows (no lookbehind: it would make the search try every byte);
 # that it is not half of ||, && or ^=, and that a bare word precedes it, are checked after
-_BIT_BEFORE_LITERAL = re.compile(rb"([\^|&])\s*~?\s*\x01\d+\x01")
+_BIT_BEFORE_LITERAL = tight(rb"([\^|&])\s*~?\s*\x01\d+\x01")
 _BIT_OPS = (b"^", b"|", b"&")
-_BARE_WORD_END = re.compile(rb"(?<![\w\x80-\xff$>:\\])~?\s*[a-z_][a-z0-9_]*\s*$")
+_BARE_WORD_END = tight(rb"(?<![\w\x80-\xff$>:\\])~?\s*[a-z_][a-z0-9_]*\s*$")
 
 
 @feature("bitwise_literals")

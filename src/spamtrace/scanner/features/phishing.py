@@ -57,23 +57,23 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.features.execution import visitor_filled
 from spamtrace.scanner.lexer import lex
 from spamtrace.scanner.rules import Rule
-from spamtrace.scanner.rx import Branches
+from spamtrace.scanner.rx import Branches, tight
 from spamtrace.scanner.taint import assignment_before, taint
 
-_WHOLE_REQUEST = re.compile(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
+_WHOLE_REQUEST = tight(rb"\s*\(\s*\$_(?:server|request|cookie|post|get)\s*[,)]")
 
 
 _REMOTE_SEND = (b"curl_exec", b"file_get_contents", b"fsockopen", b"stream_context_create",
                 b"stream_socket_client", b"fopen")  # fmt: skip
 
 
-_WEB_ADDRESS = re.compile(rb"https?:/")
+_WEB_ADDRESS = tight(rb"https?:/")
 
 
-_HASHED = re.compile(rb"(?:md5|sha1|hash|hash_hmac|crc32)\s*\([^;]{0,60}$")
+_HASHED = tight(rb"(?:md5|sha1|hash|hash_hmac|crc32)\s*\([^;]{0,60}$")
 
 
-_RANDOM_SOURCES = re.compile(rb"microtime|uniqid|mt_rand|random_bytes|random_int|openssl_random")
+_RANDOM_SOURCES = tight(rb"microtime|uniqid|mt_rand|random_bytes|random_int|openssl_random")
 
 
 def _seed_or_hash(code: bytes, pos: int) -> bool:
@@ -113,10 +113,10 @@ def _request_relay(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_CRAWLERS = re.compile(rb"googlebot|bingbot|slurp|yandex|baiduspider|msnbot")
+_CRAWLERS = tight(rb"googlebot|bingbot|slurp|yandex|baiduspider|msnbot")
 
 
-_PHARMA = re.compile(
+_PHARMA = tight(
     rb"viagra|cialis|levitra|tadalafil|sildenafil|casino|payday|replica|porn|pharma"
 )
 
@@ -143,7 +143,7 @@ def _crawler_cloaking(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_SERVE = re.compile(rb"\b(?:echo|print|die|exit|eval|include|require)\b")
+_SERVE = tight(rb"\b(?:echo|print|die|exit|eval|include|require)\b")
 
 
 @feature("crawler_remote")
@@ -174,7 +174,7 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a fetch whose address is an expression (a variable, a concatenation), its answer kept
-_FETCH_KEPT = re.compile(
+_FETCH_KEPT = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(?:file_get_contents|curl_init)\s*\("
 )
 # the visitor's user agent, as $_SERVER or getenv() gives it
@@ -248,7 +248,7 @@ def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_FLAG_SET = re.compile(rb"\s*\$(" + NAME_P + rb")\s*=(?![=>])")
+_FLAG_SET = tight(rb"\s*\$(" + NAME_P + rb")\s*=(?![=>])")
 
 
 def _flag_set(code: bytes, start: int) -> bytes | None:
@@ -277,7 +277,7 @@ def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
     return []
 
 
-_NAMED_FUNCTION = re.compile(rb"(?<![\w$>:])function\s+&?\s*[a-z_\x80-\xff]")
+_NAMED_FUNCTION = tight(rb"(?<![\w$>:])function\s+&?\s*[a-z_\x80-\xff]")
 
 
 def _led_by_flag(window: bytes, at: int, flag: bytes) -> bool:
@@ -325,7 +325,7 @@ def _crawler_fetch_served(ctx: Ctx, start: int, flag: bytes | None = None) -> Hi
     return None
 
 
-_NUMERIC_HOST = re.compile(rb"\s*https?://[\d.]+[:/]")
+_NUMERIC_HOST = tight(rb"\s*https?://[\d.]+[:/]")
 # the address of the page the visitor asked for: its host and path on this server
 _OWN_URL_KEYS = (b"request_uri", b"http_host", b"server_name", b"php_self", b"script_uri")
 
@@ -420,13 +420,13 @@ def _spam_keyword_remote_page(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a fetch of a literal address: file_get_contents('http://...' ...), sprintf()'s format as
 # the address, or curl_setopt($ch, CURLOPT_URL, 'http://...' ...)
-_SPAM_FETCH = re.compile(
+_SPAM_FETCH = tight(
     rb"(?:file_get_contents|curl_init|fopen|readfile|file|simplexml_load_file)\s*\(\s*"
     rb"(?:v?sprintf\s*\(\s*)?\x01(\d+)\x01|curlopt_url\s*,\s*\x01(\d+)\x01"
 )
 # a constant named in code (lower-cased by the lexer): kw, not a call, a variable or a key
-_BARE_CONST = re.compile(rb"(?<![\w$>:\\'\x01])([a-z_][a-z0-9_]{1,40})\b(?!\s*(?:[(\[]|::))")
-_DEFINE = re.compile(rb"(?<![\w$>:])define\s*\(\s*\x01(\d+)\x01\s*,\s*(\x01\d+\x01)\s*\)")
+_BARE_CONST = tight(rb"(?<![\w$>:\\'\x01])([a-z_][a-z0-9_]{1,40})\b(?!\s*(?:[(\[]|::))")
+_DEFINE = tight(rb"(?<![\w$>:])define\s*\(\s*\x01(\d+)\x01\s*,\s*(\x01\d+\x01)\s*\)")
 _HOST_KEYS = (b"http_host", b"server_name")
 
 
@@ -459,11 +459,11 @@ def _for_this_host(ctx: Ctx, texts: bytes) -> bool:
 
 
 # a statement that outputs what it computes (or runs it)
-_OUTPUT_STMT = re.compile(rb"@?\s*(?:echo|print|die|exit|eval|include|require)\b")
-_ASSIGNED = re.compile(rb"\$(\w+)\s*=(?![=>])")
+_OUTPUT_STMT = tight(rb"@?\s*(?:echo|print|die|exit|eval|include|require)\b")
+_ASSIGNED = tight(rb"\$(\w+)\s*=(?![=>])")
 
 
-_OB_CALLBACK = re.compile(rb"@?ob_start\s*\(\s*(?:static\s+)?(?:fn|function)\b")
+_OB_CALLBACK = tight(rb"@?ob_start\s*\(\s*(?:static\s+)?(?:fn|function)\b")
 
 
 def _served(window: bytes, at: int) -> bool:
@@ -490,8 +490,8 @@ def _served(window: bytes, at: int) -> bool:
     return out.search(window, at) is not None
 
 
-_LITERAL_CALL = re.compile(rb"(?<![\w$>:])(?=(?:\w+)\s*\(\s*\x01(\d+)\x01)(\w+)")
-_DOWNLOADS = re.compile(
+_LITERAL_CALL = tight(rb"(?<![\w$>:])(?=(?:\w+)\s*\(\s*\x01(\d+)\x01)(\w+)")
+_DOWNLOADS = tight(
     rb"(?<![\w$>:])(?:curl_exec|file_get_contents|wp_remote_get|wp_remote_retrieve_body|"
     rb"stream_get_contents|fread)\s*\("
 )
@@ -509,7 +509,7 @@ def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
 
 # ------------------------------------------------------------- phishing handlers, anti-bot gates
 # the request field names of credentials and card data (a form's password, card number, CVV)
-_CREDENTIAL_KEY = re.compile(
+_CREDENTIAL_KEY = tight(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|card_?id|"
     rb"\bssn\b|\bpin\b|\botp|otp$|exp_?date|exp_?month|exp_?year|sortcode|routing|"
     rb"senha|contrase|kennwort|mot_?de_?passe|"
@@ -519,12 +519,12 @@ _CREDENTIAL_KEY = re.compile(
     rb"^(?:cc|cv|cvv2|csc|exp|expiry)$"
 )
 # the label a handler writes before a credential in the text it sends ("Password : ", "CVV=")
-_CREDENTIAL_LABEL = re.compile(
+_CREDENTIAL_LABEL = tight(
     rb"(?:pass(?:word|wd|code)?|pwd|cvv2?|cvc|card ?(?:number|no)|ssn|pin|otp|expir\w*|"
     rb"sort ?code)\s*[:=|>-]"
 )
 # a chat service a kit sends its results to: a Telegram bot's sendMessage, a Discord webhook
-_DISCORD_HOOK = re.compile(rb"discord(?:app)?\.com/api/webhooks/")
+_DISCORD_HOOK = tight(rb"discord(?:app)?\.com/api/webhooks/")
 
 
 def _chat_drop(text: bytes) -> bool:
@@ -559,11 +559,11 @@ _LEET = bytes.maketrans(b"01345", b"oieas")
 # ('pass' => $_POST['k']), or written inside a double-quoted literal: "$_POST[k]", "{$_POST['k']}"
 # a field glued in as it came, or through a call that only encodes it for the wire
 # (. urlencode($_POST['email']) .)
-_REQ_ELEMENT_CODE = re.compile(
+_REQ_ELEMENT_CODE = tight(
     rb"((?:\.|=>)\s*(?:(?:urlencode|rawurlencode|base64_encode|json_encode|trim)\s*\(\s*)?)?"
     rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\](?=(\s*\)?\s*\.)|)"
 )
-_REQ_ELEMENT_TEXT = re.compile(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
+_REQ_ELEMENT_TEXT = tight(rb"\$_(?:post|get|request)\s*\[\s*['\"]?([\w-]{1,40})")
 # the calls of a drop that write a file (a results log, or a file the site keeps)
 _FILE_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
 _DROP_SINKS = (b"mail", b"file_get_contents", b"curl_init", b"fopen", b"fwrite", b"fputs",
@@ -600,9 +600,9 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
     return keys
 
 
-_SESSION_ELEMENT = re.compile(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]")
-_SESSION_TEXT = re.compile(rb"\$_session\s*\[\s*['\"]?([\w-]{1,40})")
-_SESSION_FROM_FORM = re.compile(
+_SESSION_ELEMENT = tight(rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]")
+_SESSION_TEXT = tight(rb"\$_session\s*\[\s*['\"]?([\w-]{1,40})")
+_SESSION_FROM_FORM = tight(
     rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=\s*[\s@(]*(?:trim\s*\(\s*)?"
     rb"\$_(?:post|get|request)\s*\["
 )
@@ -623,11 +623,11 @@ def _session_fields(ctx: Ctx) -> frozenset[bytes]:
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
 # what a variable is given: ``$v = x``, ``$v .= x``, and an element of it (``$rows[] = $row``,
 # ``$data['pass'] = $pw``): an array filled one element at a time sends the elements
-_GIVEN = re.compile(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
+_GIVEN = tight(rb"\s*(?:\[[^\];]{0,60}\]\s*)?\.?=(?![=>])([^;]{0,400})")
 
 
 # a value that is a request field as it came (or trimmed, escaped): ``$pass = $_POST['pw']``
-_FIELD_VALUE = re.compile(
+_FIELD_VALUE = tight(
     rb"[\s@(]*(?:!?\s*(?:isset|empty)\s*\([^;?]{1,100}\)\s*\?\s*)?"  # isset($_POST['x']) ? ...
     rb"[\s@(]*(?:(?:" + KEEP + rb"|htmlspecialchars|htmlentities|strip_tags|addslashes|"
     rb"urlencode|rawurlencode)\s*\(\s*)*"
@@ -637,14 +637,14 @@ _FIELD_VALUE = re.compile(
 
 # the same through the kit's own helper, a function or a method given the field alone
 # (``$data['pass'] = $form->clean($_REQUEST['password'])``): what it gives is the field
-_HELPER_FIELD = re.compile(
+_HELPER_FIELD = tight(
     rb"[\s@(]*(?:\$" + NAME_P + rb"\s*->\s*)?" + NAME_P
     + rb"\s*\(\s*(\$_(?:post|get|request)\s*\[\s*\x01\d+\x01\s*\])\s*\)"
 )
 # a property of the object a method runs in: ``$this->msg``
-_THIS_PROP = re.compile(rb"\$this\s*->\s*(" + NAME_P + rb")\b(?!\s*\()")
+_THIS_PROP = tight(rb"\$this\s*->\s*(" + NAME_P + rb")\b(?!\s*\()")
 # what it is given: ``$this->msg = ...`` (glued on with .= too), or its declaration's value
-_PROP_GIVEN = re.compile(
+_PROP_GIVEN = tight(
     rb"(?:\$this\s*->\s*|(?:public|protected|private|var|static)\s+\$)("
     + NAME_P + rb")\s*\.?=(?![=>])([^;]{0,400})"
 )
@@ -662,7 +662,7 @@ def _this_props(ctx: Ctx) -> dict[bytes, list[bytes]]:
     return props
 
 
-_FOREACH_AS = re.compile(rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$(\w+)\s*\)")
+_FOREACH_AS = tight(rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$(\w+)\s*\)")
 
 
 def _foreach_list(ctx: Ctx, name: bytes) -> bytes | None:
@@ -736,8 +736,8 @@ def _sent_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
 
 
 # an element of an array by a literal key: ``['email']``
-_LIT_INDEX = re.compile(rb"\s*\[\s*\x01(\d+)\x01\s*\]")
-_TEXT_INDEX = re.compile(rb"\[\s*['\"]?([\w-]{1,40})['\"]?\s*\]")
+_LIT_INDEX = tight(rb"\s*\[\s*\x01(\d+)\x01\s*\]")
+_TEXT_INDEX = tight(rb"\[\s*['\"]?([\w-]{1,40})['\"]?\s*\]")
 
 
 def _element_keys_used(ctx: Ctx, text: bytes, name: bytes) -> set[bytes] | None:
@@ -758,15 +758,15 @@ def _element_keys_used(ctx: Ctx, text: bytes, name: bytes) -> set[bytes] | None:
 
 
 # a value computed from others that does not carry them: a password check's outcome, a hash
-_CHECKED = re.compile(
+_CHECKED = tight(
     rb"(?<![\w$>:])(?:password_verify|password_hash|hash_equals|hash|hash_hmac|md5|sha1|crypt|"
     rb"wp_check_password)\s*\("
 )
 
 
 # a double-quoted recipient that is one variable written inside it: mail("$send", ...)
-_ONE_VAR = re.compile(rb"\s*\{?\$(" + NAME_P + rb")\}?\s*")
-_INCLUDES = re.compile(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b")
+_ONE_VAR = tight(rb"\s*\{?\$(" + NAME_P + rb")\}?\s*")
+_INCLUDES = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b")
 
 
 def _config_recipient(ctx: Ctx, args: bytes) -> bool:
@@ -898,11 +898,11 @@ def _drops(ctx: Ctx) -> list[tuple[int, bytes]]:
     return out
 
 
-_LARAVEL_MAIL = re.compile(
+_LARAVEL_MAIL = tight(
     rb"(?<![\w$>:])mail\s*::\s*(?:(raw|html|plain|send)\s*\(|to\s*\(\s*\x01(\d+)\x01\s*\)"
     rb"\s*->\s*(?:send|queue)\s*\()"
 )
-_FRAMEWORK_TO_LITERAL = re.compile(rb"->\s*to\s*\(\s*\x01(\d+)\x01")
+_FRAMEWORK_TO_LITERAL = tight(rb"->\s*to\s*\(\s*\x01(\d+)\x01")
 
 
 def _client_answer_read(code: bytes, at: int) -> bool:
@@ -920,7 +920,7 @@ def _client_answer_read(code: bytes, at: int) -> bool:
     ) is not None
 
 
-_ANSWER_KEPT = re.compile(rb"\s*\$(\w+)\s*=(?![=>])")
+_ANSWER_KEPT = tight(rb"\s*\$(\w+)\s*=(?![=>])")
 # an HTTP client's post to a literal address, up to the "," before what it posts (Laravel's
 # static Http::post() too); one pattern per literal start (the alternation was tried at
 # every "-" and "w" of the code): a match of one holds no "-", ":" nor "w" before its end,
@@ -931,7 +931,7 @@ _CLIENT_POST = Branches(
 )
 
 
-_READ_ANSWER = re.compile(
+_READ_ANSWER = tight(
     rb"\$(\w+)\s*=\s*@?(?:fgets|fread|stream_get_contents)\s*\(\s*(\$\w+)\s*[,)]"
 )
 
@@ -953,10 +953,10 @@ def _answer_checked(ctx: Ctx, handle: bytes) -> bool:
     return False
 
 
-_SOAP_CLIENT = re.compile(
+_SOAP_CLIENT = tight(
     rb"\$(\w+)\s*=\s*new\s+\\?soapclient\s*\(([^;]{0,400})"
 )
-_ARRAY_OPEN = re.compile(rb"\s*(?:array\s*\(|\[)")
+_ARRAY_OPEN = tight(rb"\s*(?:array\s*\(|\[)")
 
 
 def _soap_drops(ctx: Ctx) -> list[tuple[int, bytes]]:
@@ -1002,7 +1002,7 @@ def _chat_helper_at(ctx: Ctx, start: int) -> bool:
 
 
 # a call of a chat helper: sendMessage(...), send_telegram(...), sendTG(...), ->sendDiscord(...)
-_CHAT_HELPER_CALL = re.compile(
+_CHAT_HELPER_CALL = tight(
     rb"(?<![\w$:])(?:->\s*)?(?:send_?(?:message|msg|telegram|tg|discord|to_?telegram|"
     rb"to_?tg|to_?bot|to_?discord)|telegram_?send\w{0,12}|discord_?send\w{0,12})\s*\("
 )
@@ -1010,8 +1010,8 @@ _CHAT_HELPER_CALL = re.compile(
 _CHAT_HELPER_WORDS = (b"sendmessage", b"send_message", b"sendmsg", b"send_msg", b"sendtg",
                       b"send_tg", b"sendto", b"send_to", b"telegram", b"discord")  # fmt: skip
 # a mailer object's recipient and the bodies it is given
-_MAILER_TO = re.compile(rb"->\s*addaddress\s*\(\s*(?:\x01(\d+)\x01|\$(\w+))")
-_MAILER_BODY = re.compile(
+_MAILER_TO = tight(rb"->\s*addaddress\s*\(\s*(?:\x01(\d+)\x01|\$(\w+))")
+_MAILER_BODY = tight(
     rb"->\s*(?:body|altbody)\s*(?:\.?=)(?![=>])([^;]{1,400})|"
     rb"->\s*(?:msghtml|setbody)\s*\(([^;]{1,400})"
 )
@@ -1040,14 +1040,14 @@ def _mailer_object_drops(ctx: Ctx) -> list[tuple[int, bytes]]:
             for b in itertools.islice(_MAILER_BODY.finditer(ctx.code), 10)]
 
 
-_POSTFIELDS = re.compile(rb"curlopt_postfields\s*,([^;]{1,400})")
+_POSTFIELDS = tight(rb"curlopt_postfields\s*,([^;]{1,400})")
 # curl_init('https://...') or curl_setopt($ch, CURLOPT_URL, 'https://...'): a literal address
 # or a variable
 # curl pointed at a literal, or a variable maybe with a literal path glued on ($api . '/send')
-_FIXED_CURL_URL = re.compile(
+_FIXED_CURL_URL = tight(
     rb"(?:curl_init\s*\(|curlopt_url\s*,)\s*(?:\x01(\d+)\x01|\$(\w+)(?:\s*\.\s*\x01\d+\x01)?)\s*\)"
 )
-_LITERAL_HEAD = re.compile(rb"\s*\x01(\d+)\x01")
+_LITERAL_HEAD = tight(rb"\s*\x01(\d+)\x01")
 
 
 def _fixed_curl_url(ctx: Ctx) -> bool:
@@ -1064,10 +1064,10 @@ def _fixed_curl_url(ctx: Ctx) -> bool:
 
 
 # a form field read from the request: $_POST['pass'], $_GET ['otp']
-_FIELD_READ = re.compile(rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\]")
+_FIELD_READ = tight(rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\]")
 # a site's own login or sign-up: the password is checked or hashed, not passed on
 # or an application's own settings screen (its SMTP password saved behind a capability check)
-_AUTH_USE = re.compile(
+_AUTH_USE = tight(
     rb"(?<![\w$>:])(?:password_hash|password_verify|wp_signon|wp_authenticate|wp_check_password|"
     rb"hash_equals|wp_create_user|wp_insert_user|current_user_can|check_admin_referer|"
     rb"check_ajax_referer|wp_verify_nonce|update_option|register_setting)\s*\("
@@ -1102,7 +1102,7 @@ def _telegram_fields(ctx: Ctx) -> Hit | None:
 
 
 # the visitor's own address or browser, which a kit adds to every result it sends
-_VISITOR_MARK = re.compile(rb"remote_addr|http_user_agent|http_x_forwarded_for|http_client_ip")
+_VISITOR_MARK = tight(rb"remote_addr|http_user_agent|http_x_forwarded_for|http_client_ip")
 
 
 def _kit_recipient_drop(ctx: Ctx) -> Hit | None:
@@ -1163,11 +1163,11 @@ def _outside_recipient(ctx: Ctx, name: bytes, direct: set[bytes], depth: int = 2
 
 # every field of the query string walked: foreach ($_GET as $key => $value) ($_REQUEST: an
 # order form posting its fields to the owner's chat)
-_QUERY_LOOP = re.compile(
+_QUERY_LOOP = tight(
     rb"foreach\s*\(\s*\$_get\s+as\s+\$(" + NAME_P + rb")\s*=>\s*"
     rb"\$(" + NAME_P + rb")\s*\)"
 )
-_APPENDED = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\.=|\[\s*\]\s*=)([^;]{1,200})")
+_APPENDED = tight(rb"\$(" + NAME_P + rb")\s*(?:\.=|\[\s*\]\s*=)([^;]{1,200})")
 _SENDERS = (b"curl_setopt", b"curl_init", b"file_get_contents", b"json_encode", b"http_build_query")
 
 
@@ -1203,7 +1203,7 @@ def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_QUERY_DUMP = re.compile(
+_QUERY_DUMP = tight(
     rb"(?<![\w$>:])(?:print_r|var_export|json_encode|http_build_query|serialize|implode)"
     rb"\s*\((?:\s*\x01\d+\x01\s*,)?\s*\$_get\b(?!\s*\[)"
 )
@@ -1247,13 +1247,13 @@ def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a redirect that hands over a document or an archive
-_DOWNLOAD = re.compile(
+_DOWNLOAD = tight(
     rb"\.(?:pdf|zip|rar|7z|tar|gz|tgz|docx?|xlsx?|pptx?|odt|ods|epub|exe|msi|dmg|apk|deb|rpm)"
     rb"(?:[?#][^'\"\s]*)?\s*$"
 )
 
 
-_ARRAY_HOLDS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)([^;]{1,400})")
+_ARRAY_HOLDS = tight(rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)([^;]{1,400})")
 
 
 def _arrays_holding(code: bytes, held: bytes) -> list[tuple[bytes, bytes]]:
@@ -1285,7 +1285,7 @@ def _credentials_dropped(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # the services phishing pages imitate: banks, payments, mail and cloud accounts, shops and
 # carriers, social networks, crypto exchanges and wallets, tax and benefit portals
-_BRAND = re.compile(
+_BRAND = tight(
     rb"\b(?:chase|paypal|wells ?fargo|bank ?of ?america|citi(?:bank|zens)?|huntington|"
     rb"navy ?federal|usaa|td ?bank|capital ?one|truist|pnc|santander|barclays|hsbc|"
     rb"lloyds|natwest|halifax|monzo|revolut|cibc|rbc|scotiabank|desjardins|interac|bmo|"
@@ -1299,7 +1299,7 @@ _BRAND = re.compile(
     rb"blockchain|irs|hmrc|mygov|centrelink|canada ?post|service ?canada)\b"
 )
 # what a kit calls the text it sends: the results of one victim, a login, codes, card data
-_RESULT_WORD = re.compile(
+_RESULT_WORD = tight(
     rb"\b(?:log ?in|logon|logs?|sign ?in|results?|rezults?|resultz|fullz|otp|sms|vbv|"
     rb"pass(?:word)?|credentials?)\b"
 )
@@ -1334,10 +1334,10 @@ def _brand_results_sent(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a database write: PDO's execute(), query(), mysqli_query()... and the text it is given
-_DB_WRITE = re.compile(
+_DB_WRITE = tight(
     rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec)\s*\(([^;]{0,400})"
 )
-_CARD_CODE_KEY = re.compile(rb"cvv|cvc|\bcsc\b|cvn|card_?code|security_?code")
+_CARD_CODE_KEY = tight(rb"cvv|cvc|\bcsc\b|cvn|card_?code|security_?code")
 
 
 def _card_code_stored(ctx: Ctx) -> Hit | None:
@@ -1358,7 +1358,7 @@ def _card_code_stored(ctx: Ctx) -> Hit | None:
 
 
 # a row written to a database, the statement run or its values bound
-_DB_STORE = re.compile(
+_DB_STORE = tight(
     rb"(?:->|(?<![\w$>:]))(?:execute|query|mysqli_query|pg_query|exec|bind_param|bindparam|"
     rb"bindvalue|mysqli_stmt_bind_param)\s*\(([^;]{0,400})"
 )
@@ -1483,7 +1483,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
 
 
 # a request array sent whole (['body' => $_POST], http_build_query($_REQUEST)): no element
-_SENT_WHOLE = re.compile(rb"\$_(post|get|request)\b(?!\s*\[)")
+_SENT_WHOLE = tight(rb"\$_(post|get|request)\b(?!\s*\[)")
 
 
 def _whole_array_keys(ctx: Ctx, text: bytes) -> set[bytes]:
@@ -1518,7 +1518,7 @@ def _whole_array_keys(ctx: Ctx, text: bytes) -> set[bytes]:
 _WHOLE = b"(the whole request)"
 # Laravel's request object: a field read as a property ($request->password, not a call), or
 # the fields a test or a validation names ($request->filled('cvv'), ->validate([...]))
-_FRAMEWORK_FIELDS = re.compile(
+_FRAMEWORK_FIELDS = tight(
     rb"(?:\$request|(?<![\w$>:\\])request\s*\(\s*\))\s*->\s*(?:(?!(?:all|only|except|input|"
     rb"get|post|query|validated|collect|ip|user|session|route|header|headers|method|path|url|"
     rb"fullurl|cookie|file|files|server|attributes|request)\b)([a-z_][a-z0-9_]{0,40})\b(?!\s*\()|"
@@ -1550,8 +1550,8 @@ def _visitor_written(ctx: Ctx, text: bytes) -> bool:
 
 
 # the fields of a database connection's settings: its host or server, and the database
-_DB_HOST_KEY = re.compile(rb"(?:^|[_-])(?:db|sql|mysql)?(?:host(?:name)?|server(?:name)?)$")
-_DB_WORD_KEY = re.compile(
+_DB_HOST_KEY = tight(rb"(?:^|[_-])(?:db|sql|mysql)?(?:host(?:name)?|server(?:name)?)$")
+_DB_WORD_KEY = tight(
     rb"(?:^|[_-])(?:db|database|mysql|mysqli|sql|pdo|pgsql|postgres)(?:[_-]|$)|"
     # or run together with the setting it names: "dbname", "dbuser", "dbpass", "mysqlhost"
     rb"^(?:db|mysql|sql|pg)(?:host|name|user(?:name)?|pass(?:word|wd)?|pwd|server|port|prefix)$"
@@ -1569,7 +1569,7 @@ def _database_settings(keys: set[bytes]) -> bool:
 
 # a field naming the host of a server the site itself connects to: its mail server
 # ("smtpHost", "smtp_server", "imaphost"), an FTP, SFTP or LDAP server
-_SERVER_HOST_KEY = re.compile(
+_SERVER_HOST_KEY = tight(
     rb"(?:smtp|imap|pop3?|s?ftp|ldap)[_-]?(?:host(?:name)?|server(?:name)?)$"
 )
 
@@ -1619,24 +1619,24 @@ def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:
     return False
 
 
-_PROP_KEY = re.compile(rb"[a-z_][a-z0-9_]{0,40}")
-_HASH_MAKE = re.compile(rb"(?<![\w$>:\\])\\?hash\s*::\s*make\s*\(([^;]{0,200})")
+_PROP_KEY = tight(rb"[a-z_][a-z0-9_]{0,40}")
+_HASH_MAKE = tight(rb"(?<![\w$>:\\])\\?hash\s*::\s*make\s*\(([^;]{0,200})")
 
 
 # a one-time code's field: "code", "sms_code", "otp", "2fa_code", "twoFactAuthConfCode"
-_CODE_KEY = re.compile(
+_CODE_KEY = tight(
     rb"^(?:(?:sms|otp|2fa|mfa|tfa|auth|verif\w*|security|login|access|one_?time)[_-]?)?code$|"
     rb"^(?:otp|sms|2fa|mfa)$|two_?fact"
 )
 # the label a kit writes before that code in what it sends ("SMS code: ", "CODE : ", "2FA: ")
-_CODE_LABEL = re.compile(
+_CODE_LABEL = tight(
     rb"(?:sms|otp|2fa|mfa|verification|security|auth\w*|one[- ]time|login|access)\s*code|"
     rb"(?:^|\n)\s*(?:code|otp|2fa)\s*[:=]"
 )
 
 # a label that names nothing but a code the visitor received to sign in ("SMS code", "OTP
 # code", "2FA code", "one-time code"): no shop, ticket or access code is called that
-_SIGNIN_CODE_LABEL = re.compile(rb"(?:sms|otp|2fa|mfa|one[- ]time)\s*code")
+_SIGNIN_CODE_LABEL = tight(rb"(?:sms|otp|2fa|mfa|one[- ]time)\s*code")
 
 
 def _code_step(ctx: Ctx, keys: set[bytes], text: bytes) -> bool:
@@ -1666,13 +1666,13 @@ def _compared_field(ctx: Ctx) -> bool:
     return _SESSION_COMPARE.search(ctx.code) is not None
 
 
-_SESSION_COMPARE = re.compile(
+_SESSION_COMPARE = tight(
     rb"[!=]==?\s*\$_session\b|\$_session\s*\[[^\]]{0,60}\]\s*[!=]==?(?!>)"
 )
 
 
 # hostnames and names of anti-phishing, security and crawler companies that kits refuse
-_SECURITY_NAMES = re.compile(
+_SECURITY_NAMES = tight(
     rb"phishtank|cyveillance|netcraft|phishlabs|markmonitor|trendmicro|websense|"
     rb"bitdefender|kaspersky|forcepoint|zscaler|brandprotect|opendns|spamhaus|"
     rb"surbl|avast|sucuri|ahrefs|semrush|virustotal|urlscan|paloalto|fortinet"
@@ -1682,27 +1682,27 @@ _SECURITY_NAMES = re.compile(
 _SEO_CRAWLERS = frozenset({b"ahrefs", b"semrush"})
 # an address pattern or prefix of an IP blocklist: "^66.102.*.*", "64.233.160.*", "66.249."
 # (not a version number: "5.2.1")
-_IP_PREFIX = re.compile(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
+_IP_PREFIX = tight(rb"^(?:\^\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}\.(?:\d{1,3}\.)?(?:\*|$))")
 _VISITOR = (b"remote_addr", b"http_user_agent", b"http_x_forwarded_for", b"http_client_ip")
-_GATE_ACTION = re.compile(rb"404 not found|403 forbidden|location:")
+_GATE_ACTION = tight(rb"404 not found|403 forbidden|location:")
 # an address, prefix or range of the networks of Google's and Microsoft's crawlers and link
 # checkers ("66.249.64.0/19", "^74.125.*.*", "64.233.160."): a list of them that the visitor's
 # address is tested against is a list of whom to hide from (no site refuses Googlebot)
-_CRAWLER_NET = re.compile(
+_CRAWLER_NET = tight(
     rb"^\^?(?:66\.249|66\.102|64\.233|72\.14|74\.125|209\.85|216\.239|173\.194|172\.217|"
     rb"142\.250|108\.177|8\.8|207\.46|157\.55|40\.77|65\.52)\.[\d*]"
 )
 # a range, not one address: a CIDR block ("/19"), a wildcard ("66.249.*.*") or a prefix ("66.")
-_RANGE_FORM = re.compile(rb"/\d{1,2}$|\*|\.$")
+_RANGE_FORM = tight(rb"/\d{1,2}$|\*|\.$")
 # the text of a web server's own error page, written into a script: a kit's gate answers the
 # visitors it refuses with a fake "404 Not Found" or "403 Forbidden" as if the page were not
 # there (a site's own refusal says why, in its own words)
-_FAKE_SERVER_ERROR = re.compile(
+_FAKE_SERVER_ERROR = tight(
     rb"was not found on this (?:\w+ )?server|don'?t have permission to access /|"
     rb"-//ietf//dtd html 2\.0//en|<h1>(?:not found|forbidden)</h1>"
 )
 # what a gate does with the visitor's address, host name or agent: look it up, compare it
-_VISITOR_TESTS = re.compile(
+_VISITOR_TESTS = tight(
     rb"(?<![\w$>:])(?:gethostbyaddr|in_array|substr_count|strpos|stripos|preg_match|ip2long|"
     rb"str_contains|str_starts_with|str_ends_with|"
     rb"curl_exec|file_get_contents)\s*\("
@@ -1722,7 +1722,7 @@ def _visitor_named(text: bytes) -> bool:
 
 
 # what every IP prefix holds: a digit, a dot, a digit
-_DIGIT_DOT_DIGIT = re.compile(rb"\d\.\d")
+_DIGIT_DOT_DIGIT = tight(rb"\d\.\d")
 
 
 def _antibot_candidates(ctx: Ctx, text: bytes) -> list[int]:
@@ -1792,13 +1792,13 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the words of automated clients: crawlers, scrapers, HTTP libraries, headless browsers
-_BOT_WORD = re.compile(
+_BOT_WORD = tight(
     rb"bot|crawl(?:er)?|spider|slurp|curl|wget|python|scrapy|headless|phantomjs|httpclient|"
     rb"libwww|go-http|java|facebookexternalhit|ahrefs|semrush|archiver?|preview|scanner"
 )
 # a fake "not found" given as the answer: the status line of a 404
-_FAKE_404 = re.compile(rb"^(?:http/\d(?:\.\d)?|status:)\s*404\b")
-_STATUS_404 = re.compile(rb"http_response_code\s*\(\s*404\s*\)")
+_FAKE_404 = tight(rb"^(?:http/\d(?:\.\d)?|status:)\s*404\b")
+_STATUS_404 = tight(rb"http_response_code\s*\(\s*404\s*\)")
 
 
 def _bot_list_end(ctx: Ctx) -> int:
@@ -1858,8 +1858,8 @@ def _bot_list_fake_404(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(ctx.line_of_code(fake), ctx.excerpt_code(fake, fake + 60))
 
 
-_IF_WORD = re.compile(rb"(?<![\w$>:])if\s*\(")
-_AGENT_TEST = re.compile(
+_IF_WORD = tight(rb"(?<![\w$>:])if\s*\(")
+_AGENT_TEST = tight(
     rb"(?<![\w$>:])(?:stripos|strpos|stristr|strstr|preg_match|in_array|substr_count|"
     rb"str_contains|str_starts_with|str_ends_with)\s*\("
 )
@@ -1878,12 +1878,12 @@ def _fake_error_gate(ctx: Ctx, text: bytes, at: int) -> Hit | None:
 
 
 # what a gate's refusal does: stop the script, or send the visitor elsewhere
-_REFUSES = re.compile(rb"(?<![\w$>:])(?:die|exit)\b|(?<![\w$>:])header\s*\(")
-_TEST_OPENS = re.compile(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
+_REFUSES = tight(rb"(?<![\w$>:])(?:die|exit)\b|(?<![\w$>:])header\s*\(")
+_TEST_OPENS = tight(rb"(?<![\w$>:])(?:if|elseif)\s*\(")
 
 
 # the visitor's platform given by a helper of the kit's own: $c->getOS() == "Linux"
-_OS_HELPER = re.compile(
+_OS_HELPER = tight(
     rb"(?<![\w$])(?:get_?)?(?:os|platform|operating_?system)(?:_?name)?\s*\(\s*\)\s*===?\s*$"
 )
 
@@ -1921,7 +1921,7 @@ def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
 
 
 # web services that tell who owns an IP address (organisation, ASN, country, proxy or not)
-_IP_INTEL = re.compile(
+_IP_INTEL = tight(
     rb"ipinfo\.io|ip-api\.com|ipapi\.co|geoplugin\.net|ipwhois\.|ipqualityscore\.com|"
     rb"proxycheck\.io|ipgeolocation\.io|ipdata\.co|extreme-ip-lookup\.com|ipregistry\.co|"
     rb"iphub\.info|getipintel\.net|ip2location\.io|db-ip\.com|ipstack\.com|abstractapi\.com"
@@ -1939,7 +1939,7 @@ _REVIEWER_NAMES = (
 # where a kit's geo gate sends the visitors of the countries it does not target: a fake
 # "404 Not Found", or away to a big site of no relation to the page (a site's own geo redirect
 # sends them to its own pages; a site's own geo block says so, with a 403)
-_GEO_REFUSAL = re.compile(
+_GEO_REFUSAL = tight(
     rb"404 not found|location:\s*https?://(?:www\.)?(?:google|youtube|bing|yahoo|imgur|"
     rb"wikipedia|microsoft|apple|amazon|facebook|live|outlook|office|msn|translate\.google)\."
 )
@@ -1947,7 +1947,7 @@ _GEO_REFUSAL = re.compile(
 
 # what a gate reads of the lookup's answer: the country, or whether the address is a proxy,
 # a VPN, a hosting provider's (a crawler's or a scanner's machine)
-_GEO_FIELD = re.compile(rb"country|proxy|hosting|\x00vpn\x00|\x00tor\x00|is_bot|isbot")
+_GEO_FIELD = tight(rb"country|proxy|hosting|\x00vpn\x00|\x00tor\x00|is_bot|isbot")
 
 
 def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
@@ -1966,7 +1966,7 @@ def _geo_gate(ctx: Ctx, text: bytes, intel: re.Match[bytes]) -> Hit | None:
 # what a kit attaches to each victim's fields: where the visitor is, from a geolocation
 # service (the services that tell who owns an address, and the lookup links of a results
 # mail: geoiptool.com/?IP=..., api.ip.sb/geoip/...)
-_GEO_LOOKUP = re.compile(
+_GEO_LOOKUP = tight(
     _IP_INTEL.pattern + rb"|geoiptool\.com|ip\.sb/geoip|freegeoip\.|ipapi\.com|iplocation\.net"
 )
 _FORM_READS = (b"$_post", b"$_get", b"$_request")
@@ -1975,16 +1975,16 @@ _SENDS_OUT = (b"mail", b"fwrite", b"fputs", b"file_put_contents", b"curl_exec")
 
 # where a literal sends the browser: header("Location: URL"), location = 'URL' in a script,
 # a meta refresh; the URL is a whole web address, its host and then its path
-_SENT_TO = re.compile(
+_SENT_TO = tight(
     rb"(?:^\s*location\s*:\s*|\blocation(?:\.href)?\s*=\s*['\"]|"
     rb"\blocation\.(?:replace|assign)\s*\(\s*['\"]|\burl\s*=\s*['\"]?)"
     rb"https?://([a-z0-9-]+)(?:\.[a-z0-9-]+)+(?::\d+)?(/[^'\"\s<>;]*)?(['\"\s<>;]|$)"
 )
 # a sign-in page by its path ("/signin", "/login.srf") or its host ("login.", "accounts.")
-_SIGN_IN_PATH = re.compile(rb"log_?in|sign_?in|signon|logon|auth|/account")
+_SIGN_IN_PATH = tight(rb"log_?in|sign_?in|signon|logon|auth|/account")
 _SIGN_IN_HOST = frozenset({b"login", b"signin", b"auth", b"accounts", b"account", b"secure"})
 # a site's front page or sign-in page: "/", "/en-US/home.shtml", "/login.srf?...", "/signin"
-_FRONT_OR_SIGN_IN = re.compile(
+_FRONT_OR_SIGN_IN = tight(
     rb"^/?$|^/(?:[a-z]{2}(?:[-_][a-z]{2})?/)?(?:index|home)\b|"
     rb"log_?in|sign_?in|signon|logon|auth|/account|^/mail\b"
 )
@@ -2026,7 +2026,7 @@ def _genuine_site_redirect(
 
 # a whole form array packed into a text: http_build_query($_POST), json_encode(array_merge(
 # $_REQUEST, [...])), print_r($_POST, true), implode("\n", $_POST)
-_WHOLE_FORM_PACKED = re.compile(
+_WHOLE_FORM_PACKED = tight(
     rb"(?:http_build_query|json_encode|serialize|print_r|var_export|implode|join)\s*\(\s*"
     rb"(?:[^;()]{0,40},\s*)?(?:array_merge\s*\(\s*)?\$_(?:post|get|request)\b\s*[,)]"
 )
@@ -2086,7 +2086,7 @@ def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # services that name the bank and type of a card from its first digits (the BIN)
-_CARD_BIN_LOOKUP = re.compile(rb"binlist\.(?:net|io)|bincodes\.com|bins\.su|binlookup")
+_CARD_BIN_LOOKUP = tight(rb"binlist\.(?:net|io)|bincodes\.com|bins\.su|binlookup")
 _CARD_INPUT = (b"$_post", b"$_get", b"$_request", b"$_session")
 _FETCHES = (b"file_get_contents", b"curl_exec", b"fopen", b"simplexml_load_file")
 
@@ -2103,7 +2103,7 @@ def _card_bin_lookup(ctx: Ctx, rule: Rule) -> Hit | None:
     return string_hit(ctx, found, shown=b"card numbers looked up at " + found.group(0))
 
 
-_NET_ENTRY = re.compile(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
+_NET_ENTRY = tight(rb"(?:as\d+[\s-]*)?(" + _REVIEWER_NAMES + rb")(?:[\s.,-]+[a-z.]+)?")
 
 
 @feature("visitor_network_gate")
@@ -2155,21 +2155,21 @@ def _visitor_network_gate(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a country compared: `$cc == 'RU'`, `'TR' === $country`, `$geo['country'] != "Indonesia"`
-_COUNTRY_CMP = re.compile(
+_COUNTRY_CMP = tight(
     rb"(\$\w+(?:\s*(?:\[[^\]\[;]{0,40}\]|->\s*\w+))*)\s*(?:[!=]==?|<>)\s*\x01(\d+)\x01|"
     rb"\x01(\d+)\x01\s*(?:[!=]==?|<>)\s*(\$\w+(?:\s*(?:\[[^\]\[;]{0,40}\]|->\s*\w+))*)"
 )
 # a country as a literal: an ISO code ("RU") or a name ("Indonesia", "United States")
-_COUNTRY_LITERAL = re.compile(rb"[A-Z]{2}|[A-Z][a-z]{2,20}(?: [A-Z][a-z]{1,20}){0,2}")
+_COUNTRY_LITERAL = tight(rb"[A-Z]{2}|[A-Z][a-z]{2,20}(?: [A-Z][a-z]{1,20}){0,2}")
 # what a gate does to the visitors its test picks: stops, serves another file, redirects
-_GATE_DOES = re.compile(
+_GATE_DOES = tight(
     rb"(?<![\w$>:])(?:exit|die|header|require|include|require_once|include_once)\b"
 )
-_JS_REDIRECT = re.compile(rb"(?:window|document|top)\.location|location\.(?:href|replace)")
+_JS_REDIRECT = tight(rb"(?:window|document|top)\.location|location\.(?:href|replace)")
 # a site's own geo block says so: a 403 and its own words
-_HONEST_BLOCK = re.compile(rb"403|forbidden|access denied|not available in your|cannot sell")
+_HONEST_BLOCK = tight(rb"403|forbidden|access denied|not available in your|cannot sell")
 # the user agent tested for a search engine's crawler
-_CRAWLER_WORD = re.compile(rb"googlebot|bingbot|crawler|spider|\x00google\x00|\x00bot\x00|\bbot\|")
+_CRAWLER_WORD = tight(rb"googlebot|bingbot|crawler|spider|\x00google\x00|\x00bot\x00|\bbot\|")
 
 
 def _country_var(ctx: Ctx, operand: bytes) -> bool:
@@ -2233,20 +2233,20 @@ def _geo_gate_kit(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a block list's answer: stop, or serve another file (a decoy page)
-_BLOCK_STOPS = re.compile(
+_BLOCK_STOPS = tight(
     rb"(?<![\w$>:])(?:exit|die|require|include|require_once|include_once)\b"
 )
 
 
 # an exact literal address given to a download: file_get_contents('https://x/'), curl_init("...")
-_LITERAL_FETCH = re.compile(
+_LITERAL_FETCH = tight(
     rb"(?<![\w$>:])(?:file_get_contents|curl_init|readfile|fopen)\s*\(\s*\x01(\d+)\x01\s*[,)]"
 )
-_ENDS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+_ENDS = tight(rb"(?<![\w$>:])(?:exit|die)\b")
 # what may follow the fetch when it is the script's last work: the rest of its statement, an
 # echo or print of what it got, and the closing of the blocks (a "?>" lexes as ";")
-_LAST_WORK = re.compile(rb"[^;{}]*;(?:\s*(?:echo|print)\b[^;{}]*;)?[\s};]*")
-_IF_OPENS = re.compile(rb"(?<![\w$>:])if\s*\([^;{}]{1,200}\)\s*$")
+_LAST_WORK = tight(rb"[^;{}]*;(?:\s*(?:echo|print)\b[^;{}]*;)?[\s};]*")
+_IF_OPENS = tight(rb"(?<![\w$>:])if\s*\([^;{}]{1,200}\)\s*$")
 
 
 def _last_in_if(ctx: Ctx, m: re.Match[bytes]) -> bool:
@@ -2287,7 +2287,7 @@ def _crawler_test(ctx: Ctx, cond: bytes) -> bool:
     )
 
 
-_CALLED = re.compile(rb"(?<![\w$>:])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
+_CALLED = tight(rb"(?<![\w$>:])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
 
 
 @feature("crawler_remote_served")
@@ -2330,12 +2330,12 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the first statement of a block prints a variable, or a fetch of one literal or variable
-_PRINTS_HELD = re.compile(rb"\{?\s*(?:echo|print)\s*\(?\s*@?\$(\w+)\s*\)?\s*;")
-_PRINTS_FETCH = re.compile(
+_PRINTS_HELD = tight(rb"\{?\s*(?:echo|print)\s*\(?\s*@?\$(\w+)\s*\)?\s*;")
+_PRINTS_FETCH = tight(
     rb"\{?\s*(?:echo|print)\s*\(?\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*\)?\s*;"
 )
-_IF_START = re.compile(rb"(?<![\w$>:])if\s*\(")
-_FETCH_CALL = re.compile(rb"\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*")
+_IF_START = tight(rb"(?<![\w$>:])if\s*\(")
+_FETCH_CALL = tight(rb"\s*@?([a-z_]\w*)\s*\(\s*(\x01\d+\x01|\$\w+)\s*\)\s*")
 
 
 def _fixed_fetch(ctx: Ctx, fn: bytes, arg: bytes, bodies: dict[bytes, bytes]) -> bool:
@@ -2401,20 +2401,20 @@ def _prints_fetch(ctx: Ctx, block: bytes, before: bytes, bodies: dict[bytes, byt
 
 # a local page given by one literal, printed or included as the answer: echo
 # file_get_contents('readme.txt'), readfile(__DIR__ . '/home.html'), include 'readme.html'
-_LOCAL_PAGE = re.compile(
+_LOCAL_PAGE = tight(
     rb"(?:(?:echo|print)\s*\(?\s*@?file_get_contents|(?<![\w$>:])@?readfile|"
     rb"(?<![\w$>:])(?:include|require)(?:_once)?)\s*\(?\s*"
     rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01\s*\)?\s*;"
 )
 # a local page given by one literal, as above, or read by readfile/file_get_contents
-_PAGE_NAMED = re.compile(
+_PAGE_NAMED = tight(
     rb"(?:file_get_contents|readfile|include|require)(?:_once)?\s*\(?\s*"
     rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01"
 )
 
 
 # headers sent before the page: they print nothing, so the page is still the block's work
-_HEADERS_SENT = re.compile(rb"(?:(?<![\w$>:])@?header\s*\(\s*\x01\d+\x01\s*\)\s*;\s*){1,4}$")
+_HEADERS_SENT = tight(rb"(?:(?<![\w$>:])@?header\s*\(\s*\x01\d+\x01\s*\)\s*;\s*){1,4}$")
 
 
 def _block_head(code: bytes, at: int) -> bytes:
@@ -2455,7 +2455,7 @@ def _same_page_for_people(ctx: Ctx, end: int, name: bytes) -> bool:
                 return True
     return False
 # a page of text or HTML, not a script: what a doorway keeps next to the site for crawlers
-_PAGE_FILE = re.compile(rb"\.(?:txt|html?|shtml)$")
+_PAGE_FILE = tight(rb"\.(?:txt|html?|shtml)$")
 
 
 def _crawler_flag(ctx: Ctx, cond: bytes) -> bool:
@@ -2518,11 +2518,11 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_ELSE_INCLUDE = re.compile(
+_ELSE_INCLUDE = tight(
     rb"\s*\}\s*else\s*\{?\s*(?:include|require)(?:_once)?\s*\(?\s*"
     rb"(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01\d+\x01\s*\)?\s*;"
 )
-_NOT = re.compile(rb"!(?!=)")
+_NOT = tight(rb"!(?!=)")
 
 
 def _else_includes(ctx: Ctx, end: int) -> bool:
@@ -2565,14 +2565,14 @@ def _names_crawlers(ctx: Ctx, cond: bytes) -> bool:
 
 # a page printed through a name: echo file_get_contents($page), echo load_page($page) (a
 # function of the file's own that returns what file_get_contents() or readfile() read)
-_PRINTED_READ = re.compile(
+_PRINTED_READ = tight(
     rb"(?:echo|print)\s*\(?\s*@?([a-z_][\w]*)\s*\(\s*(\$\w+|\x01\d+\x01|"
     rb"(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*\x01\d+\x01)\s*\)\s*;"
 )
-_FIXED_PATH = re.compile(
+_FIXED_PATH = tight(
     rb"\s*(?:(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.\s*)?\x01(\d+)\x01\s*"
 )
-_READS_PARAM = re.compile(rb"return\s+@?(?:file_get_contents|implode\s*\([^;]{0,20}file)\s*\(\s*\$")
+_READS_PARAM = tight(rb"return\s+@?(?:file_get_contents|implode\s*\([^;]{0,20}file)\s*\(\s*\$")
 
 
 def _crawler_helper_page(ctx: Ctx) -> Hit | None:
@@ -2645,7 +2645,7 @@ def _crawler_block_first(ctx: Ctx, at: int) -> bool:
 
 # the first work of a block: a page fetched into a variable from the address another holds,
 # by file_get_contents or a function of the file's own: $html = fetchContent($pageUrl);
-_FETCHED_INTO = re.compile(
+_FETCHED_INTO = tight(
     rb"\$(\w+)\s*=\s*@?([a-z_][\w]*)\s*\(\s*\$(\w+)\s*\)\s*;"
 )
 
@@ -2684,12 +2684,12 @@ def _crawler_fixed_fetch(ctx: Ctx) -> Hit | None:
 
 # ------------------------------------------------------------- stolen cookies received
 # the cookie a script receives: in the query string as a whole, or in a request field
-_QUERY_VALUE = re.compile(
+_QUERY_VALUE = tight(
     rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\]|\$_(?:get|request|post)\s*\[\s*\x01(\d+)\x01\s*\]"
 )
 # "cookie" as a word (a label "Cookie: ", a variable $cookie, a key 'cookies'), not the
 # name of a consent setting (cookie_consent, cookies_accepted)
-_COOKIE_WORD = re.compile(rb"(?<![a-z0-9_])c[o0]{2}kies?(?![a-z0-9_])")
+_COOKIE_WORD = tight(rb"(?<![a-z0-9_])c[o0]{2}kies?(?![a-z0-9_])")
 
 
 @feature("stolen_cookie_log")
@@ -2752,7 +2752,7 @@ def _has_script(ctx: Ctx) -> bool:
 
 
 # the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)
-_COOKIE_EXFIL = re.compile(
+_COOKIE_EXFIL = tight(
     rb"(?:https?:)?//[^\x00'\"\s]{3,200}['\"]\s*\+\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?"
     rb"document\.cookie"
 )
@@ -2761,7 +2761,7 @@ _COOKIE_EXFIL = re.compile(
 # ... or into the address of a redirect, an image or a request that the page builds, its
 # host glued in by PHP: document.location = '<?= $url ?>?c=' + document.cookie (the pieces
 # may be separate literals: at most 300 bytes apart, within one statement of the script)
-_COOKIE_SENT = re.compile(
+_COOKIE_SENT = tight(
     rb"(?:\blocation(?:\.href)?\s*=|\.src\s*=|\bopen\s*\(|\bfetch\s*\()\s*['\"][^;]{0,300}?"
     rb"['\"]\s*\+\s*(?:(?:escape|encodeuricomponent|btoa)\s*\(\s*)?document\.cookie"
 )
@@ -2771,7 +2771,7 @@ _COOKIE_SENT = re.compile(
 # literal http(s):// or //host, or one PHP fills in): x.open('POST', '<?= $u ?>');
 # x.send(document.cookie), navigator.sendBeacon('https://h/l', document.cookie), fetch(url,
 # {body: document.cookie}), $.post('//h/l', {c: document.cookie})
-_COOKIE_BODY = re.compile(
+_COOKIE_BODY = tight(
     rb"(?:\bopen\s*\(\s*['\"](?:post|get|put)['\"]\s*,\s*|sendbeacon\s*\(\s*|\bfetch\s*\(\s*|"
     rb"(?:\$|jquery)\.(?:post|get|ajax)\s*\(\s*(?:\{\s*url\s*:\s*)?|"
     rb"new\s+websocket\s*\(\s*)['\"](?:(?:(?:https?|wss?):)?//|"
@@ -2808,8 +2808,8 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # the address of _COOKIE_BODY's request left for PHP to fill in (an empty literal in the
 # page's text: sendBeacon('<?= $api ?>', ...), fetch('" . $u . "', ...), "$u" in a heredoc)
-_PHP_FILLED = re.compile(rb"[^'\"]*['\"](?:\x00|\{?\$[a-z_][\w>\[\]'-]{0,40}\}?)?['\"]")
-_OTHER_HOST = re.compile(rb"(?:https?:|wss?:)?//[a-z0-9]")
+_PHP_FILLED = tight(rb"[^'\"]*['\"](?:\x00|\{?\$[a-z_][\w>\[\]'-]{0,40}\}?)?['\"]")
+_OTHER_HOST = tight(rb"(?:https?:|wss?:)?//[a-z0-9]")
 
 
 def _own_host_address(ctx: Ctx) -> bool:
@@ -2825,39 +2825,39 @@ def _own_host_address(ctx: Ctx) -> bool:
 
 # a form's fields read in the page: new FormData(form), document.forms, an input's value,
 # jQuery's serialize(), the inputs of a form walked
-_JS_FORM_READ = re.compile(
+_JS_FORM_READ = tight(
     rb"new\s+formdata\s*\(|document\.forms\b|queryselector(?:all)?\s*\([^)]{0,80}\)\s*\.value\b|"
     rb"getelementsbyname\s*\([^)]{0,80}\)\s*\[\s*\d\s*\]\s*\.value\b|"
     rb"\.serialize(?:array)?\s*\(\s*\)|queryselectorall\s*\(\s*['\"][^'\"]{0,60}\binput\b|"
     rb"getelementbyid\s*\([^)]{0,80}\)"
 )
 # ... when the visitor submits or leaves a field or the page
-_JS_FORM_EVENT = re.compile(
+_JS_FORM_EVENT = tight(
     rb"addeventlistener\s*\(\s*['\"](?:submit|change|blur|click|beforeunload|pagehide)['\"]|"
     rb"\bonsubmit\s*=|\.on(?:submit|change|blur)\s*=|\.on\s*\(\s*['\"](?:submit|change|blur)['\"]"
 )
 # ... sent to a literal address of another host: fetch('https://...'), sendBeacon('//...'),
 # xhr.open('POST', 'https://...'), new Image().src = 'https://...', $.post('https://...'),
 # new WebSocket('wss://...')
-_JS_SENT_AWAY = re.compile(
+_JS_SENT_AWAY = tight(
     rb"(?:\bfetch\s*\(\s*|sendbeacon\s*\(\s*|\bopen\s*\(\s*['\"](?:post|get)['\"]\s*,\s*|"
     rb"\.src\s*=\s*|(?:\$|jquery)\.(?:post|get|ajax)\s*\(\s*(?:\{\s*url\s*:\s*)?|"
     rb"new\s+websocket\s*\(\s*)['\"](?:(?:https?|wss?):)?//[a-z0-9]"
 )
 # ... on a page that takes payments or passwords
-_JS_PAYMENT_WORDS = re.compile(
+_JS_PAYMENT_WORDS = tight(
     rb"checkout|payment|billing|\bcard|cc[_-]?num|\bcvv|\bcvc|password|passwd|\bexpir"
 )
 # the form taken whole (all its fields), or its fields walked in a loop
-_JS_WHOLE_FORM = re.compile(
+_JS_WHOLE_FORM = tight(
     rb"object\.fromentries\s*\(|\.serialize(?:array)?\s*\(|\.foreach\s*\(|\.elements\b|"
     rb"\bfor\s*\(|(?:\bbody\s*:|\.send\s*\()\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*[,})])|"
     rb"sendbeacon\s*\(\s*['\"][^'\"]{0,200}['\"]\s*,\s*(?:new\s+formdata\s*\(|[a-z_$][\w$]*\s*\))"
 )
 # one field read: data.get('email'), an input's value
-_JS_FIELD = re.compile(rb"\.get\s*\(\s*['\"]|\.value\b(?!\s*=[^=])")
+_JS_FIELD = tight(rb"\.get\s*\(\s*['\"]|\.value\b(?!\s*=[^=])")
 # the answer read: r.json(), r.text(), xhr.responseText (an address lookup, a tokenizer)
-_JS_ANSWER_READ = re.compile(rb"\.(?:json|text)\s*\(\s*\)|responsetext|\.response\b")
+_JS_ANSWER_READ = tight(rb"\.(?:json|text)\s*\(\s*\)|responsetext|\.response\b")
 
 
 @feature("js_form_skimmer")
@@ -2903,18 +2903,18 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # the answer put in the page: a field's value set (a token, a city), the form sent on, a text
 # shown (jQuery's .val(x), .html(x), .text(x))
-_JS_PAGE_WRITE = re.compile(
+_JS_PAGE_WRITE = tight(
     rb"\.value\s*=(?!=)|\.submit\s*\(|\.(?:innerhtml|textcontent|innertext)\s*=(?!=)|"
     rb"insertadjacenthtml\s*\(|\.(?:val|html|text)\s*\(\s*[\w$]"
 )
 # an input read by its id or name: document.getElementById('coupon').value,
 # querySelector('#plan').value, querySelector('[name="email"]').value (group 1: the name)
-_JS_NAMED_VALUE = re.compile(
+_JS_NAMED_VALUE = tight(
     rb"(?:getelementbyid\s*\(\s*['\"]|queryselector\s*\(\s*['\"](?:#|\[name=['\"]?))"
     rb"([\w\-\[\]]{1,60})['\"]?\]?['\"]\s*\)\s*$"
 )
 # a field name a skimmer is after: a card's number, code or expiry, a password, an account
-_SECRET_NAME = re.compile(
+_SECRET_NAME = tight(
     rb"card|cc[_\-]?num|\bcc\b|cc_|cvv|cvc|\bcid\b|cc_cid|expir|\bexp|pass|pwd|\bpin\b|ssn|"
     rb"iban|account|security|code|\bpan\b|secret|otp"
 )
@@ -2941,13 +2941,13 @@ def _named_values_only(text: bytes, lo: int, hi: int) -> bool:
 
 
 # the form read into a variable: var f = new FormData(e.target)
-_FORM_DATA_VAR = re.compile(
+_FORM_DATA_VAR = tight(
     rb"(?:\bvar|\blet|\bconst|[;,{(])\s*([a-z_$][\w$]{0,40})\s*=\s*new\s+formdata\s*\($"
 )
 # ... whose use is one named field: f.get('cart_count')
-_FORM_FIELD_GET = re.compile(rb"\.get(?:all)?\s*\(\s*['\"]([^'\"]{0,60})['\"]\s*\)")
+_FORM_FIELD_GET = tight(rb"\.get(?:all)?\s*\(\s*['\"]([^'\"]{0,60})['\"]\s*\)")
 # fields a skimmer wants: card, code, expiry, password, account
-_SECRET_FIELD = re.compile(
+_SECRET_FIELD = tight(
     _JS_PAYMENT_WORDS.pattern + rb"|pass|pwd|\bpin\b|ssn|iban|account|\bcc\b|security|code"
 )
 
@@ -2976,23 +2976,23 @@ def _named_fields_only(text: bytes, m: re.Match[bytes], hi: int) -> bool:
 # SQL that appends to every post or option: UPDATE wp_posts SET post_content =
 # CONCAT(post_content, ...), or puts a value after (or in place of) a piece of each:
 # SET post_content = REPLACE(post_content, '</p>', '</p>$tag')
-_SQL_APPEND_CONTENT = re.compile(
+_SQL_APPEND_CONTENT = tight(
     rb"update\s[^\x00]{0,80}?\bset\s+`?(post_content|post_excerpt|option_value|meta_value|"
     rb"comment_content|content|body|html)`?\s*=\s*(concat|replace)\s*\("
 )
 # ... a REPLACE() whose searched text is no tag of its own (a CDN move swaps one script's
 # address for another's: '<script src="http://old' for '<script src="https://new')
-_SQL_REPLACE_ADDS = re.compile(
+_SQL_REPLACE_ADDS = tight(
     rb"\A\s*`?\w+`?\s*,\s*'([^'\x00]{0,200})'\s*,\s*'[^'\x00]{0,200}?(?:<script|<iframe|\$)"
 )
 # ... of one post: WHERE ID = 42 (an editor's embed in the post being edited)
-_SQL_ONE_ROW = re.compile(
+_SQL_ONE_ROW = tight(
     rb"\bwhere\s+`?id`?\s*=\s*(?:%d|\d+|\$\w+)"
     rb"\s*(?:limit\s+1\s*)?['\";]?\s*\Z"
 )
 # a script or frame of another host
 # (the literals' text as written: a double-quoted literal's quote may come escaped, src=\")
-_FOREIGN_TAG = re.compile(
+_FOREIGN_TAG = tight(
     rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*\\?['\"]?(?:https?:)?//"
 )
 _DECODERS = (b"base64_decode", b"hex2bin", b"str_rot13", b"gzinflate", b"strrev", b"urldecode")
@@ -3065,7 +3065,7 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
     return string_hit(ctx, m)
 
 
-_LOOP_HEAD = re.compile(rb"(?<![\w$>:])(?:foreach|while|for)\s*\(")
+_LOOP_HEAD = tight(rb"(?<![\w$>:])(?:foreach|while|for)\s*\(")
 
 
 def _in_loop(code: bytes, pos: int) -> bool:
@@ -3086,32 +3086,32 @@ def _in_loop(code: bytes, pos: int) -> bool:
 
 
 # the host of a script or frame of another host
-_FOREIGN_TAG_HOST = re.compile(
+_FOREIGN_TAG_HOST = tight(
     rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//([a-z0-9.-]{1,100})"
 )
 # a script an inline script loads: s.src = 'https://host/...'
-_JS_LOADED_HOST = re.compile(rb"\.src\s*=\s*['\"](?:https?:)?//([a-z0-9.-]{1,100})")
+_JS_LOADED_HOST = tight(rb"\.src\s*=\s*['\"](?:https?:)?//([a-z0-9.-]{1,100})")
 # columns that hold one setting each (an option, a post's or a user's meta value)
 _SETTING_COLUMNS = (b"option_value", b"meta_value")
 # the hosts of the analytics and tag services a site's owner adds to its own pages
-_TAG_SERVICE = re.compile(
+_TAG_SERVICE = tight(
     rb"(?:^|\.)(?:googletagmanager\.com|google-analytics\.com|plausible\.io|"
     rb"static\.cloudflareinsights\.com|cdn\.usefathom\.com|static\.hotjar\.com|"
     rb"connect\.facebook\.net|js\.hs-scripts\.com|snap\.licdn\.com)$"
 )
 
 
-_STMT_VAR = re.compile(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
+_STMT_VAR = tight(rb"\$(" + NAME_P + rb")\b(?!\s*->)")
 
 
 # a script that sends the browser to an address PHP fills in where the literal ends:
 # '<script>top.location.href = %s' / "<script>location.replace('" . $u
-_JS_LOCATION_FILLED = re.compile(
+_JS_LOCATION_FILLED = tight(
     rb"(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()"
     rb"\s*['\"]?(?:%s)?['\"]?\s*[;)]?\s*(?:</script>)?\s*\Z"
 )
 # ... an address the script decodes from a literal: base64_decode('aHR0c...'), str_rot13(...)
-_DECODED_LITERAL = re.compile(
+_DECODED_LITERAL = tight(
     rb"(?<![\w$>:])(?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|"
     rb"gzinflate|convert_uudecode)\s*\(\s*\x01\d+\x01"
 )
@@ -3160,14 +3160,14 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a decoding call that a print statement gives the page: echo base64_decode('PHNjcmlw...'),
 # print(str_rot13(...)), die(gzinflate(base64_decode(...)))
-_PRINTED_DECODING = re.compile(
+_PRINTED_DECODING = tight(
     rb"(?<![\w$>:])(?:echo|print|printf|die|exit)\b\s*\(?\s*(?:@\s*)?"
     rb"((?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|gzinflate|"
     rb"gzuncompress|gzdecode|convert_uudecode)\s*\()"
 )
 # a tag that loads a script or a frame from another host: <script src="//host/...">,
 # <iframe src="https://host/...">
-_REMOTE_TAG = re.compile(
+_REMOTE_TAG = tight(
     rb"<(?:script|iframe)\b[^>]{0,200}?\bsrc\s*=\s*['\"]?(?:https?:)?//[a-z0-9.-]"
 )
 
@@ -3191,14 +3191,14 @@ def _printed_decoded_tag(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # PHP's echo in the page's HTML of a decoding call given a literal: <?php echo
 # str_rot13('uggcf://...'); ?>, <?= base64_decode("aHR0c...") ?>
-_ECHO_DECODED = re.compile(
+_ECHO_DECODED = tight(
     rb"<\?(?:php\s+(?:echo|print)\b|=)\s*(?:@\s*)?"
     rb"((?:base64_decode|str_rot13|strrev|hex2bin|urldecode|rawurldecode|convert_uudecode)"
     rb"\s*\(\s*(['\"])[^'\"\\]{1,2000}\2\s*\))",
     re.IGNORECASE,
 )
 # ... where the HTML before it is the address of a meta refresh or of a script's location
-_REDIRECT_BEFORE = re.compile(
+_REDIRECT_BEFORE = tight(
     rb"(?:http-equiv\s*=\s*['\"]?refresh['\"]?[^>]{0,200}?\burl\s*=\s*['\"]?"
     rb"|\blocation(?:\.href)?\s*=\s*['\"]|\blocation\.(?:replace|assign)\s*\(\s*['\"])\Z",
     re.IGNORECASE,
@@ -3226,7 +3226,7 @@ def _inline_decoded_redirect(ctx: Ctx) -> Hit | None:
 
 
 # a script's location set to a PHP variable the literal interpolates: location.href='$go'
-_JS_LOCATION_VAR = re.compile(
+_JS_LOCATION_VAR = tight(
     rb"(?:\blocation(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()\s*['\"]?\{?\$("
     + NAME_P + rb")\b"
 )
@@ -3256,7 +3256,7 @@ _JS_DECODED_TEXT = (
 _JS_UNWRAP = rb"(?:(?:decodeuricomponent|unescape|escape)\s*\(\s*|(?:window|self)\.){0,4}"
 # obfuscated JavaScript run in the page: eval(String.fromCharCode(...)), document.write(
 # unescape('%3C...')), eval(atob(...)), eval(unescape(...))
-_JS_OBFUSCATED = re.compile(
+_JS_OBFUSCATED = tight(
     rb"<script[^>]*>[^\x00]{0,400}?(?:eval\s*\(\s*(?:string\.fromcharcode|unescape|atob|"
     rb"decodeuricomponent)\s*\(|document\.write\s*\(\s*(?:unescape|atob|string\.fromcharcode)"
     rb"\s*\(|"
@@ -3285,7 +3285,7 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a script that sends the browser to a literal web address: location = 'http://...'
-_JS_REMOTE_LOCATION = re.compile(
+_JS_REMOTE_LOCATION = tight(
     rb"<script[^>]*>[^\x00]{0,300}?(?:window|document|top|self)\.location(?:\.href)?\s*=\s*"
     rb"['\"]https?://|<script[^>]*>[^\x00]{0,300}?location\.(?:replace|assign)\s*\(\s*['\"]https?://"
 )
@@ -3311,8 +3311,8 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     return _in_page_text(ctx, _JS_REMOTE_LOCATION)
 
 
-_JS_GATE_WORDS = re.compile(rb"document\.referrer|navigator\.useragent|document\.cookie")
-_JS_SELF_GATED = re.compile(
+_JS_GATE_WORDS = tight(rb"document\.referrer|navigator\.useragent|document\.cookie")
+_JS_SELF_GATED = tight(
     rb"<script[^>]*>[^\x00]{0,400}?(?:document\.referrer|navigator\.useragent|document\.cookie)"
     rb"[^\x00]{0,400}?(?:(?:window|document|top|self)\.location(?:\.href)?\s*=\s*|"
     rb"location\.(?:replace|assign)\s*\(\s*)['\"]https?://"
@@ -3321,8 +3321,8 @@ _JS_SELF_GATED = re.compile(
 
 # ------------------------------------------------------------------------ crawlers sent away
 # the words of a test for crawlers: bot, spider, crawler, Googlebot, Slurp...
-_BOT_WORDS = re.compile(rb"bot\b|bot\||bot\)|crawl|spider|slurp|google|bing|yandex|baidu")
-_LOCATION_JS = re.compile(rb"\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\(")
+_BOT_WORDS = tight(rb"bot\b|bot\||bot\)|crawl|spider|slurp|google|bing|yandex|baidu")
+_LOCATION_JS = tight(rb"\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\(")
 
 
 def _offsite(target: bytes) -> bool:
@@ -3385,12 +3385,12 @@ def _crawler_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_LEAVES = re.compile(rb"\b(?:exit|die)\b")
+_LEAVES = tight(rb"\b(?:exit|die)\b")
 
 
 # a loop over a list: its list variable, and its item variable (whole: one run of name bytes,
 # as ``$item\s*\)`` ends it); a loop has one "(", so no match holds the start of another
-_FOREACH_ITEM = re.compile(
+_FOREACH_ITEM = tight(
     rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$\w+\s*=>\s*)?\$([\w\x80-\xff]+)\s*\)"
 )
 
@@ -3402,7 +3402,7 @@ def loops_with_item(code: bytes, var: bytes) -> Iterator[re.Match[bytes]]:
 
 
 # a loop over a list written in its head: foreach (array('Googlebot', ...) as $bot)
-_FOREACH_INLINE = re.compile(
+_FOREACH_INLINE = tight(
     rb"foreach\s*\(\s*(?:array\s*\(|\[)([^;{}]{1,600}?)[)\]]\s+as\s+"
     rb"(?:\$\w+\s*=>\s*)?\$([\w\x80-\xff]+)\s*\)"
 )
@@ -3435,13 +3435,13 @@ def _bot_list(ctx: Ctx, parts: list[bytes], start: int) -> bool:
 
 
 # --------------------------------------------------------------------- search-referer redirect
-_SEARCH_ENGINES = re.compile(rb"google|bing|yahoo|yandex|baidu|aol|ask\.com|duckduckgo")
+_SEARCH_ENGINES = tight(rb"google|bing|yahoo|yandex|baidu|aol|ask\.com|duckduckgo")
 # the referrer's host looked up in a list of search engines counts as a test too
 # (in_array(parse_url($ref, PHP_URL_HOST), ['www.google.com', ...]))
 _REFERER_TESTS = tuple(dict.fromkeys((*CRAWLER_TESTS, b"in_array", b"str_contains", b"strstr")))
 # a Refresh header that sends the browser on: header('Refresh: 0; url=https://...')
-_REFRESH_HEADER = re.compile(rb"refresh\s*:\s*\d*\s*;?\s*url\s*=\s*['\"]?https?:")
-_REDIRECT = re.compile(
+_REFRESH_HEADER = tight(rb"refresh\s*:\s*\d*\s*;?\s*url\s*=\s*['\"]?https?:")
+_REDIRECT = tight(
     rb"header\s*\(\s*\x01(\d+)\x01|(?:window|document|top)\.location(?:\.href)?\s*=\s*['\"]?https?:"
 )
 
@@ -3461,12 +3461,12 @@ def _block_after(code: bytes, pos: int, span: int = 400) -> bytes:
 
 # a loop or a mapping call over a list, with its item's name: foreach ($list as [$k =>] $item),
 # array_filter($list, fn ($item) => ...) (groups 1/4: the list; 2 or 3, 5: the item's)
-_LIST_WALK = re.compile(
+_LIST_WALK = tight(
     rb"foreach\s*\(\s*\$(\w+)\s+as\s+(?:\$(\w+)\s*=>\s*)?\$(\w+)\b|"
     rb"array_(?:filter|map|walk)\s*\(\s*\$(\w+)\s*,\s*(?:static\s+)?(?:fn|function)\s*"
     rb"\(\s*(?:[\w\\]+\s+)?\$(\w+)\b"
 )
-_WORD_NAME = re.compile(rb"\w+")
+_WORD_NAME = tight(rb"\w+")
 
 
 def _list_walked_by_regex(head: bytes, var: bytes) -> bytes | None:
@@ -3566,19 +3566,19 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a page that sends the browser to another site: <meta http-equiv="refresh" content="0;url=
 # https://...">, location.href = 'https://...', location.replace("https://...")
-_PRINTED_REDIRECT = re.compile(
+_PRINTED_REDIRECT = tight(
     rb"http-equiv\s*=\s*['\"]?refresh[^>]{0,80}url\s*=\s*['\"]?https?://|"
     rb"location(?:\.href)?\s*=\s*['\"]https?://|location\.(?:replace|assign)\s*\(\s*['\"]https?://"
 )
 
 
 # the visitor's user agent or referrer read: $_SERVER['HTTP_USER_AGENT'], getenv('HTTP_REFERER')
-_VISITOR_KEY = re.compile(rb"(?:\$_server\s*\[|getenv\s*\(\s*)\s*\x01(\d+)\x01")
-_PACKED = re.compile(rb"(?:http_build_query|json_encode|curlopt_postfields)\s*[(,]")
-_DECODED_REPLY = re.compile(
+_VISITOR_KEY = tight(rb"(?:\$_server\s*\[|getenv\s*\(\s*)\s*\x01(\d+)\x01")
+_PACKED = tight(rb"(?:http_build_query|json_encode|curlopt_postfields)\s*[(,]")
+_DECODED_REPLY = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*@?json_decode\s*\(\s*\$(" + NAME_P + rb")"
 )
-_IF_AT = re.compile(rb"(?<![\w$>:])if\s*\(")
+_IF_AT = tight(rb"(?<![\w$>:])if\s*\(")
 
 
 def _sends_visitor(ctx: Ctx) -> int:
@@ -3607,9 +3607,9 @@ def _sends_visitor(ctx: Ctx) -> int:
 
 
 # an answer's key that names the unwanted visitors: bots, fraud, a risk score
-_BOT_VERDICT = re.compile(rb"bot|crawler|fraud|risk|spam")
+_BOT_VERDICT = tight(rb"bot|crawler|fraud|risk|spam")
 # a test that the key is false: the people picked, not the bots
-_NEGATIVE_TEST = re.compile(rb"!|\bfalse\b|==\s*0\b|\bempty\s*\(|\bnull\b")
+_NEGATIVE_TEST = tight(rb"!|\bfalse\b|==\s*0\b|\bempty\s*\(|\bnull\b")
 
 
 def _bots_picked(ctx: Ctx, cond: bytes) -> bool:
@@ -3657,15 +3657,15 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
 # word starting in the first 200 bytes of the condition and the line ending at most 200 bytes
 # after it (at a newline or a "\\n" written in a single-quoted literal; a lone backslash, as
 # in an escaped dot, is part of the line)
-_REWRITE_HEAD = re.compile(rb"rewritecond\s+%\{http_(?:referer|user_agent)\}\s+(?![\s!])")
+_REWRITE_HEAD = tight(rb"rewritecond\s+%\{http_(?:referer|user_agent)\}\s+(?![\s!])")
 # each place a word starts (no word starts another: one match per place)
-_CRAWLER_AT = re.compile(rb"(?=(google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp))")
+_CRAWLER_AT = tight(rb"(?=(google|bing|yahoo|yandex|baidu|bot|crawl|spider|slurp))")
 _COND_LINE_MOST = 200 + 6 + 200  # the bytes before the word, the longest word, the bytes after
 # more conditions, then the rule they guard, which sends the request to another site; not
 # one that refuses it ("- [F]") or shows a page of the site's own ("/blocked.html"): a
 # bad-bot blocker
-_REWRITE_MORE = re.compile(rb"(?:\s*rewritecond(?:[^\n\\]|\\(?!n)){0,200}(?:\n|\\n))*\s*")
-_REWRITE_RULE = re.compile(rb"rewriterule\s+\S+\s+https?://")
+_REWRITE_MORE = tight(rb"(?:\s*rewritecond(?:[^\n\\]|\\(?!n)){0,200}(?:\n|\\n))*\s*")
+_REWRITE_RULE = tight(rb"rewriterule\s+\S+\s+https?://")
 
 
 def _rewrite_cloak(text: bytes) -> bool:
@@ -3742,26 +3742,26 @@ _PAGE_HOOKS = frozenset({
     b"admin_head", b"admin_footer", b"login_head", b"login_footer", b"login_enqueue_scripts",
 })  # fmt: skip
 # a statement that prints: echo/print/printf/die/exit and what follows, up to its ";"
-_OUTPUT = re.compile(rb"(?<![\w$>:])(?:echo|print|printf|die|exit)\b([^;]{0,400})")
-_PAGE_DECODE = re.compile(
+_OUTPUT = tight(rb"(?<![\w$>:])(?:echo|print|printf|die|exit)\b([^;]{0,400})")
+_PAGE_DECODE = tight(
     rb"(?<![\w$>:])(?:base64_decode|str_rot13|gzinflate|gzuncompress|hex2bin|strrev|"
     rb"convert_uudecode)\s*\("
 )
-_PAGE_FETCH = re.compile(
+_PAGE_FETCH = tight(
     rb"(?:file_get_contents|wp_remote_get|wp_remote_post|curl_init|fopen|file)"
     rb"\s*\(\s*\x01(\d+)\x01"
 )
 
 
 # what may wrap the printed value and keep it the same text (a decoder chain, a body read)
-_KEEPS = re.compile(
+_KEEPS = tight(
     rb"[\s@(]*(?:(?:" + KEEP + rb"|wp_remote_retrieve_body)\s*\(\s*@?)*"
 )
 
 
 # a block hidden from the visitor (off screen, not displayed, no size) that holds links to
 # other sites: links shown to search engines only
-_HIDDEN_LINKS = re.compile(
+_HIDDEN_LINKS = tight(
     rb"(?:display\s*:\s*none|(?:left|top|text-indent)\s*:\s*-\d{3,}\s*px|font-size\s*:\s*0|"
     rb"visibility\s*:\s*hidden|height\s*:\s*0)[^\x00]{0,300}?<a\s[^>]{0,100}?href\s*=\s*['\"]?"
     rb"https?://"
@@ -3793,7 +3793,7 @@ def _hidden_or_remote(ctx: Ctx, body: bytes, text: bytes, depth: int = 2) -> boo
     return False
 
 
-_HOOK_CALLBACK = re.compile(rb"\s*,\s*(?:\x01(\d+)\x01|(?:static\s+)?function\s*\([^)]{0,200}\)"
+_HOOK_CALLBACK = tight(rb"\s*,\s*(?:\x01(\d+)\x01|(?:static\s+)?function\s*\([^)]{0,200}\)"
                             rb"\s*(?:use\s*\([^)]{0,200}\)\s*)?\{)")  # fmt: skip
 
 
@@ -3836,8 +3836,8 @@ def _wp_hook_inject(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # what JavaScript obfuscators leave: javascript-obfuscator's _0x names, Dean Edwards' packer
-_OBFUSCATOR_NAME = re.compile(rb"\b_0x[0-9a-f]{4,6}\b")
-_JS_PACKER = re.compile(rb"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,")
+_OBFUSCATOR_NAME = tight(rb"\b_0x[0-9a-f]{4,6}\b")
+_JS_PACKER = tight(rb"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,")
 
 
 def _obfuscated_script(text: bytes) -> bool:
@@ -3852,16 +3852,16 @@ def _obfuscated_script(text: bytes) -> bool:
 
 # ------------------------------------------------------- kit copied to a random folder
 # a source of a random name: md5(rand()), uniqid(), substr(sha1(microtime()), 0, 8)...
-_KIT_RANDOM = re.compile(
+_KIT_RANDOM = tight(
     rb"(?<![\w$>:])(?:rand|mt_rand|uniqid|microtime|random_bytes|random_int|str_shuffle|"
     rb"openssl_random_pseudo_bytes)\s*\("
 )
-_KIT_ASSIGN = re.compile(rb"\$(\w+)\s*=(?![=>])\s*([^;]{1,300});")
+_KIT_ASSIGN = tight(rb"\$(\w+)\s*=(?![=>])\s*([^;]{1,300});")
 # a page that only an administrator reaches (a site builder's "new sandbox" button)
-_KIT_ADMIN_ONLY = re.compile(
+_KIT_ADMIN_ONLY = tight(
     rb"current_user_can|is_user_logged_in|is_super_admin|php_auth_user|password_verify"
 )
-_KIT_SENT_TO = re.compile(rb"(?<![\w$>:])(?:header\s*\(|echo\b|print\b)[^;]{0,300}")
+_KIT_SENT_TO = tight(rb"(?<![\w$>:])(?:header\s*\(|echo\b|print\b)[^;]{0,300}")
 
 
 def _random_named(ctx: Ctx) -> tuple[set[bytes], dict[bytes, list[bytes]]]:
@@ -3959,17 +3959,17 @@ def _kit_random_copy(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # ------------------------------------------------------------ another site mirrored
 # the visitor's own path or query, which a mirror appends to the mirrored site's address
-_MIRROR_PATH = re.compile(
+_MIRROR_PATH = tight(
     rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\]|getenv\s*\(\s*\x01(\d+)\x01\s*\)"
 )
 _PATH_KEYS = (b"query_string", b"request_uri", b"path_info", b"redirect_url")
 # this site's own address, which a mirror writes into the mirrored page's links
 _OWN_KEYS = (b"http_host", b"php_self", b"script_name", b"server_name", b"request_uri")
-_MIRROR_FETCH = re.compile(
+_MIRROR_FETCH = tight(
     rb"\$(\w+)\s*=\s*@?\s*(?:file_get_contents|implode\s*\(\s*\x01\d+\x01\s*,\s*@?\s*file)"
     rb"\s*\(([^;]{1,300});"
 )
-_MIRROR_SWAP = re.compile(
+_MIRROR_SWAP = tight(
     rb"(?<![\w$>:])(?:preg_replace|str_replace|str_ireplace)\s*\(([^;]{1,600});"
 )
 
@@ -4057,11 +4057,11 @@ _OWN_KEYS_SET = frozenset(_OWN_KEYS)
 
 
 # a payment card's number and its security code, as checkout forms name the fields
-_CARD_NUMBER_FIELD = re.compile(
+_CARD_NUMBER_FIELD = tight(
     rb"(?:^|\x00|[^a-z])(?:cc_?num(?:ber)?|ccnum|card_?num(?:ber)?|cardnumber|cc-number|"
     rb"card-number|cc_?no)(?:$|\x00|[^a-z])"
 )
-_CARD_CODE_FIELD = re.compile(
+_CARD_CODE_FIELD = tight(
     rb"(?:^|\x00|[^a-z])(?:cvv2?|cvc2?|cc_?cid|card_?code|security_?code|csc|cc_?cvv)"
     rb"(?:$|\x00|[^a-z])"
 )
@@ -4083,13 +4083,13 @@ def card_fields_named(text: bytes) -> bool:
 
 
 # a payment module of its own: a gateway class sends the card to its processor
-_GATEWAY_CLASS = re.compile(
+_GATEWAY_CLASS = tight(
     rb"\bextends\s+\\?[\w\\]*(?:payment|gateway)\w*|function\s+process_payment\s*\("
 )
 _CARD_SENDS = (b"wp_remote_post", b"wp_remote_get", b"wp_remote_request", b"curl_setopt",
                b"file_get_contents", b"fsockopen", b"mail", b"file_put_contents", b"fwrite",
                b"fputs")  # fmt: skip
-_VISITOR_INPUT = re.compile(rb"\$_(?:post|request|get)\b|php://input")
+_VISITOR_INPUT = tight(rb"\$_(?:post|request|get)\b|php://input")
 
 
 @feature("card_skimmer")
@@ -4116,7 +4116,7 @@ def _card_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the whole of the visitor's request headers or cookies, not one field of them
-_REQUEST_DUMP = re.compile(
+_REQUEST_DUMP = tight(
     rb"(?<![\w$>:])(?:apache_request_headers|getallheaders)\s*\(\s*\)|\$_cookie\b(?!\s*\[)"
     rb"|\$_server\s*\[\s*\x01(\d+)\x01\s*\]"
     # the whole $_SERVER array, its HTTP_* entries being every header the browser sent
@@ -4127,16 +4127,16 @@ _REQUEST_DUMP = re.compile(
 # it whole (?c=spring24&u=8812) as readily as a cookie stealer does
 _DUMP_SERVER_KEYS = frozenset({b"http_cookie"})
 # an image's start, base64: a GIF (R0lGOD) or a PNG (iVBORw0KGgo)
-_IMAGE_B64 = re.compile(rb"^\s*(?:r0lgod|ivborw0kggo)")
+_IMAGE_B64 = tight(rb"^\s*(?:r0lgod|ivborw0kggo)")
 # an image's start as it is: GIF87a/GIF89a, PNG's \x89PNG (a literal's value)
-_IMAGE_RAW = re.compile(rb"^(?:gif8[79]a|\x89png)")
+_IMAGE_RAW = tight(rb"^(?:gif8[79]a|\x89png)")
 # a picture file the script sends back: readfile('blank.gif'), fpassthru(fopen('1x1.png', ...))
-_IMAGE_FILE = re.compile(rb"\.(?:gif|png|jpe?g|webp|ico)$")
+_IMAGE_FILE = tight(rb"\.(?:gif|png|jpe?g|webp|ico)$")
 # one named header of a dump held in a variable, not the cookie one: $h['Referer']
-_ONE_HEADER = re.compile(rb"\$(" + NAME_P + rb")\s*\[\s*\x01(\d+)\x01\s*\]")
-_SET_TO = re.compile(rb"\$(" + NAME_P + rb")\s*=(?![=>])([^;]{1,300});")
-_GLUED_TO = re.compile(rb"\$(" + NAME_P + rb")\s*\.=\s*([^;]{1,300});")
-_EACH_OF = re.compile(rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+([^){;]{1,80})\)")
+_ONE_HEADER = tight(rb"\$(" + NAME_P + rb")\s*\[\s*\x01(\d+)\x01\s*\]")
+_SET_TO = tight(rb"\$(" + NAME_P + rb")\s*=(?![=>])([^;]{1,300});")
+_GLUED_TO = tight(rb"\$(" + NAME_P + rb")\s*\.=\s*([^;]{1,300});")
+_EACH_OF = tight(rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+([^){;]{1,80})\)")
 
 
 def _whole_request_at(ctx: Ctx, text: bytes) -> int:
@@ -4231,22 +4231,22 @@ def _headers_pixel(ctx: Ctx, rule: Rule) -> Hit | None:
 # the last part of a file name a directory listing does not show: a dot and a letter or digit
 # begin it, and it holds data (.txt, .log, ... or no extension), not the web server's or a
 # tool's own settings (.htaccess, .user.ini, .env, .git...)
-_HIDDEN_DATA_NAME = re.compile(
+_HIDDEN_DATA_NAME = tight(
     rb"^\.(?!ht|user\.ini$|env(?:\.|$)|git|svn|well-known)[a-z0-9][\w-]{0,40}"
     rb"(?:\.(?:txt|log|dat|csv|json|html?|db|list))?$"
 )
 # a hidden folder a script makes for its own data, not the server's, a tool's or a cache's
-_HIDDEN_FOLDER = re.compile(
+_HIDDEN_FOLDER = tight(
     rb"^\.(?!ht|well-known|git|svn|hg|idea|vscode|cache|tmp|npm|composer|config|local|ssh)"
     rb"[a-z0-9][\w-]{0,40}$"
 )
 # an extension alone, glued to a name the script builds: ".txt" names no hidden file
-_EXTENSION_ONLY = re.compile(
+_EXTENSION_ONLY = tight(
     rb"^\.(?:txt|log|dat|csv|json|html?|db|list|php\d?|phtml|inc|xml|gz|zip|tmp|bak|js|css)$"
 )
 # the whole of what the visitor posted or asked (every field), not one field of it
-_FORM_DUMP = re.compile(rb"\$_(?:post|get|request)\b(?!\s*\[)")
-_PATH_END = re.compile(rb"(?:\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*\)*\s*$")
+_FORM_DUMP = tight(rb"\$_(?:post|get|request)\b(?!\s*\[)")
+_PATH_END = tight(rb"(?:\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*\)*\s*$")
 
 
 def _path_tail(ctx: Ctx, expr: bytes, depth: int = 3) -> bytes | None:
@@ -4367,17 +4367,17 @@ def _hidden_request_log(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # ------------------------------------------------------ keyword-table doorway pages
 # an array written whole of string literals (five or more)
-_LITERAL_TABLE = re.compile(
+_LITERAL_TABLE = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*(?:array\s*\(|\[)\s*"
     rb"(\x01\d+\x01(?:\s*,\s*\x01\d+\x01){4,})\s*,?\s*[)\]]"
 )
 # a search phrase: two to ten words of letters and digits
-_KEYWORD_PHRASE = re.compile(rb"^[a-z0-9][a-z0-9'&.-]*(?: [a-z0-9'&.-]+){1,9}$")
+_KEYWORD_PHRASE = tight(rb"^[a-z0-9][a-z0-9'&.-]*(?: [a-z0-9'&.-]+){1,9}$")
 # a list of table indexes: "47,76,89,25"
-_INDEX_LIST = re.compile(rb"^\d{1,5}(?:\s*,\s*\d{1,5}){2,}$")
-_META_SEO = re.compile(rb"<meta\s[^>]{0,40}name\s*=\s*[\\'\"]?(?:keywords|description)\b")
+_INDEX_LIST = tight(rb"^\d{1,5}(?:\s*,\s*\d{1,5}){2,}$")
+_META_SEO = tight(rb"<meta\s[^>]{0,40}name\s*=\s*[\\'\"]?(?:keywords|description)\b")
 # the page the visitor asked for: the path or the query string, a query field
-_PAGE_ASKED = re.compile(
+_PAGE_ASKED = tight(
     rb"\$_(?:get|request)\b|\$_server\s*\[\s*\x01(\d+)\x01"
 )
 _PAGE_KEYS = frozenset({b"request_uri", b"query_string", b"path_info", b"orig_path_info"})
@@ -4467,27 +4467,27 @@ _SECRET_PAGE_NAME = (
     rb"(?:pass(?:word|wd)?|pwd|otp|sms|pin|card|cc|billing|vbv|3ds|security|" + _PAY_NAME + rb")"
     rb"[\w-]{0,20}\.(?:php|html?)\b"
 )
-_NEXT_SECRET_STEP = re.compile(rb"^\s*location\s*:\s*" + _SECRET_PAGE_NAME)
+_NEXT_SECRET_STEP = tight(rb"^\s*location\s*:\s*" + _SECRET_PAGE_NAME)
 
 
-_CHAT_BOTS = re.compile(rb"api\.telegram\.org/bot|discord(?:app)?\.com/api/webhooks")
+_CHAT_BOTS = tight(rb"api\.telegram\.org/bot|discord(?:app)?\.com/api/webhooks")
 # a results text's labels of who the visitor is: "IP ADDRESS :", "User-Agent", "Browser"
-_VICTIM_LABELS = re.compile(rb"\bip\s*(?:address)?\s*[:=]|user-?agent|\bbrowser\b")
+_VICTIM_LABELS = tight(rb"\bip\s*(?:address)?\s*[:=]|user-?agent|\bbrowser\b")
 
 
 # the same page sent to by a refresh or by script: <meta http-equiv="refresh" content="0;
 # url=otp.php">, location.href = 'pass.php', window.location.replace("card.php")
-_NEXT_SECRET_OTHER = re.compile(
+_NEXT_SECRET_OTHER = tight(
     rb"(?:\burl\s*=|location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()\s*['\"]?"
     + _SECRET_PAGE_NAME
 )
 # a page name alone, kept in a variable that a Location header is then given
-_SECRET_PAGE = re.compile(rb"^\s*" + _SECRET_PAGE_NAME)
+_SECRET_PAGE = tight(rb"^\s*" + _SECRET_PAGE_NAME)
 # a payment step: where an ordinary checkout goes once it has the address
-_PAYMENT_STEP = re.compile(
+_PAYMENT_STEP = tight(
     rb"(?<![a-z])(?:card|cc|billing|" + _PAY_NAME + rb")[\w-]{0,20}\.(?:php|html?)\b"
 )
-_HEADER_VAR = re.compile(rb"header\s*\(\s*\x01(\d+)\x01(?:\s*\.\s*\$(" + NAME_P + rb"))?")
+_HEADER_VAR = tight(rb"header\s*\(\s*\x01(\d+)\x01(?:\s*\.\s*\$(" + NAME_P + rb"))?")
 
 
 def _secret_pages(ctx: Ctx) -> dict[bytes, bytes]:
@@ -4527,7 +4527,7 @@ def _next_secret_step(ctx: Ctx, after: int, pages: dict[bytes, bytes]) -> tuple[
 
 
 # the fields of a secret, not of an address: a password, a code, a card, a login
-_SECRET_FIELD = re.compile(
+_SECRET_FIELD = tight(
     rb"pass|pwd|otp|sms|code|pin|cvv|cvc|card|ccn|\bcc|exp|ssn|login|user|token|answer"
 )
 
@@ -4573,22 +4573,22 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a list read from a file the script keeps: file('keys.txt'), explode("\n", file_get_contents(...))
-_LIST_FROM_FILE = re.compile(
+_LIST_FROM_FILE = tight(
     rb"(?<![\w$>:])file\s*\(|explode\s*\([^;]{0,40}file_get_contents\s*\("
 )
-_PICKS_AT_RANDOM = re.compile(rb"(?<![\w$>:])(?:array_rand|shuffle|mt_rand|rand|random_int)\s*\(")
-_LOOPS = re.compile(rb"(?<![\w$>:])(?:foreach|for|while)\s*\(")
-_STOPS = re.compile(rb"(?<![\w$>:])(?:exit|die)\b")
+_PICKS_AT_RANDOM = tight(rb"(?<![\w$>:])(?:array_rand|shuffle|mt_rand|rand|random_int)\s*\(")
+_LOOPS = tight(rb"(?<![\w$>:])(?:foreach|for|while)\s*\(")
+_STOPS = tight(rb"(?<![\w$>:])(?:exit|die)\b")
 
 
 # a test turned around: the block is for everyone but crawlers (!is_bot(), === false)
-_NEGATED_TEST = re.compile(
+_NEGATED_TEST = tight(
     rb"^\(\s*!(?!=)|(?<![!=])==?=?\s*(?:false|0|null)\b|\b(?:false|null)\s*===?(?!=)"
 )
-_ENDS_BLOCK = re.compile(rb"(?<![\w$>:])(?:exit|die|return)\b")
-_ELSE_OPEN = re.compile(rb"\s*else\s*\{")
+_ENDS_BLOCK = tight(rb"(?<![\w$>:])(?:exit|die|return)\b")
+_ELSE_OPEN = tight(rb"\s*else\s*\{")
 # a variable set to a list read from a file the script keeps
-_LIST_SET = re.compile(
+_LIST_SET = tight(
     rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*"
     # through up to three calls that clean the lines (array_filter(array_map('trim', file(
     # ...)))), or filled a line at a time in a loop that reads the file ($kw[] = trim($l))
@@ -4599,7 +4599,7 @@ _LIST_SET = re.compile(
 
 
 # what every match of _LIST_SET holds: the file read (or the loop's line reader)
-_LIST_SOURCE = re.compile(rb"file(?:_get_contents)?\s*\(|fget|stream_get_line")
+_LIST_SOURCE = tight(rb"file(?:_get_contents)?\s*\(|fget|stream_get_line")
 
 
 def file_lists(code: bytes, most: int = 30) -> list[re.Match[bytes]]:
@@ -4708,7 +4708,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a style that hides an element from the people who see the page, and not from crawlers:
 # display:none, visibility:hidden, off-screen (left/top/text-indent far negative), no size
-_HIDDEN_STYLE = re.compile(
+_HIDDEN_STYLE = tight(
     rb"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}|"
     rb"font-size\s*:\s*0(?![.\d])|height\s*:\s*0(?:px)?\s*;\s*overflow\s*:\s*hidden|"
     # a box of one pixel (width:1px;height:1px;overflow:hidden)
@@ -4716,7 +4716,7 @@ _HIDDEN_STYLE = re.compile(
 )
 # an element with the HTML hidden attribute (<div hidden>; not an input's type="hidden"),
 # looked for in a printed literal only (not in the whole text: a try at every "<div")
-_HIDDEN_ATTR = re.compile(
+_HIDDEN_ATTR = tight(
     rb"<(?:div|span|p|section|aside|ul|footer)\b[^<>]{0,120}?\shidden(?=[\s>/=])"
 )
 
@@ -4726,8 +4726,8 @@ def _hides(lit: bytes) -> bool:
     return _HIDDEN_STYLE.search(lit) is not None or (
         lit.find(b" hidden") >= 0 and _HIDDEN_ATTR.search(lit) is not None
     )
-_PRINTS = re.compile(rb"(?<![\w$>:])(?:echo|print)\b([^;]{1,600});")
-_FETCH_INTO_VAR = re.compile(
+_PRINTS = tight(rb"(?<![\w$>:])(?:echo|print)\b([^;]{1,600});")
+_FETCH_INTO_VAR = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(?:file_get_contents|curl_exec)\s*\(([^;]{0,300})"
 )
 
@@ -4824,14 +4824,14 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a PHP tag that prints a variable (<?php echo $links; ?>, <?= $links ?>), and an element
 # that holds text
-_PHP_TAG_ECHO = re.compile(
+_PHP_TAG_ECHO = tight(
     rb"<\?(?:php\b|=)\s*(?:(?:echo|print)\s*)?\(?\s*\$(\w{1,60})", re.IGNORECASE
 )
-_HTML_BOX = re.compile(rb"<(?:div|span|p|section|aside|ul|footer)\b")
-_SVG_FILE = re.compile(rb"\.svg(?:[?#]|$)")
+_HTML_BOX = tight(rb"<(?:div|span|p|section|aside|ul|footer)\b")
+_SVG_FILE = tight(rb"\.svg(?:[?#]|$)")
 
 
-_CLASS_BEFORE_BRACE = re.compile(rb"\.([\w-]{1,40})\s*$")
+_CLASS_BEFORE_BRACE = tight(rb"\.([\w-]{1,40})\s*$")
 
 
 def _hidden_classes(text: bytes) -> set[bytes]:
@@ -4848,8 +4848,8 @@ def _hidden_classes(text: bytes) -> set[bytes]:
         if m is not None:
             found.add(m.group(1))
     return found
-_CLASS_ATTR = re.compile(rb"class\s*=\s*['\"]([^'\"]{1,200})['\"]")
-_ID_ATTR = re.compile(rb"\bid\s*=\s*['\"]([\w-]{1,60})['\"]")
+_CLASS_ATTR = tight(rb"class\s*=\s*['\"]([^'\"]{1,200})['\"]")
+_ID_ATTR = tight(rb"\bid\s*=\s*['\"]([\w-]{1,60})['\"]")
 
 
 def _revealed(text: bytes, lit: bytes) -> bool:
@@ -4874,11 +4874,11 @@ def _revealed(text: bytes, lit: bytes) -> bool:
 
 # ------------------------------------------------------- guests sent away, users spared
 # a script that opens a window or moves the page: window.open(...), location.href = ...
-_JS_NAVIGATES = re.compile(
+_JS_NAVIGATES = tight(
     rb"window\.open\s*\(|\blocation(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\("
 )
 # an absolute web address written in a script as a JavaScript string (not a src= attribute)
-_JS_STRING_URL = re.compile(rb"(?<!src=)(?<!src= )['\"]https?://[a-z0-9-]+\.[a-z0-9.-]+")
+_JS_STRING_URL = tight(rb"(?<!src=)(?<!src= )['\"]https?://[a-z0-9-]+\.[a-z0-9.-]+")
 _WP_LOGIN_COOKIE = b"wordpress_logged_in"
 
 

@@ -71,6 +71,7 @@ from spamtrace.scanner.context import (
 from spamtrace.scanner.features.execution import tainted_exec_hole, tainted_exec_signed_in
 from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import (
     REQ_RE,
     assignment_before,
@@ -82,10 +83,10 @@ from spamtrace.scanner.taint import (
 )
 
 # what follows "$var" in an assignment, for _var_assigns
-_TAIL_ANY = re.compile(rb"\s*=[^;]{0,160}")
+_TAIL_ANY = tight(rb"\s*=[^;]{0,160}")
 
 
-_SHELL_PATH = re.compile(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
+_SHELL_PATH = tight(rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bsh -i\b|cmd\.exe|powershell")
 
 
 @feature("exec_request_input")
@@ -175,7 +176,7 @@ def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
 # a command that ties a shell to a network connection with a system tool: bash's /dev/tcp,
 # netcat given a program to run (-e/-c), a named pipe fed to a shell and to netcat, socat
 # running a program, telnet piped into a shell
-_NET_SHELL = re.compile(
+_NET_SHELL = tight(
     rb"/dev/(?:tcp|udp)/|\bn(?:c|cat|etcat)(?:\.\w+)?\b[^\n;|&]{0,80}?\s-[a-z]*[ec]\s*[/\w]|"
     rb"\bmkfifo\b[^\n]{0,160}?\|\s*(?:/bin/)?n(?:c|cat|etcat)\b|"
     rb"\bsocat\b[^\n]{0,160}?\bexec:|"
@@ -214,24 +215,24 @@ def _network_shell_command(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_UPLOAD = re.compile(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
+_UPLOAD = tight(rb"(move_uploaded_file|copy)\s*\(([^;]{0,300})")
 
 
-_UPLOAD_CHECKS = re.compile(
+_UPLOAD_CHECKS = tight(
     rb"wp_check_filetype|getimagesize|finfo_|mime_content_type|in_array|preg_match|"
     rb"wp_handle_upload|sanitize_file_name|exif_imagetype|allowed"
 )
 # what only finds the extension: a check when what it gives is compared
-_EXTENSION_OF = re.compile(
+_EXTENSION_OF = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*[^;]{0,60}?(?:pathinfo|strrchr|substr\s*\(\s*strrchr|"
     rb"end\s*\(\s*explode)\s*\("
 )
 
 
 # a destination the script names itself: a temporary file, a hash of the client's name
-_NAME_REPLACED = re.compile(rb"tempnam\s*\(|(?<![\w$>:])(?:md5|sha1|hash|crc32)\s*\(")
-_TEMP_NAME = re.compile(rb"tempnam\s*\(|sys_get_temp_dir|tmpfile\s*\(|upload_tmp_dir")
-_EXTENSION_COMPARED = re.compile(rb"(?:pathinfo|strrchr)\s*\([^;]{0,80}\)\s*(?:[!=]==?|<>)")
+_NAME_REPLACED = tight(rb"tempnam\s*\(|(?<![\w$>:])(?:md5|sha1|hash|crc32)\s*\(")
+_TEMP_NAME = tight(rb"tempnam\s*\(|sys_get_temp_dir|tmpfile\s*\(|upload_tmp_dir")
+_EXTENSION_COMPARED = tight(rb"(?:pathinfo|strrchr)\s*\([^;]{0,80}\)\s*(?:[!=]==?|<>)")
 
 
 def _upload_checked(code: bytes) -> bool:
@@ -253,9 +254,9 @@ def _upload_checked(code: bytes) -> bool:
 
 
 # the client's file name of an upload: $_FILES['f']['name'] (keys are literals)
-_CLIENT_NAME = re.compile(rb"\$_files\s*\[\s*\x01\d+\x01\s*\]\s*\[\s*\x01(\d+)\x01\s*\]")
+_CLIENT_NAME = tight(rb"\$_files\s*\[\s*\x01\d+\x01\s*\]\s*\[\s*\x01(\d+)\x01\s*\]")
 # an extension PHP (or a server's handler of it) runs
-_RUN_EXTENSION = re.compile(rb"\.?(?:php\d?|pht(?:ml)?|phar|phps|inc|cgi|pl|py|sh|htaccess)")
+_RUN_EXTENSION = tight(rb"\.?(?:php\d?|pht(?:ml)?|phar|phps|inc|cgi|pl|py|sh|htaccess)")
 
 
 @feature("upload_anywhere")
@@ -307,7 +308,7 @@ def _extension_listed(ctx: Ctx) -> bool:
     )
 
 
-_FILES_ALIAS = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
+_FILES_ALIAS = tight(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\s*;")
 
 
 def _names_upload(text: bytes, aliases: tuple[bytes, ...]) -> bool:
@@ -368,8 +369,8 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_FORM_TAG = re.compile(rb"<form\b[^>\x00]{0,400}")
-_FORM_ACTION = re.compile(rb"\baction\s*=\s*[\"']?([^\"'\s>\x00]*)")
+_FORM_TAG = tight(rb"<form\b[^>\x00]{0,400}")
+_FORM_ACTION = tight(rb"\baction\s*=\s*[\"']?([^\"'\s>\x00]*)")
 
 
 def _own_upload_form(ctx: Ctx) -> bool:
@@ -391,11 +392,11 @@ def _own_upload_form(ctx: Ctx) -> bool:
 
 # where a planted uploader puts files: the site's root or the script's own folder, as the
 # folder part of the destination (nothing but a separator after it)
-_ROOT_DIR = re.compile(
+_ROOT_DIR = tight(
     rb"^(?:\$_server\s*\[\s*'document_root'\s*\]|__dir__|dirname\s*\(\s*__file__\s*\)|"
     rb"getcwd\s*\(\s*\))(?:\s*\.\s*'[/\\\\]?')?\s*\.\s*"
 )
-_REQUEST_PATH = re.compile(rb"\$_(?:get|post|request|cookie)\b")
+_REQUEST_PATH = tight(rb"\$_(?:get|post|request|cookie)\b")
 
 
 def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> bool:
@@ -424,17 +425,17 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
     return shown.startswith(b"$_files") or any(shown.startswith(a + b"[") for a in aliases)
 
 
-_BASENAME_HEAD = re.compile(rb"^(?:basename\s*\(\s*)+")
+_BASENAME_HEAD = tight(rb"^(?:basename\s*\(\s*)+")
 # a destination that starts in a folder the script names ('uploads/' . $_GET['id'] . '/'):
 # the request picks a subfolder of the site's upload folder, an item's or a user's
-_FOLDER_LITERAL_HEAD = re.compile(rb"""^["'](?:\.\.?/)*(?![.]{1,2}/)[\w.-]+/""")
+_FOLDER_LITERAL_HEAD = tight(rb"""^["'](?:\.\.?/)*(?![.]{1,2}/)[\w.-]+/""")
 
 
 # a name the script makes for the stored file (a unique or time-based part), and an SQL
 # statement that records the stored file: what a site's handler does, not a planted uploader
-_OWN_NAME = re.compile(rb"\b(?:uniqid|time|microtime|md5|sha1|rand|mt_rand|random_bytes)\s*\(")
-_PHP_NAME = re.compile(rb"\.(?:php\d?|phtml|phar)\b")
-_SQL_RECORD = re.compile(rb"\b(?:insert\s+into|update)\b[^;]{0,400}")
+_OWN_NAME = tight(rb"\b(?:uniqid|time|microtime|md5|sha1|rand|mt_rand|random_bytes)\s*\(")
+_PHP_NAME = tight(rb"\.(?:php\d?|phtml|phar)\b")
+_SQL_RECORD = tight(rb"\b(?:insert\s+into|update)\b[^;]{0,400}")
 
 
 def _named_script(ctx: Ctx, dest: bytes) -> bool:
@@ -477,7 +478,7 @@ def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
 
 
 # request input (or a variable holding it) compared with a string literal
-_COMPARED_LITERAL = re.compile(
+_COMPARED_LITERAL = tight(
     rb"(\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]|\$[a-z_]\w*)\s*[!=]==?\s*\x01(\d+)\x01"
     rb"|\x01(\d+)\x01\s*[!=]==?\s*(\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]|\$[a-z_]\w*)"
 )
@@ -513,7 +514,7 @@ def _secret_gate(ctx: Ctx) -> bool:
 
 
 _REQ_FIELD = rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]"
-_COMPARED_HELD = re.compile(
+_COMPARED_HELD = tight(
     _REQ_FIELD + rb"\s*[!=]==?\s*\$(" + NAME_P + rb")\b(?!\s*\[)"
     rb"|\$(" + NAME_P + rb")\s*[!=]==?\s*" + _REQ_FIELD
 )
@@ -521,10 +522,10 @@ _COMPARED_HELD = re.compile(
 
 _REQ_ANY = rb"\$_(?:get|post|request|cookie)\b"
 # a variable set to the md5/sha1 of request input, and one set to a hash written in the file
-_HASHED_REQUEST_VAR = re.compile(
+_HASHED_REQUEST_VAR = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_ANY + rb"[^;]{0,60}?;"
 )
-_HEX_HASH = re.compile(rb"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}")
+_HEX_HASH = tight(rb"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def _hash_gate_in_vars(ctx: Ctx) -> bool:
@@ -549,7 +550,7 @@ def _hash_gate_in_vars(ctx: Ctx) -> bool:
     return False
 
 
-PASSWORD_HASH_GATE = re.compile(
+PASSWORD_HASH_GATE = tight(
     rb"(?:md5|sha1)\s*\([^;]{0,60}?" + _REQ_ANY + rb"[^;]{0,80}?[!=]==?\s*\x01\d+\x01"
 )
 
@@ -594,7 +595,7 @@ def _backtick_request(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_FILE_OPS = re.compile(
+_FILE_OPS = tight(
     rb"(unlink|rmdir|rename|chmod|file_put_contents|fwrite|fopen|move_uploaded_file|"
     rb"copy|mkdir|readfile|file_get_contents|highlight_file|show_source|scandir|opendir|glob|"
     rb"touch|filemtime|fileperms)\s*\("
@@ -674,9 +675,9 @@ def _open_file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the folder of a CMS's plugins or themes, as a script names it ('./wp-content/plugins/')
-_EXTENSION_FOLDER = re.compile(rb"wp-content/(?:plugins|themes|mu-plugins)\b")
-_RENAMES = re.compile(rb"(?<![\w$>:])@?rename\s*\(")
-_PARAMS = re.compile(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
+_EXTENSION_FOLDER = tight(rb"wp-content/(?:plugins|themes|mu-plugins)\b")
+_RENAMES = tight(rb"(?<![\w$>:])@?rename\s*\(")
+_PARAMS = tight(rb"function\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)")
 
 
 def _names_extension_folder(ctx: Ctx, expr: bytes) -> bool:
@@ -749,7 +750,7 @@ def _open_plugin_switch(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a request value as it came, maybe trimmed or decoded
-_REQUEST_WHOLE = re.compile(
+_REQUEST_WHOLE = tight(
     rb"[\s(]*(?:" + KEEP + rb"\s*\(\s*)*\$_(?:get|post|request)\s*\[\s*\x01\d+\x01\s*\][\s)]*"
 )
 
@@ -771,12 +772,12 @@ def _request_path(ctx: Ctx, arg: bytes) -> bool:
     )
 
 
-_FORM_FIELD = re.compile(
+_FORM_FIELD = tight(
     rb"<(?:input|textarea|select)\b[^>]{0,300}?\bname\s*=\s*[\"']?([a-z_][a-z0-9_]{0,40})"
 )
 
 
-_REQUEST_READS = re.compile(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01")
+_REQUEST_READS = tight(rb"\$_(?:get|post|request|cookie|files)\s*\[\s*\x01(\d+)\x01")
 
 
 @per_file("request-reads")
@@ -824,16 +825,16 @@ def _ui_with_exec(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(0, f"shell interface words and the file {what}")
 
 
-_OTHER_ACCOUNTS = re.compile(rb"/home\d*/|public_html|wp-config\.php|configuration\.php")
+_OTHER_ACCOUNTS = tight(rb"/home\d*/|public_html|wp-config\.php|configuration\.php")
 
 
-_SESSION_DIR = re.compile(rb"/tmp/?|/var/lib/php\d*/sessions?/?|/var/lib/php\d*/?")
+_SESSION_DIR = tight(rb"/tmp/?|/var/lib/php\d*/sessions?/?|/var/lib/php\d*/?")
 
 
-_SESSION_PATH_CALL = re.compile(rb"(?<![\w$>:])session_save_path\s*\(")  # the function
+_SESSION_PATH_CALL = tight(rb"(?<![\w$>:])session_save_path\s*\(")  # the function
 
 
-_GLOB_FOREACH = re.compile(
+_GLOB_FOREACH = tight(
     rb"foreach\s*\(\s*glob\s*\([^;]{0,200}?\)\s*as\s*(?:\$\w+\s*=>\s*)?\$(\w+)"
 )
 
@@ -874,7 +875,7 @@ def _session_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a call that answers whether its first argument holds something, not what it holds
-_TEST_CALL = re.compile(
+_TEST_CALL = tight(
     rb"(?:strpos|stripos|str_contains|preg_match|substr_count|strlen|filesize)\s*\(\s*$"
 )
 
@@ -899,11 +900,11 @@ def _only_tested(ctx: Ctx, start: int) -> bool:
     return uses > 0
 
 
-_WP_BOOT = re.compile(rb"wp-(?:load|blog-header|config)\.php")
+_WP_BOOT = tight(rb"wp-(?:load|blog-header|config)\.php")
 
 
 # a constant user id; 0 is nobody (core code logs out with wp_set_current_user(0))
-_FIXED_USER = re.compile(rb"\s*(?:\(\s*int\s*\)\s*)?(?:0*[1-9]\d*|\x01(\d+)\x01)\s*[,)]")
+_FIXED_USER = tight(rb"\s*(?:\(\s*int\s*\)\s*)?(?:0*[1-9]\d*|\x01(\d+)\x01)\s*[,)]")
 
 
 @feature("wp_login_bypass")
@@ -978,7 +979,7 @@ def _wp_admin_create(ctx: Ctx, rule: Rule) -> Hit | None:
 # the script stops unless PHP runs it on the command line: if (php_sapi_name() !== 'cli')
 # exit; (PHP_SAPI, the literal on either side)
 _SAPI = rb"(?:php_sapi_name\s*\(\s*\)|\\?php_sapi)"
-_CLI_GUARD = re.compile(
+_CLI_GUARD = tight(
     rb"(?<![\w$>:])if\s*\(\s*(?:" + _SAPI + rb"\s*!==?\s*\x01(\d+)\x01|\x01(\d+)\x01\s*!==?\s*"
     + _SAPI + rb")\s*\)\s*\{?\s*(?:exit|die)\b"
 )
@@ -995,7 +996,7 @@ def _cli_only(ctx: Ctx, pos: int) -> bool:
 
 
 # ``$u = new WP_User($id)``: a user object made from an id that a call returned
-_NEW_WP_USER = re.compile(rb"new\s+wp_user\s*\(\s*\$(" + NAME_P + rb")\s*\)")
+_NEW_WP_USER = tight(rb"new\s+wp_user\s*\(\s*\$(" + NAME_P + rb")\s*\)")
 
 
 def _wp_user_makers(ctx: Ctx) -> list[tuple[int, bytes]]:
@@ -1013,7 +1014,7 @@ def _wp_user_makers(ctx: Ctx) -> list[tuple[int, bytes]]:
     return out
 
 
-_CALL_OF = re.compile(rb"\s*(" + NAME_P + rb")\s*\(")
+_CALL_OF = tight(rb"\s*(" + NAME_P + rb")\s*\(")
 
 
 def _fixed_value(body: bytes, arg: bytes) -> bool:
@@ -1030,12 +1031,12 @@ def _fixed_value(body: bytes, arg: bytes) -> bool:
 
 
 # an array literal: array(...) or [...], as written or as a variable is set to one
-_ARRAY_OPEN = re.compile(rb"\s*(?:array\s*\(|\[)")
-_ARRAY_RHS = re.compile(rb"\s*=(?![=>])\s*(?:array\s*\(|\[)([^;]{0,1000})")
+_ARRAY_OPEN = tight(rb"\s*(?:array\s*\(|\[)")
+_ARRAY_RHS = tight(rb"\s*=(?![=>])\s*(?:array\s*\(|\[)([^;]{0,1000})")
 # 'key' => value, the value up to the next comma or the array's end
-_ARRAY_ENTRY = re.compile(rb"\x01(\d+)\x01\s*=>\s*([^,)\]]{1,200})")
+_ARRAY_ENTRY = tight(rb"\x01(\d+)\x01\s*=>\s*([^,)\]]{1,200})")
 # a unit test's class (WP_UnitTestCase, PHPUnit's TestCase): accounts made for a test run
-_TEST_CASE = re.compile(rb"\bextends\s+\\?(?:[\w\\]+\\)?\w*testcase\b")
+_TEST_CASE = tight(rb"\bextends\s+\\?(?:[\w\\]+\\)?\w*testcase\b")
 
 
 def _fixed_account_array(ctx: Ctx, before: bytes, arg: bytes) -> bool:
@@ -1067,7 +1068,7 @@ def _fixed_account_array(ctx: Ctx, before: bytes, arg: bytes) -> bool:
 
 # SQL that makes or takes over a WordPress account: a row written into the users table, or
 # a password set there
-_WP_USERS_SQL = re.compile(
+_WP_USERS_SQL = tight(
     rb"insert\s+into\s+[`'\"]?(?:\x00|\{?\$\w+\}?)?\w*users[`'\"]?\s*\(|update\s+[`'\"]?\w*users[`'\"]?\s+set\s+"
     rb"[`'\"]?user_pass"
 )
@@ -1098,12 +1099,12 @@ def _wp_users_sql(ctx: Ctx, rule: Rule) -> Hit | None:
     return string_hit(ctx, m)
 
 
-_WPDB_USERS_INSERT = re.compile(rb"->\s*insert\s*\(\s*\$wpdb\s*->\s*users\b")
-_SELF_UNLINK = re.compile(rb"unlink\s*\(\s*(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*\)")
+_WPDB_USERS_INSERT = tight(rb"->\s*insert\s*\(\s*\$wpdb\s*->\s*users\b")
+_SELF_UNLINK = tight(rb"unlink\s*\(\s*(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*\)")
 
 
 # code kept as text: a call that makes a WordPress user, with the administrator role
-_ADMIN_CODE = re.compile(rb"wp_(?:create|insert)_user\s*\(")
+_ADMIN_CODE = tight(rb"wp_(?:create|insert)_user\s*\(")
 _WRITES_FILES = (b"fwrite", b"fputs", b"file_put_contents")
 
 
@@ -1125,11 +1126,11 @@ def _wp_admin_code_written(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a plugin list rewritten (all_plugins filter, unset of an entry), or a row of the plugins
 # page hidden by a style: the plugin (or another) kept out of the site owner's sight
-_HIDE_STYLE = re.compile(rb"data-slug\s*=[^\x00]{0,200}?display\s*:\s*none|"
+_HIDE_STYLE = tight(rb"data-slug\s*=[^\x00]{0,200}?display\s*:\s*none|"
                          rb"#the-list\s+tr[^\x00]{0,200}?display\s*:\s*none")
 
 
-_UNSET_ENTRY = re.compile(rb"unset\s*\(\s*\$" + NAME_P + rb"\s*\[")
+_UNSET_ENTRY = tight(rb"unset\s*\(\s*\$" + NAME_P + rb"\s*\[")
 
 
 @feature("wp_plugin_hidden")
@@ -1163,17 +1164,17 @@ def _wp_plugin_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the administrator role given: set_role('administrator'), 'role' => 'administrator'
-_WP_ADMIN_ROLE = re.compile(
+_WP_ADMIN_ROLE = tight(
     rb"(?:set_role|add_role)\s*\(\s*\x01\d+\x01|\x01\d+\x01\s*=>\s*\x01\d+\x01"
 )
 # what WordPress code that may make or log in accounts checks first: the current user's
 # capability, a nonce, a password
-_WP_CHECKS = re.compile(
+_WP_CHECKS = tight(
     rb"current_user_can|check_admin_referer|check_ajax_referer|wp_verify_nonce|is_super_admin|"
     rb"wp_check_password|wp_authenticate|wp_signon|password_verify|hash_equals|get_transient|"
     rb"get_user_meta|is_user_logged_in|wp_get_current_user"
 )
-_FUNC_HEAD = re.compile(rb"function\s*&?\s*(?:[a-z_\x80-\xff][\w\x80-\xff]*)?\s*\(")
+_FUNC_HEAD = tight(rb"function\s*&?\s*(?:[a-z_\x80-\xff][\w\x80-\xff]*)?\s*\(")
 
 
 def _enclosing_body(ctx: Ctx, pos: int) -> bytes:
@@ -1198,11 +1199,11 @@ def _enclosing_span(ctx: Ctx, pos: int) -> tuple[int, bytes]:
     return 0, code
 
 
-_QUERY_WHERE = re.compile(rb"->\s*query_where\s*\.?=(?![=>])")
+_QUERY_WHERE = tight(rb"->\s*query_where\s*\.?=(?![=>])")
 # a clause that leaves out one named account: user_login != 'x', user_login NOT IN ('x')
-_LOGIN_EXCLUDED = re.compile(rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\w")
+_LOGIN_EXCLUDED = tight(rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\w")
 # ... the account's name interpolated: user_login != '$hidden' (a variable set to a literal)
-_LOGIN_EXCLUDED_VAR = re.compile(
+_LOGIN_EXCLUDED_VAR = tight(
     rb"user_login\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\{?\$(" + NAME_P
     + rb")\b(?!\s*(?:->|\[))"
 )
@@ -1231,7 +1232,7 @@ def _wp_hidden_user(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_WP_USER_LOOKUP = re.compile(
+_WP_USER_LOOKUP = tight(
     rb"get_user_by\s*\(\s*\x01\d+\x01\s*,\s*(?:\x01\d+\x01|\d+)\s*\)|"
     rb"(?:get_users|wp_user_query)\s*\([^;]{0,80}?\x01\d+\x01\s*=>\s*\x01\d+\x01"
 )
@@ -1251,10 +1252,10 @@ def _fixed_account_login(ctx: Ctx, start: int) -> bool:
 
 # the administrators looked up by role: get_users(['role' => 'administrator']),
 # new WP_User_Query(['role__in' => ['administrator']]), get_super_admins()
-_ADMIN_LOOKUP = re.compile(rb"(?:get_users|wp_user_query)\s*\(([^;]{0,240})|get_super_admins\s*\(")
+_ADMIN_LOOKUP = tight(rb"(?:get_users|wp_user_query)\s*\(([^;]{0,240})|get_super_admins\s*\(")
 # what makes signing someone in as an administrator legitimate: the signed-in user's
 # capability, a nonce, a password or key checked; or a local development site, the command line
-_ADMIN_LOGIN_GUARDS = re.compile(
+_ADMIN_LOGIN_GUARDS = tight(
     rb"current_user_can|check_admin_referer|check_ajax_referer|wp_verify_nonce|is_super_admin|"
     rb"wp_check_password|wp_authenticate|wp_signon|password_verify|hash_equals|get_transient|"
     rb"wp_get_environment_type|wp_environment_type|wp_local_dev|wp_cli|php_sapi_name"
@@ -1309,14 +1310,14 @@ def _admin_role_login(ctx: Ctx, args: bytes) -> bool:
 
 # a user looked up by what the request names: get_user_by('login', $_GET['u']),
 # get_userdatabylogin($wp->query_vars['username']), get_user_by('email', get_query_var('m'))
-_WP_USER_FIND = re.compile(
+_WP_USER_FIND = tight(
     rb"(?<![\w$>:])(?:get_user_by|get_userdatabylogin|get_user_by_email|get_userdata|"
     rb"get_user_by_login)\s*\(([^;]{0,160})"
 )
-_WP_REQUEST = re.compile(UIN_RE.pattern + rb"|query_vars\s*\[|get_query_var\s*\(")
+_WP_REQUEST = tight(UIN_RE.pattern + rb"|query_vars\s*\[|get_query_var\s*\(")
 # what a passwordless sign-in checks instead of a password: the key of a reset or magic link
 # (kept as an option, a transient, user meta), an auth cookie
-_WP_LINK_CHECKS = re.compile(
+_WP_LINK_CHECKS = tight(
     rb"check_password_reset_key|wp_validate_auth_cookie|get_option|get_site_option|"
     rb"wp_verify_nonce|verify|[!=]==?\s*\$(?:stored|saved|expected|token|key|hash)"
 )
@@ -1357,13 +1358,13 @@ def _account_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_FUNC_DEF = re.compile(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + rb")")
+_FUNC_DEF = tight(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + rb")")
 
 
-_ARG_VAR = re.compile(rb"\s*@?\s*\$(" + NAME_P + rb")")
+_ARG_VAR = tight(rb"\s*@?\s*\$(" + NAME_P + rb")")
 
 
-_LOCAL_ASSIGN = re.compile(rb"\$(" + NAME_P + rb")\s*\.?=(?![=>])([^;]{0,300});")
+_LOCAL_ASSIGN = tight(rb"\$(" + NAME_P + rb")\s*\.?=(?![=>])([^;]{0,300});")
 
 
 def _derived_from(ctx: Ctx, d: re.Match[bytes], pos: int, var: bytes) -> bool:
@@ -1428,7 +1429,7 @@ def _find_exec_wrappers(ctx: Ctx, past_guards: bool) -> list[bytes]:
     return wrappers
 
 
-_CALL_AHEAD = re.compile(rb"\s*\(([^;]{0,200})")
+_CALL_AHEAD = tight(rb"\s*\(([^;]{0,200})")
 
 
 def _wrapper_calls(ctx: Ctx, name: bytes) -> Iterator[tuple[int, bytes]]:
@@ -1548,7 +1549,7 @@ def _rooted_basename(code: bytes, var: bytes) -> bool:
     )
 
 
-_SHELL_IN_TEXT = re.compile(
+_SHELL_IN_TEXT = tight(
     rb"(?:system|exec|shell_exec|passthru|popen|eval|assert)\s*\(\s*(?:\\?\$_(?:get|post|request|cookie)|"
     rb"base64_decode)"
 )
@@ -1581,10 +1582,10 @@ def _embedded_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_HASH_SELECT = re.compile(rb"\bselect\b[^;\x00]{0,300}?\buser_pass\b[^;\x00]{0,300}?\bfrom\b")
+_HASH_SELECT = tight(rb"\bselect\b[^;\x00]{0,300}?\buser_pass\b[^;\x00]{0,300}?\bfrom\b")
 
 
-_EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = tight(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 _WP_HTTP_CALLS = (b"wp_remote_post", b"wp_remote_get")
@@ -1617,8 +1618,8 @@ def _hash_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # the database settings' constants of WordPress's wp-config.php, as written in code (the code
 # is lower-cased; not a property, a static member, a variable or a namespaced name)
-_DB_PASSWORD = re.compile(rb"(?<![\w$>:\\])db_password\b")
-_DB_OTHER = re.compile(rb"(?<![\w$>:\\])db_(?:user|name|host)\b")
+_DB_PASSWORD = tight(rb"(?<![\w$>:\\])db_password\b")
+_DB_OTHER = tight(rb"(?<![\w$>:\\])db_(?:user|name|host)\b")
 
 
 # calls that send what they are given off the host: the HTTP API, curl's options, mail
@@ -1630,12 +1631,12 @@ _CRED_SENDS = (
 
 
 # an assignment of a value to a variable (or to an element of it, or appended to it)
-_CRED_HOLDER = re.compile(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,80}\]\s*)*\.?=(?![=>])")
+_CRED_HOLDER = tight(rb"\$(" + NAME_P + rb")\s*(?:\[[^\]\n]{0,80}\]\s*)*\.?=(?![=>])")
 
 
 # a value that only carries the settings: an array, a string, an encoding of them; a call of
 # anything else (new wpdb(...), mysqli_connect(...), new PDO(...)) uses them to connect
-_CRED_DATA_START = re.compile(
+_CRED_DATA_START = tight(
     rb"\s*(?:@\s*)?(?:\[|\x01|db_|\"|array\s*\(|(?:http_build_query|json_encode|serialize|"
     rb"base64_encode|implode|compact|sprintf|urlencode|rawurlencode|var_export|print_r)\s*\()"
 )
@@ -1742,7 +1743,7 @@ def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_FORM_INPUT = re.compile(
+_FORM_INPUT = tight(
     rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\b|"
     rb"\$http_(?:get|post|cookie)_vars\b)"
 )
@@ -1766,36 +1767,36 @@ def _from_form(ctx: Ctx, arg: bytes) -> bool:
     return False
 
 
-_HEAD_VAR = re.compile(rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*\$(" + NAME_P + rb")")
+_HEAD_VAR = tight(rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*\$(" + NAME_P + rb")")
 
 
 # a literal that starts a name (a file's or a URL's), then what follows it
-_LEAD_LITERAL = re.compile(rb"[\s@]*\x01(\d+)\x01")
+_LEAD_LITERAL = tight(rb"[\s@]*\x01(\d+)\x01")
 # a web address whose scheme and host are written out and end at a "/" or "?": what is
 # joined after it can only name a path or a query on that host ("@other.example/" or
 # ".other.example" after a bare host would name another one)
-_FIXED_WEB_HOST = re.compile(
+_FIXED_WEB_HOST = tight(
     rb"\s*https?://[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*"
     rb"(?::\d{1,5})?[/?]"
 )
 # any scheme: php://filter, file://, compress.zlib://, http:// with the host still to come
-_URL_SCHEME = re.compile(rb"\s*[a-z][a-z0-9+.-]{0,30}://")
+_URL_SCHEME = tight(rb"\s*[a-z][a-z0-9+.-]{0,30}://")
 # operators that choose between values or compare them: the literal is then not the start
 # of the name fetched ('https://a.example/' === $x ? '' : $_GET['u'])
-_CHOICE_OPS = re.compile(rb"[?:=|&<>]|\b(?:and|or|xor)\b")
+_CHOICE_OPS = tight(rb"[?:=|&<>]|\b(?:and|or|xor)\b")
 # request input written directly (not through a variable) anywhere in an expression
-_FORM_INPUT_ANYWHERE = re.compile(
+_FORM_INPUT_ANYWHERE = tight(
     rb"\$_(?:get|post|request|cookie)\b|\$http_(?:get|post|cookie)_vars\b"
 )
 
 
 # a number made of anything: a cast or a call that returns an int or a float, whose
 # parenthesis (or variable) follows; what it holds cannot name another host or a file
-_NUMBER_OF = re.compile(
+_NUMBER_OF = tight(
     rb"(?:\(\s*(?:int|integer|float|double|bool|boolean)\s*\)\s*|"
     rb"\b(?:intval|floatval|absint|boolval|count|strlen)\s*(?=\())"
 )
-_NUMBER_VAR = re.compile(rb"\$" + NAME_P + rb"(?:\[[^\]\[]{0,80}\])*")
+_NUMBER_VAR = tight(rb"\$" + NAME_P + rb"(?:\[[^\]\[]{0,80}\])*")
 
 
 def _numbers_dropped(rest: bytes) -> bytes:
@@ -1865,12 +1866,12 @@ def _request_after_scheme(ctx: Ctx, arg: bytes) -> bool:
 
 # a local folder or name that starts a path: __DIR__, dirname(__FILE__), a literal (no
 # scheme: _request_after_scheme judges those), then any more literals joined to it
-_LOCAL_HEAD = re.compile(
+_LOCAL_HEAD = tight(
     rb"[\s@(]*(?:__dir__|dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01)"
     rb"(?:\s*\.\s*\x01(\d+)\x01)*\s*\.\s*"
 )
 # request input (or a variable) as the last piece of a path: nothing joined after it
-_TAIL_INPUT = re.compile(
+_TAIL_INPUT = tight(
     rb"(?:" + KEEP + rb"\s*\(\s*)*(?:\$_(?:get|post|request|cookie)\s*\[[^\]]{1,40}\]|"
     rb"\$(" + NAME_P + rb"))[\s)]*"
 )
@@ -1962,7 +1963,7 @@ def _decode_request(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a fetch call (or a call of one of the file's own functions) just opened before an argument
-_CALL_OPEN = re.compile(rb"([a-z_][\w]*)\s*\(\s*@?\s*$")
+_CALL_OPEN = tight(rb"([a-z_][\w]*)\s*\(\s*@?\s*$")
 
 
 def _fetch_argument(ctx: Ctx, pos: int) -> bool:
@@ -1977,7 +1978,7 @@ def _fetch_argument(ctx: Ctx, pos: int) -> bool:
     return re.search(rb"curlopt_url\s*,\s*@?\s*$", before) is not None
 
 
-_FUNC_BODY = re.compile(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,60}\{")
+_FUNC_BODY = tight(rb"function\s+&?\s*([a-z_]\w*)\s*\([^)]{0,200}\)[^{;]{0,60}\{")
 
 
 def _fetching_functions(ctx: Ctx) -> set[bytes]:
@@ -2017,7 +2018,7 @@ def _decoded_url_only(ctx: Ctx, pos: int) -> bool:
     return uses > 0
 
 
-_BASENAME = re.compile(rb"[\s@(]*basename\s*\(")
+_BASENAME = tight(rb"[\s@(]*basename\s*\(")
 
 
 def _literal_mode(ctx: Ctx, parts: list[bytes]) -> bytes | None:
@@ -2047,7 +2048,7 @@ def _write_mode(ctx: Ctx, parts: list[bytes]) -> bool:
     )
 
 
-_WRITE_TO = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs)\s*\(\s*\$(" + NAME_P + rb")\s*,")
+_WRITE_TO = tight(rb"(?<![\w$>:])(?:fwrite|fputs)\s*\(\s*\$(" + NAME_P + rb")\s*,")
 
 
 def _request_text_written(ctx: Ctx) -> Hit | None:
@@ -2102,8 +2103,8 @@ def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_LEADING_LITERAL = re.compile(rb"[\s(]*\x01(\d+)\x01")
-_NAMED_FOLDER = re.compile(rb"(?:\./)?(?!\.\.?/)[\w.-]+/")
+_LEADING_LITERAL = tight(rb"[\s(]*\x01(\d+)\x01")
+_NAMED_FOLDER = tight(rb"(?:\./)?(?!\.\.?/)[\w.-]+/")
 
 
 def _own_folder(ctx: Ctx, path: bytes) -> bool:
@@ -2114,12 +2115,12 @@ def _own_folder(ctx: Ctx, path: bytes) -> bool:
 
 
 # a file read whose whole name is a request field, as it came: readfile($_GET['f'])
-_BARE_REQUEST_NAME = re.compile(
+_BARE_REQUEST_NAME = tight(
     rb"[\s@(]*(?:" + KEEP + rb"\s*\(\s*)*"
     rb"\$_(?:get|post|request)\s*\[\s*\x01(\d+)\x01\s*\][\s)]*"
 )
-_SHOWN_BEFORE = re.compile(rb"(?:echo|print|var_dump|print_r|printf|die|exit)\b[^;{}]{0,60}$")
-_URL_CHECKED = re.compile(
+_SHOWN_BEFORE = tight(rb"(?:echo|print|var_dump|print_r|printf|die|exit)\b[^;{}]{0,60}$")
+_URL_CHECKED = tight(
     rb"filter_validate_url|parse_url\s*\(|preg_match\s*\(\s*\x01\d+\x01\s*,"
 )
 _FILE_READS_SHOWN = (b"file_get_contents", b"readfile", b"file", b"highlight_file", b"show_source")
@@ -2179,12 +2180,12 @@ def _db_admin_tool(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # the known ways around php.ini's disable_functions / open_basedir, each a call and what in
 # its literal text gives it away
-_LD_PRELOAD = re.compile(rb"ld_preload\s*=")
-_PROXY_COMMAND = re.compile(rb"-o\s*proxycommand\s*=")
-_FFI_DECL = re.compile(rb"\b(?:system|popen|execve?|execl|execvp)\s*\(\s*(?:const\s+)?char")
-_SENDMAIL_LOG = re.compile(rb"(?:^|\s)-x\s*\S*\.ph(?:p\d?|tml)\b")
+_LD_PRELOAD = tight(rb"ld_preload\s*=")
+_PROXY_COMMAND = tight(rb"-o\s*proxycommand\s*=")
+_FFI_DECL = tight(rb"\b(?:system|popen|execve?|execl|execvp)\s*\(\s*(?:const\s+)?char")
+_SENDMAIL_LOG = tight(rb"(?:^|\s)-x\s*\S*\.ph(?:p\d?|tml)\b")
 _EXEC_LITERALS = frozenset({b"system", b"exec", b"shell_exec", b"passthru", b"popen", b"assert"})
-_SQLITE_FUNCTION = re.compile(
+_SQLITE_FUNCTION = tight(
     rb"->\s*(?:sqlitecreatefunction|createfunction)\s*\(\s*\x01\d+\x01\s*,\s*\x01(\d+)\x01"
 )
 
@@ -2255,9 +2256,9 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
 # a request header read from the whole set (apache_request_headers() is getallheaders())
-_HEADER_SET = re.compile(rb"(?:getallheaders|apache_request_headers)\s*\(")
+_HEADER_SET = tight(rb"(?:getallheaders|apache_request_headers)\s*\(")
 # what a foreach hands its value to (`` as $k => $v)``, `` as &$v)``)
-_LOOP_VAR = re.compile(rb"\sas\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$(" + NAME_P + rb")\s*\)")
+_LOOP_VAR = tight(rb"\sas\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$(" + NAME_P + rb")\s*\)")
 
 
 @per_file("loop-vars")
@@ -2299,9 +2300,9 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
 
 
 # an element of a table: $backends[$name]
-_FIXED_LOOKUP = re.compile(rb"\$(" + NAME_P + rb")\s*\[[^\]\[;]{0,80}\]")
+_FIXED_LOOKUP = tight(rb"\$(" + NAME_P + rb")\s*\[[^\]\[;]{0,80}\]")
 # a table written in the code: array('a' => 'tcp://10.0.0.5:80', ...) or [...]
-_LITERAL_TABLE = re.compile(rb"\s*(?:array\s*\(|\[)(?:[^;$()]|\(\s*\))*\)?\]?\s*$")
+_LITERAL_TABLE = tight(rb"\s*(?:array\s*\(|\[)(?:[^;$()]|\(\s*\))*\)?\]?\s*$")
 
 
 def _literal_table(ctx: Ctx, var: bytes) -> bool:
@@ -2340,11 +2341,11 @@ def _socket_request_target(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a program in another language carried as text: its socket, and the shell it hands over
-_PROGRAM_SOCKET = re.compile(
+_PROGRAM_SOCKET = tight(
     rb"sys/socket\.h|\buse\s+socket\b|\bio::socket|\bimport\s+socket\b|\bsocket\s*\(\s*s\s*,|"
     rb"\bsocket\.socket\s*\("
 )
-_PROGRAM_SHELL = re.compile(
+_PROGRAM_SHELL = tight(
     rb"/bin/(?:ba|z|k|c|tc|da)?sh\b|\bcmd\.exe\b|pty\.spawn|\bdup2\s*\(|open\s*\(?\s*stdin\b"
 )
 
@@ -2376,8 +2377,8 @@ def _embedded_backconnect(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_PERL_EVAL = re.compile(rb"->\s*eval\s*\(\s*@?\s*\x01(\d+)\x01")
-_PERL_RUNS = re.compile(rb"\b(?:system|exec|qx)\b|`|\bopen\s*\(|\$_(?:get|post|request|cookie)\b")
+_PERL_EVAL = tight(rb"->\s*eval\s*\(\s*@?\s*\x01(\d+)\x01")
+_PERL_RUNS = tight(rb"\b(?:system|exec|qx)\b|`|\bopen\s*\(|\$_(?:get|post|request|cookie)\b")
 
 
 @feature("perl_eval")
@@ -2396,7 +2397,7 @@ def _perl_eval(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # commands that erase the traces of a session: shell history, logs
-_LOG_WIPE = re.compile(
+_LOG_WIPE = tight(
     rb"unset\s+histfile|histfile=/dev/null|\.bash_history|history\s+-c\b|"
     rb"rm\s+-[a-z]*f[a-z]*\s+/var/log|find\s+/\s[^\x00]{0,60}\.log[^\x00]{0,40}-exec\s+rm|"
     rb"(?:>|echo\s*>)\s*/var/log/(?:wtmp|btmp|lastlog|secure|auth\.log|messages)"
@@ -2419,19 +2420,19 @@ def _log_wipe(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # a loop over the files of a log folder: foreach (glob('.../logs/*') as $l), or a walk of
 # an opened folder: while (($f = readdir($d)) !== false) after $d = opendir('.../logs')
-_LOG_LOOP = re.compile(
+_LOG_LOOP = tight(
     rb"foreach\s*\(\s*@?(?:glob|scandir)\s*\(([^;{]{0,300}?)\)\s*as\s+\$(" + NAME_P + rb")\s*\)|"
     rb"while\s*\(\s*\(?\s*\$(" + NAME_P + rb")\s*=\s*@?readdir\s*\("
 )
-_OPENDIR = re.compile(rb"(?<![\w$>:])opendir\s*\(([^;]{0,300}?)\)\s*\)?\s*;")
-_LOG_PATH = re.compile(
+_OPENDIR = tight(rb"(?<![\w$>:])opendir\s*\(([^;]{0,300}?)\)\s*\)?\s*;")
+_LOG_PATH = tight(
     rb"(?:^|[/\\{,])(?:access[-_.]?logs?|logs?|error[-_.]?logs?)(?:$|[/\\},*])|\.log\b"
 )
 # the visitor's address held in a variable
-_VISITOR_IP = re.compile(
+_VISITOR_IP = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*@?(?:\$_server\s*\[|getenv\s*\()\s*\x01(\d+)\x01\s*[\])]"
 )
-_PATH_VAR = re.compile(rb"\$(" + NAME_P + rb")\b")
+_PATH_VAR = tight(rb"\$(" + NAME_P + rb")\b")
 
 
 def _log_folder(ctx: Ctx, arg: bytes) -> bool:
@@ -2503,8 +2504,8 @@ def _log_scrub(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a command line for cmd.exe: "cmd.exe /c ", "cmd /c", or the "/c " switch given alone
-_CMD_LINE = re.compile(rb"cmd(?:\.exe)?\s*/[ck]\b|^\s*/[ck]\s|\s/[ck]\s*$")
-_METHOD_RUN = re.compile(rb"->\s*(?:exec|run|shellexecute)\s*\(([^;]{0,240})")
+_CMD_LINE = tight(rb"cmd(?:\.exe)?\s*/[ck]\b|^\s*/[ck]\s|\s/[ck]\s*$")
+_METHOD_RUN = tight(rb"->\s*(?:exec|run|shellexecute)\s*\(([^;]{0,240})")
 
 
 @feature("windows_command_request")
@@ -2533,13 +2534,13 @@ def _windows_command_request(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # a compiler or an interpreter run on a file
-_RUNNER_WORD = re.compile(
+_RUNNER_WORD = tight(
     rb"(?:^|[\s/;&|])(?:gcc|cc|g\+\+|tcc|clang|javac|java|perl|python[0-9.]*|ruby|bash|sh|node|php)"
     rb"\s+(?:-\S+\s+)*$"
 )
 
 
-_LITERAL_THEN_VAR = re.compile(rb"\x01(\d+)\x01\s*\.\s*\$(" + NAME_P + rb")")
+_LITERAL_THEN_VAR = tight(rb"\x01(\d+)\x01\s*\.\s*\$(" + NAME_P + rb")")
 
 
 @feature("posted_program_run")
@@ -2578,31 +2579,31 @@ def _posted_program_run(ctx: Ctx, rule: Rule) -> Hit | None:
 _PASSWORD_HOOKS = frozenset(
     {b"wp_authenticate", b"authenticate", b"wp_authenticate_user", b"check_password"}
 )
-_HOOK_CALL = re.compile(rb"add_(?:action|filter)\s*\(\s*\x01(\d+)\x01\s*,\s*")
-_HOOK_CLOSURE = re.compile(
+_HOOK_CALL = tight(rb"add_(?:action|filter)\s*\(\s*\x01(\d+)\x01\s*,\s*")
+_HOOK_CLOSURE = tight(
     rb"(?:static\s+)?(?:function\s*&?\s*\(([^)]{0,300})\)\s*(?:use\s*\([^)]{0,200}\)\s*)?"
     rb"(?::\s*\??[\w\\]+\s*)?\{|\x01(\d+)\x01)"
 )
-_HOOK_PARAM = re.compile(rb"\$(" + NAME_P + rb")")
+_HOOK_PARAM = tight(rb"\$(" + NAME_P + rb")")
 # where a password goes out: the network, mail, a file
-_SEND_CALL = re.compile(
+_SEND_CALL = tight(
     rb"(?<![\w$>:])(?:wp_remote_(?:post|get|request)|wp_safe_remote_(?:post|get)|curl_setopt|"
     rb"curl_setopt_array|file_get_contents|fopen|mail|wp_mail|file_put_contents|fwrite|fputs|"
     rb"error_log|fsockopen|stream_socket_client)\s*\("
 )
 _PASSWORD_FIELDS = (b"pwd", b"password", b"pass")
 # a hash or a measure of the password, not the password (its length in a log line)
-_HASHED = re.compile(
+_HASHED = tight(
     rb"(?<![\w$>:])(?:sha1|md5|hash|hash_hmac|password_hash|wp_hash_password|crc32|crypt|"
     rb"strlen|mb_strlen)\s*\("
 )
-_ASSIGNED = re.compile(
+_ASSIGNED = tight(
     rb"\$(" + NAME_P + rb")\s*(?:\[[^\]]{0,60}\]\s*)?\.?=(?![=>])([^;]{1,600});"
 )
 # what a helper of the file's own would send the text with
 _HELPER_SENDS = (b"mail", b"wp_mail", b"curl_exec", b"wp_remote_post", b"wp_remote_get",
                  b"file_get_contents", b"fwrite", b"fputs", b"file_put_contents", b"fsockopen")
-_OWN_CALL_NAME = re.compile(rb"(?<![\w$>:\\])(" + NAME_P + rb")\s*\(")
+_OWN_CALL_NAME = tight(rb"(?<![\w$>:\\])(" + NAME_P + rb")\s*\(")
 
 
 def _password_held(ctx: Ctx, body: bytes, secret: set[bytes]) -> set[bytes]:
@@ -2658,7 +2659,7 @@ def _password_sent_on(ctx: Ctx, body: bytes, held: set[bytes]) -> bool:
         if find_calls(helper, _HELPER_SENDS, 1):
             return True
     return False
-_LOGIN_FIELD = re.compile(rb"\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]")
+_LOGIN_FIELD = tight(rb"\$_(?:post|request)\s*\[\s*\x01(\d+)\x01\s*\]")
 
 
 def _hooked_body(ctx: Ctx, at: int) -> tuple[bytes, list[bytes]] | None:
@@ -2726,7 +2727,7 @@ def _wp_password_sent(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
-_OPEN_HANDLE = re.compile(
+_OPEN_HANDLE = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*@?\s*fopen\s*\(([^;]{1,300}?),\s*\x01(\d+)\x01"
 )
 
@@ -2770,16 +2771,16 @@ def _ssh_key_planted(ctx: Ctx, rule: Rule) -> Hit | None:
 _FLOOD_REQUESTS = (b"curl_init", b"fsockopen", b"pfsockopen", b"stream_socket_client",
                    b"get_headers")  # fmt: skip
 # a counter compared with a bound: ``$i < $_POST['n']``
-_COUNT_BOUND = re.compile(rb"\$\w+\s*<=?\s*([^;)]{1,80})")
-_LOOP_AT = re.compile(rb"\b(?:while|for)\s*\(")
-_CLOCK = re.compile(rb"(?<![\w$>:])(?:micro)?time\s*\(|\btrue\b|^\s*1\s*$|^\s*;\s*;\s*$")
-_UDP_OPEN = re.compile(
+_COUNT_BOUND = tight(rb"\$\w+\s*<=?\s*([^;)]{1,80})")
+_LOOP_AT = tight(rb"\b(?:while|for)\s*\(")
+_CLOCK = tight(rb"(?<![\w$>:])(?:micro)?time\s*\(|\btrue\b|^\s*1\s*$|^\s*;\s*;\s*$")
+_UDP_OPEN = tight(
     rb"(?:fsockopen|pfsockopen|stream_socket_client)\s*\(\s*\x01(\d+)\x01\s*\.?\s*([^,)]{0,80})"
 )
-_SENDTO = re.compile(rb"socket_sendto\s*\(")
+_SENDTO = tight(rb"socket_sendto\s*\(")
 # a write to an open socket: what a TCP flood sends over and over
-_SOCKET_WRITE = re.compile(rb"(?<![\w$>:])(?:fwrite|fputs|socket_write|stream_socket_sendto)\s*\(")
-_FUNCTION_HEAD = re.compile(
+_SOCKET_WRITE = tight(rb"(?<![\w$>:])(?:fwrite|fputs|socket_write|stream_socket_sendto)\s*\(")
+_FUNCTION_HEAD = tight(
     rb"\bfunction\s+&?\s*(" + NAME_P + rb")\s*\(([^)]{0,300})\)\s*(?::\s*\??\w+\s*)?\{"
 )
 
@@ -2875,13 +2876,13 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
 
 # files that hold the account's keys and passwords for other systems: cloud and git
 # credentials, SSH private keys, database client passwords
-_SECRET_FILE = re.compile(
+_SECRET_FILE = tight(
     rb"\.aws/credentials|\.ssh/(?:\{?id_(?:rsa|dsa|ecdsa|ed25519))|\.git-credentials|\.my\.cnf|"
     rb"\.netrc\b|\.pgpass\b|\.docker/config\.json|\.config/gcloud/|/etc/shadow\b"
 )
 # an application's settings file of secrets (Laravel/Symfony `.env`): read by the site's
 # own loader, so it counts only when the script looks for it in several places
-_ENV_FILE = re.compile(rb"(?:^|/)\.env$")
+_ENV_FILE = tight(rb"(?:^|/)\.env$")
 _SECRET_READS = (b"file_get_contents", b"file", b"fopen", b"readfile", b"glob", b"is_file",
                  b"is_readable", b"file_exists", b"copy")  # fmt: skip
 # ways data leaves the server: a socket, an FTP upload, mail, an HTTP request made by the
@@ -2890,7 +2891,7 @@ _EGRESS = (b"curl_exec", b"curl_multi_exec", b"ftp_put", b"ftp_fput", b"fsockope
            b"stream_socket_client", b"socket_connect", b"mail", b"wp_mail", b"wp_remote_post",
            b"wp_remote_get", b"wp_remote_request")  # fmt: skip
 # a key file handed to what logs in with it: used, not read out
-_KEY_USED = re.compile(rb"(?:ssh2_auth_pubkey_file|openssl_pkey_get_private|loadkey|setprivatekey|"
+_KEY_USED = tight(rb"(?:ssh2_auth_pubkey_file|openssl_pkey_get_private|loadkey|setprivatekey|"
                        rb"ssh2_auth_hostbased_file)\s*\([^;]{0,200}$")
 
 
@@ -2959,7 +2960,7 @@ def _secrets_sent(ctx: Ctx, rule: Rule) -> Hit | None:
 # address the control panel mails its
 # password-reset code to (~/.contactemail, ~/.cpanel/contactinfo); matched on the shape of
 # the written path (:func:`_path_shape`: each value filled in at run time is "X")
-_ACCOUNT_STORE = re.compile(
+_ACCOUNT_STORE = tight(
     rb"(?:^|/)etc/(?:shadow|passwd)$|^(?!/etc/).*/etc/[^/]+/(?:shadow|passwd)$|"
     rb"(?:^|/)\.contactemail$|(?:^|/)\.cpanel/contactinfo$"
 )
@@ -2967,8 +2968,8 @@ _ACCOUNT_STORE = re.compile(
 # second argument (a copy or a move onto the store)
 _STORE_WRITES = (b"fopen", b"file_put_contents")
 _STORE_TARGETS = (b"copy", b"rename")
-_WRITE_MODE = re.compile(rb"[waxc]")
-_SHAPE_VAR = re.compile(rb"\{?\$" + NAME_P + rb"(?:\s*\[[^\]]{0,60}\])*\}?")
+_WRITE_MODE = tight(rb"[waxc]")
+_SHAPE_VAR = tight(rb"\{?\$" + NAME_P + rb"(?:\s*\[[^\]]{0,60}\])*\}?")
 
 
 def _path_shape(ctx: Ctx, expr: bytes, before: int, depth: int = 0) -> bytes:
@@ -3024,7 +3025,7 @@ def _account_store_written(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # the expect extension's wrapper: what follows "expect://" is run as a command
-_EXPECT_GLUED = re.compile(rb"\x01(\d+)\x01\s*\.")
+_EXPECT_GLUED = tight(rb"\x01(\d+)\x01\s*\.")
 
 
 @feature("expect_wrapper_exec")
@@ -3050,7 +3051,7 @@ def _expect_wrapper_exec(ctx: Ctx, rule: Rule) -> Hit | None:
 _LOGIN_PASSWORD_ARG = {b"imap_open": 2, b"ftp_login": 2, b"ssh2_auth_password": 2,
                        b"ldap_bind": 2, b"mysqli_connect": 2, b"mysql_connect": 2,
                        b"wp_authenticate": 1, b"ssh2_auth_pubkey_file": 3}  # fmt: skip
-_LOGIN_LOOP_HEAD = re.compile(rb"\b(?:foreach|while|for)\s*\(")
+_LOGIN_LOOP_HEAD = tight(rb"\b(?:foreach|while|for)\s*\(")
 
 
 @feature("login_list")
@@ -3087,11 +3088,11 @@ def _login_list(ctx: Ctx, rule: Rule) -> Hit | None:
 
 
 # $s = fsockopen('<literal address>', ...): a connection to a server of the script's own
-_SOCKET_TO_LITERAL = re.compile(
+_SOCKET_TO_LITERAL = tight(
     rb"\$([\w\x80-\xff]+)\s*=\s*@?\s*(?:p?fsockopen|stream_socket_client)\s*\(\s*\x01(\d+)\x01"
 )
 # the text of a mail or web exchange: an SMTP session, an HTTP request, a header block
-_CLIENT_PROTOCOL = re.compile(
+_CLIENT_PROTOCOL = tight(
     rb"\bhttp/1\.|\bhelo\b|\behlo\b|mail from|rcpt to|subject:|\n\s*\n|^\s*(?:get|post|head) /",
     re.MULTILINE,
 )
