@@ -1040,6 +1040,20 @@ _REQ_WORDS = (  # one starts each _REQ match
 )
 
 
+# one starts each UIN_RE match; all are gate words, so the gate pass knows where each first is
+_UIN_WORDS = (
+    b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$http_", b"php://input",
+)  # fmt: skip
+
+
+@per_file("uin")
+def request_input_in_code(ctx: Ctx) -> bool:
+    """``UIN_RE.search(ctx.code) is not None``, once per file, with the pattern tried only
+    where one of its words starts: Python's engine tried it at every "$" and "p" of the code
+    (its words "$_" and "$http_" are too short for :func:`leading_words`)."""
+    return word_searcher(UIN_RE, ctx.code, _UIN_WORDS, ctx.first)(0) is not None
+
+
 # possessive: the same match (nothing follows the repetition), without the regex engine
 # keeping a backtracking entry per piece (300 MB for a million "a"."a"... pieces)
 _CONCAT = compile_possessive(

@@ -6,14 +6,26 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scanner_helpers import span
 
-from spamtrace.scanner import fold, interp, taint
-from spamtrace.scanner.context import prefiltered_finditer, prefiltered_search
+from spamtrace.scanner import analyze, fold, interp, taint
+from spamtrace.scanner.context import (
+    UIN_RE,
+    Ctx,
+    prefiltered_finditer,
+    prefiltered_search,
+    present_words,
+    request_input_in_code,
+)
 from spamtrace.scanner.features import execution
+from spamtrace.scanner.lexer import Lexed
+from spamtrace.scanner.rules import load_rules
+
+SAMPLES = Path(__file__).parent / "samples"
 
 _REQ_PIECES = [b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$_gets", b"$_",
                b"php://input", b"php://inpu", b"$p", b" = ", b"=", b".=", b"??=", b"['k']",
@@ -129,3 +141,30 @@ def test_held_closure_calls_renamed_cases() -> None:
     text = b"$f($a); x$f(1); call_user_func($f, 2); call_user_func($f); $ff(3);"
     got = fold._calls_renamed(text, {b"f"})
     assert got == b"fnvar_f($a); x$f(1); fnvar_f( 2); fnvar_f(); $ff(3);"
+
+
+def _gated(code: bytes) -> Ctx:
+    """A context of ``code`` with the built-in rules' gate index made, as a scan has it
+    before its first rule (``ctx.first`` then answers from it)."""
+    ready = analyze._prepared(load_rules())
+    ctx = Ctx(code, "t.php", Lexed(code=code), 0, lambda: None, None, ready.gates, ready.gate_words)
+    present_words(ctx)
+    return ctx
+
+
+_UIN_PIECES = [*_REQ_PIECES, b"$http_post_vars", b"$http_get_vars", b"$http_", b"$http_post",
+               b"_vars", b"$_filesx", b"$_get1", b"$_server", b"$$_get"]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_UIN_PIECES), max_size=30))
+def test_request_input_in_code_same_as_the_pattern(pieces: list[bytes]) -> None:
+    code = b"".join(pieces)
+    assert request_input_in_code(_gated(code)) == (UIN_RE.search(code) is not None)
+
+
+def test_request_input_in_code_on_every_sample() -> None:
+    for path in [p for p in SAMPLES.rglob("*") if p.is_file()]:
+        code = Lexed(code=path.read_bytes().lower()).code
+        ctx = _gated(code)
+        assert request_input_in_code(ctx) == (UIN_RE.search(code) is not None), path.name

@@ -45,6 +45,7 @@ from spamtrace.scanner.context import (
     per_file,
     prefiltered_finditer,
     prefiltered_search,
+    request_input_in_code,
     site_session_gated,
     string_at,
     string_hit,
@@ -2120,7 +2121,7 @@ def _walk_index_replace(ctx: Ctx, rule: Rule) -> Hit | None:
     or what the request gave), not only where the page is missing, in a script driven by
     the request. A protector that puts an empty index page into folders that lack one
     writes its own literal; a generator writes each folder's own page, built in the walk."""
-    if has_any(ctx, _CLI_GUARD) or UIN_RE.search(ctx.code) is None:
+    if has_any(ctx, _CLI_GUARD) or not request_input_in_code(ctx):
         return None
     bodies = list(_recursive_walkers(ctx).values())[:20]
     bodies += [body for _m, body in itertools.islice(_walk_loops(ctx), 20)]

@@ -49,6 +49,7 @@ from spamtrace.scanner.context import (
     prefiltered_finditer,
     prefiltered_search,
     recipient_literals,
+    request_input_in_code,
     site_session_gated,
     string_at,
     string_text,
@@ -241,7 +242,7 @@ def _recipients_given(ctx: Ctx) -> bool:
     """Something outside the code names what is sent: request input, a list file read with
     file(), or the command line (``$argv``). An SMTP function with none of them sends what
     the site's own code passes it."""
-    if UIN_RE.search(ctx.code) is not None or has_word(ctx, b"$argv"):
+    if request_input_in_code(ctx) or has_word(ctx, b"$argv"):
         return True
     return bool(calls_to(ctx, (b"file",), 1))
 
@@ -291,7 +292,7 @@ def _smtp_request(ctx: Ctx, rule: Rule) -> Hit | None:
     """A raw SMTP client that writes request input to its socket (recipients, sender or the
     letter come from the form): a mailer driven from the web. A file that merely reads a
     query parameter somewhere else is not counted."""
-    if _smtp(ctx) < 0 or UIN_RE.search(ctx.code) is None:
+    if _smtp(ctx) < 0 or not request_input_in_code(ctx):
         return None
     req, _dec = taint(ctx)
     for start, args in calls_to(ctx, SOCKET_WRITES, 50):
@@ -400,7 +401,7 @@ def _smtp_relay_request(ctx: Ctx, rule: Rule) -> Hit | None:
     RCPT TO recipient is a parameter, called with request input there (``new SMTPClient(...,
     $_POST['to'], ...)``): the visitor names who gets the mail. A contact form sends to the
     site's own address; an SMTP library takes its recipients from the code that uses it."""
-    if _smtp(ctx) < 0 or UIN_RE.search(ctx.code) is None:
+    if _smtp(ctx) < 0 or not request_input_in_code(ctx):
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -476,7 +477,7 @@ def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_word(ctx, b"mail"):
         return None
     calls = calls_to(ctx, SINK_NAMES["mail"], 1)  # mail(), mb_send_mail(), imap_mail()
-    if not calls or not UIN_RE.search(code) or not bounded_search(_LOOP, code, ctx.first):
+    if not calls or not request_input_in_code(ctx) or not bounded_search(_LOOP, code, ctx.first):
         return None
     start = calls[0][0]
     if site_session_gated(ctx, start):
@@ -511,7 +512,7 @@ def _mail_bomb(ctx: Ctx, rule: Rule) -> Hit | None:
     bulk sender's loop walks a list (mailer.mail-loop-request); a retry stops once sent
     (a break, return or exit in the loop)."""
     code = ctx.code
-    if ctx.first(b"for") < 0 or not UIN_RE.search(code):
+    if ctx.first(b"for") < 0 or not request_input_in_code(ctx):
         return None
     calls = calls_to(ctx, SINK_NAMES["mail"], 20)
     if not calls:
@@ -1728,7 +1729,7 @@ def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
     account (update_option) and mails a test to its admin; a test page sends its own fixed
     message."""
     code = ctx.code
-    if UIN_RE.search(code) is None or any(code.find(w) >= 0 for w in _SETTINGS_SAVED):
+    if not request_input_in_code(ctx) or any(code.find(w) >= 0 for w in _SETTINGS_SAVED):
         return None
     req, _dec = taint(ctx)
     login = -1

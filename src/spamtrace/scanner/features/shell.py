@@ -57,6 +57,7 @@ from spamtrace.scanner.context import (
     prefiltered_finditer,
     prefiltered_search,
     recipient_literals,
+    request_input_in_code,
     search_needing,
     site_session_gated,
     string_at,
@@ -611,7 +612,7 @@ def _file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if text.find(b"<form") < 0 and text.find(b"<input") < 0 and text.find(b"<textarea") < 0:
         return None
-    if not UIN_RE.search(code):
+    if not request_input_in_code(ctx):
         return None
     # each operation found is one of these names in the code: fewer than 7 present, no hit
     present = 0
@@ -654,7 +655,7 @@ def _open_file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     connector includes the library and its access checks; a one-file manager keeps a
     password and a session)."""
     code = ctx.code
-    if not UIN_RE.search(code):
+    if not request_input_in_code(ctx):
         return None
     if any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
         return None
@@ -705,7 +706,7 @@ def _open_plugin_switch(ctx: Ctx, rule: Rule) -> Hit | None:
     off the site's security plugin or its theme. WordPress deactivates plugins from its own
     dashboard, behind its login; a rescue script renames the whole folder it names."""
     code = ctx.code
-    if not UIN_RE.search(code) or any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
+    if not request_input_in_code(ctx) or any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
         return None
     renames = list(itertools.islice(prefiltered_finditer(_RENAMES, code, ctx.first), 20))
     if not renames:
