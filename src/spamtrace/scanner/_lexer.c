@@ -383,7 +383,8 @@ static PyObject *names(PyObject *self, PyObject *arg) {
 
 /* Where a call of a variable or of a parenthesized expression starts, as the scanner's
  * regexes find them through context.bounded_finditer (a match preceded by a byte of
- * NOT_CALL_BEFORE is not a plain call and is passed over). The regexes start with "$" or ")",
+ * NOT_CALL_BEFORE is not a plain call and is passed over; varcall's "bounded" false: as
+ * the regex's own search finds them, wherever they are). The regexes start with "$" or ")",
  * bytes so frequent in PHP that the regex engine tries its pattern at thousands of offsets
  * per file; here each offset is a few byte tests. context._varcall_py and _paren_call_py are
  * the reference (the tests compare them). */
@@ -428,9 +429,9 @@ static int paren_call_match(const unsigned char *d, Py_ssize_t n, Py_ssize_t p) 
 static PyObject *find_call(PyObject *args, int kind) {
     Py_buffer view;
     Py_ssize_t pos;
-    int brackets = 1;
+    int brackets = 1, bounded = 1;
     if (kind == 0) {
-        if (!PyArg_ParseTuple(args, "y*n|p", &view, &pos, &brackets)) return NULL;
+        if (!PyArg_ParseTuple(args, "y*n|pp", &view, &pos, &brackets, &bounded)) return NULL;
     } else if (!PyArg_ParseTuple(args, "y*n", &view, &pos)) {
         return NULL;
     }
@@ -443,7 +444,7 @@ static PyObject *find_call(PyObject *args, int kind) {
         if (q == NULL) break;
         Py_ssize_t p = q - d;
         pos = p + 1;
-        if (p > 0 && not_call_before(d[p - 1])) continue;
+        if (bounded && p > 0 && not_call_before(d[p - 1])) continue;
         if (kind == 0 ? varcall_match(d, n, p, brackets) : paren_call_match(d, n, p)) {
             found = p;
             break;

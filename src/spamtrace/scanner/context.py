@@ -399,12 +399,13 @@ BUILT_VARCALL = compile_possessive(rb"\$(" + NAME_P + rb")\s*+\(")
 PAREN_CALL = tight(rb"\)\s*\(")
 
 
-def _varcall_py(code: bytes, pos: int, brackets: bool = True) -> int:
+def _varcall_py(code: bytes, pos: int, brackets: bool = True, bounded: bool = True) -> int:
     """Offset of the first match of :data:`SINK_VARCALL` (``brackets``) or
-    :data:`BUILT_VARCALL` from ``pos`` that :func:`bounded_finditer` keeps, or -1: the
-    reference for ``_lexer.varcall``."""
+    :data:`BUILT_VARCALL` from ``pos`` that :func:`bounded_finditer` keeps (``bounded``;
+    else the first match, as ``rx.search(code, pos)`` finds it), or -1: the reference for
+    ``_lexer.varcall``."""
     rx = SINK_VARCALL if brackets else BUILT_VARCALL
-    m = next(bounded_finditer(rx, code, pos=pos), None)
+    m = next(bounded_finditer(rx, code, pos=pos), None) if bounded else rx.search(code, pos)
     return m.start() if m is not None else -1
 
 
@@ -449,6 +450,14 @@ def paren_calls(code: bytes, limit: int = 100000) -> Iterator[re.Match[bytes]]:
         assert m is not None
         yield m
         pos = max(m.end(), start + 1)
+
+
+@per_file("varcall-any")
+def any_varcall_at(ctx: Ctx) -> int:
+    """Where the code's first match of :data:`BUILT_VARCALL` (``$f(``, wherever it is, also
+    after ``$`` or ``->``) starts, -1 when it has none: ``BUILT_VARCALL.search(ctx.code)``,
+    found by a compiled scan (the regex engine tried its pattern at every "$" of the code)."""
+    return _varcall(ctx.code, 0, False, False)
 
 
 @per_file("varcall")

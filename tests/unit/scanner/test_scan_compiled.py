@@ -233,6 +233,13 @@ def test_call_finders_same_as_python(pieces: list[bytes], pos: int) -> None:
     code = b"".join(pieces)
     for brackets in (True, False):
         assert varcall(code, pos, brackets) == context._varcall_py(code, pos, brackets), brackets
+    # unbounded: the regex's own first match, wherever it is (also after "$" or "->")
+    for brackets in (True, False):
+        got = varcall(code, pos, brackets, False)
+        assert got == context._varcall_py(code, pos, brackets, False), brackets
+        rx = context.SINK_VARCALL if brackets else context.BUILT_VARCALL
+        found = rx.search(code, pos)
+        assert got == (found.start() if found is not None else -1)
     assert paren_call(code, pos) == context._paren_call_py(code, pos)
 
 
@@ -242,6 +249,8 @@ def test_call_finders_on_every_sample() -> None:
         for pos in (0, 1, len(code) // 2):
             assert varcall(code, pos) == context._varcall_py(code, pos), path
             assert varcall(code, pos, False) == context._varcall_py(code, pos, False), path
+            got = varcall(code, pos, False, False)
+            assert got == context._varcall_py(code, pos, False, False), path
             assert paren_call(code, pos) == context._paren_call_py(code, pos), path
         want = spans(context.bounded_finditer(context.SINK_VARCALL, code, 50))
         assert spans(context.varcalls(code, 50)) == want

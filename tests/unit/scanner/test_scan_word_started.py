@@ -14,8 +14,10 @@ from scanner_helpers import span
 
 from spamtrace.scanner import analyze, fold, interp, taint
 from spamtrace.scanner.context import (
+    BUILT_VARCALL,
     UIN_RE,
     Ctx,
+    any_varcall_at,
     prefiltered_finditer,
     prefiltered_search,
     present_words,
@@ -163,8 +165,23 @@ def test_request_input_in_code_same_as_the_pattern(pieces: list[bytes]) -> None:
     assert request_input_in_code(_gated(code)) == (UIN_RE.search(code) is not None)
 
 
-def test_request_input_in_code_on_every_sample() -> None:
+_VARCALL_PIECES = [b"$", b"$$", b"$f", b"(", b" (", b")", b"->", b"::", b"a", b"_", b"\x80",
+                   b"[0]", b" ", b"\n", b"$f(", b"$$f(", b"->$f(", b"x$f (", b"$9(",
+                   b"new $c("]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_VARCALL_PIECES), max_size=30))
+def test_any_varcall_at_same_as_the_pattern(pieces: list[bytes]) -> None:
+    code = b"".join(pieces)
+    found = BUILT_VARCALL.search(code)
+    assert any_varcall_at(_gated(code)) == (found.start() if found is not None else -1)
+
+
+def test_request_input_and_varcall_on_every_sample() -> None:
     for path in [p for p in SAMPLES.rglob("*") if p.is_file()]:
         code = Lexed(code=path.read_bytes().lower()).code
         ctx = _gated(code)
         assert request_input_in_code(ctx) == (UIN_RE.search(code) is not None), path.name
+        found = BUILT_VARCALL.search(code)
+        assert any_varcall_at(ctx) == (found.start() if found is not None else -1), path.name

@@ -34,6 +34,7 @@ from spamtrace.scanner.context import (
     VAR,
     Ctx,
     Hit,
+    any_varcall_at,
     assertion_rx,
     bounded_finditer,
     braced,
@@ -2941,7 +2942,7 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
         else []
     )
     forwards = bool(forward_at)
-    if BUILT_VARCALL.search(code) is None and not forwards:
+    if any_varcall_at(ctx) < 0 and not forwards:
         # a body is a part of the code: without a variable called in the code, none calls a
         # parameter (most files: their function bodies need not be cut out)
         return out
@@ -3862,8 +3863,10 @@ def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx) or not has_word(ctx, b"function"):
         return None
     code = ctx.code
-    # a body's `$f($a)` is one of the file's: none in the file, none in a body (exact)
-    if _CALLS_PARAM.search(code) is None:
+    # a body's `$f($a)` is one of the file's: none in the file, none in a body (exact); each
+    # match starts where one of BUILT_VARCALL does, so none before the first of those
+    at = any_varcall_at(ctx)
+    if at < 0 or _CALLS_PARAM.search(code, at) is None:
         return None
     taint(ctx)
     direct: set[bytes] = ctx.cache.get("direct", set())
