@@ -235,6 +235,11 @@ class Responder:
         self.signaller()
         return notes
 
+    def blocks_in_force(self, uid: int) -> bool:
+        """This run holds a block of ``uid`` (made or taken up from the store)."""
+        with self._lock:
+            return uid in self._blocks
+
     # ------------------------------------------------------------------ feeding
     def on_attempt(self, att: AttributedAttempt, inc: Incident) -> list[Decision]:
         """An attempt joined ``inc``: the decisions taken now (carried out or recorded)."""

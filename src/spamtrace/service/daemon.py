@@ -440,6 +440,9 @@ class Daemon:
             "incidents_open": len(e.tracker.open_incidents()) + _mail_open(e.extra_sources),
             "events_lost": e.events_lost,
             "events_lost_by_source": dict(e.lost),
+            # attempts read and not handled yet, and those of contained senders handled after
+            # the others' (a refused flood waits; another account's connect does not)
+            "backlog": e.backlog_stats(),
             "capture_gap": None
             if e.gap is None
             else {

@@ -15,6 +15,11 @@ in its incident before its NFLOG record arrives; extra sources come last. No eve
 dropped: an event that cannot be attributed is still stored, published and counted in an
 incident, with ``attribution: none``.
 
+What is read is handled fairly (:meth:`Engine._schedule`): the connects of a process
+attributed already whose uid the kernel refuses (a flood of refused connects) wait in a
+backlog, handled a slice per loop turn with that process's attribution reused, behind
+every other event (a new sender is read while it runs and blocked within a second).
+
 When a ``suspicious`` incident opens, its scripts and folder are scanned on a worker thread
 (:mod:`spamtrace.service.scanning`) and :class:`~spamtrace.service.bus.IncidentOpened` waits
 for the scan (at most the budget plus a second) so that it names the file; the reader goes
@@ -29,6 +34,7 @@ import contextlib
 import os
 import queue
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from spamtrace.errors import ExitCode, KernelFeatureUnavailable, SpamtraceError, StoreError
 from spamtrace.model import (
     AttributedAttempt,
+    AttributionMethod,
     SmtpConnectAttempted,
     SmtpConnectBlocked,
     Verdict,
@@ -85,6 +92,16 @@ HOUSEKEEPING_EVERY = 5.0
 #: is attributed one by one, a few milliseconds each on a busy host, and an exec left unread
 #: meanwhile may be a short-lived sender's that has exited by the end of the batch
 PROC_DRAIN_EVERY = 0.01
+#: seconds of handling per loop turn before the sources are read again, for the attempts of
+#: senders not contained yet (a new sender's first connect waits at most this long behind
+#: them) and for the backlog of contained senders' attempts
+URGENT_SLICE = 0.05
+BACKLOG_SLICE = 0.02
+#: seconds a uid counts as contained after the last sign that the kernel refuses its
+#: connects (an NFLOG record of it, or a block the responses made)
+CONTAINED_FOR = 60.0
+#: the (pid, comm) of senders whose attribution the backlog reuses (the latest kept)
+MAX_KNOWN_SENDERS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +176,18 @@ class Engine:
         self._stopping = False
         self._posted: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
+        #: the fair scheduler (see :meth:`_schedule`): attempts of senders not contained yet,
+        #: handled first, and the backlog of contained senders' attempts, in arrival order
+        self._urgent: deque[tuple[Event, object]] = deque()
+        self._backlog: deque[tuple[Event, object]] = deque()
+        #: uid -> when the kernel was last known to refuse its connects (monotonic)
+        self._contained: dict[int, float] = {}
+        #: (pid, comm) -> the latest attribution of a connect of that process
+        self._known: dict[tuple[int, str | None], AttributedAttempt] = {}
+        #: attempts handled from the backlog, and how many of them reused an attribution
+        self.backlog_handled = 0
+        self.backlog_reused = 0
+        self.backlog_peak = 0
         self._exec_cache_cls = ExecCache
         self.attributor: Attributor | None = None
         self.fpm_logs: FpmAccessLogs | None = None
@@ -516,6 +545,8 @@ class Engine:
         idle_timeout = 1.0 if proc_src is None else min(1.0, LAZY_DRAIN_EVERY)
         while not self._stopping:
             timeout = BLOCKED_HOLD if self._pending_blocked else idle_timeout
+            if self._urgent or self._backlog:
+                timeout = 0.0  # read the sources again, then go on with what was read
             if self._held:
                 timeout = max(0.0, min(timeout, min(self._held.values()) - time.monotonic()))
             if deadline is not None:
@@ -528,6 +559,8 @@ class Engine:
                 and ready[0][0].data is proc_src
                 and not self._pending_blocked
                 and not self._held
+                and not self._urgent
+                and not self._backlog
             ):
                 # the common wake-up on a busy host: processes started; their execs are read
                 # now, the rest waits for the next drain (at most LAZY_DRAIN_EVERY), unless
@@ -549,7 +582,8 @@ class Engine:
             for src in ordered:
                 if src is self.proc_src or src is self.scanner:
                     continue
-                self._read_source(src, sel)
+                self._read_source(src, sel, handle=False)
+            self._schedule()
             self._flush_blocked(sel)
             if self._held or any(k.data is self.scanner for k, _ in ready):
                 self._collect_scans()
@@ -580,8 +614,10 @@ class Engine:
         self._drain_proc()
         for src in sorted(self.sources, key=self._rank):
             if src is not self.proc_src:
-                self._read_source(src, None)
+                self._read_source(src, None, handle=False)
+        self._schedule(drain=True)
         self._flush_blocked(None, force=True)
+        self._schedule(drain=True)
         self._finish_scans()
         self._publish_posted()
         self._check_lost()
@@ -756,7 +792,9 @@ class Engine:
         self.degraded.append(text)
         self.publish(CaptureModeChanged(self.capture_mode, text, time.time()))
 
-    def _read_source(self, src: Source, sel: Any) -> None:
+    def _read_source(self, src: Source, sel: Any, handle: bool = True) -> None:
+        """Read ``src`` and queue its events for :meth:`_schedule`; ``handle``: schedule them
+        now (the loop reads every ready source first)."""
         try:
             events = src.read_events()
         except KernelFeatureUnavailable as exc:
@@ -777,17 +815,86 @@ class Engine:
             else:
                 self._degrade(exc.message)
             return
-        now = drained = time.monotonic()
+        now = time.monotonic()
         for ev in events:
             if isinstance(ev, SmtpConnectBlocked):
-                # held briefly so that the tracepoint event of the same SYN is handled first
+                # held briefly so that the tracepoint event of the same SYN is handled (or
+                # queued) first
                 self._pending_blocked.append((now, ev))
+                if ev.uid is not None:
+                    self._contained[ev.uid] = now  # the kernel refuses its connects
                 continue
-            if time.monotonic() - drained >= PROC_DRAIN_EVERY:
+            if self._deferrable(ev, now):
+                self._backlog.append((ev, src))
+            else:
+                self._urgent.append((ev, src))
+        if len(self._backlog) > self.backlog_peak:
+            self.backlog_peak = len(self._backlog)
+        if handle:
+            self._schedule()
+
+    def contain(self, uid: int) -> None:
+        """The responses blocked ``uid`` (its connects are refused in the kernel from now):
+        its further attempts of processes already attributed go to the backlog."""
+        self._contained[uid] = time.monotonic()
+
+    def _is_contained(self, uid: int, now: float) -> bool:
+        at = self._contained.get(uid)
+        return at is not None and now - at < CONTAINED_FOR
+
+    def _deferrable(self, ev: object, now: float) -> bool:
+        """A connect of a process attributed already, whose uid the kernel refuses: its
+        handling can wait behind the attempts of senders not contained yet."""
+        if not isinstance(ev, SmtpConnectAttempted):
+            return False
+        known = self._known.get((ev.pid, ev.comm))
+        if known is None or known.process is None or known.process.uid is None:
+            return False
+        return self._is_contained(known.process.uid, now)
+
+    def _schedule(self, *, drain: bool = False) -> None:
+        """Handle what was read: first the attempts of senders not contained yet (a new
+        sender is attributed while its process still runs, and blocked within a second,
+        whatever the backlog of a flooding one), then a slice of the backlog of contained
+        senders' attempts (each still counted in its incident, stored and published). Each
+        part is bounded in time, so that the sources are read again soon; ``drain``: all of
+        it (the final drain)."""
+        start = time.monotonic()
+        urgent, backlog = self._urgent, self._backlog
+        while urgent:
+            now = time.monotonic()
+            if not drain and now - start >= URGENT_SLICE:
+                return
+            if now - self._drained_at >= PROC_DRAIN_EVERY:
                 # the execs of a long batch's time, while their processes may still run
                 self._drain_proc()
-                drained = time.monotonic()
+            ev, src = urgent.popleft()
+            if self._deferrable(ev, now):  # contained since it was read
+                backlog.append((ev, src))
+                continue
             self._handle(ev, src)
+        start = time.monotonic()
+        while backlog:
+            now = time.monotonic()
+            if not drain and now - start >= BACKLOG_SLICE:
+                return
+            ev, src = backlog.popleft()
+            self.backlog_handled += 1
+            self._handle(ev, src, reuse=True)
+
+    def backlog_stats(self) -> dict[str, int]:
+        """The attempts of contained senders handled after the others' (``status``)."""
+        return {
+            "handled": self.backlog_handled,
+            "reused_attribution": self.backlog_reused,
+            "peak": self.backlog_peak,
+            "queued": len(self._backlog) + len(self._urgent),
+        }
+
+    @property
+    def work_pending(self) -> bool:
+        """Events read and not handled yet (the loop then reads its sources without waiting)."""
+        return bool(self._urgent or self._backlog)
 
     def _flush_blocked(self, sel: Any, force: bool = False) -> None:
         if not self._pending_blocked:
@@ -797,21 +904,36 @@ class Engine:
             return
         if self.trace_src is not None:
             self._drain_proc()
-            self._read_source(self.trace_src, sel)  # the matching SYNs first
+            self._read_source(self.trace_src, sel, handle=False)  # the matching SYNs first
+            self._schedule(drain=force)
         keep: list[tuple[float, SmtpConnectBlocked]] = []
         for arrived, ev in self._pending_blocked:
             if force or now - arrived >= BLOCKED_HOLD:
-                self._handle(ev)
+                if self._urgent or self._backlog:
+                    # after the SYNs read before it (the tracepoint's event of the same SYN)
+                    self._backlog.append((ev, None))
+                else:
+                    self._handle(ev)
             else:
                 keep.append((arrived, ev))
         self._pending_blocked = keep
 
-    def _handle(self, ev: Event, src: object = None) -> None:
+    def _handle(self, ev: Event, src: object = None, reuse: bool = False) -> None:
         from spamtrace.sources.sockdiag_poll import PolledConnect
 
         assert self.attributor is not None
         if isinstance(ev, SmtpConnectAttempted):
-            att = self.attributor.attempt(ev)
+            known = self._known.get((ev.pid, ev.comm)) if reuse else None
+            if known is not None:
+                # the backlog of a contained sender: the process its earlier connect was
+                # read as (its pid, command name and uid), not read again long after
+                att = AttributedAttempt(
+                    ev, known.process, known.account, known.verdict, known.reasons
+                )
+                self.backlog_reused += 1
+            else:
+                att = self.attributor.attempt(ev)
+                self._remember_sender(ev, att)
         elif isinstance(ev, PolledConnect):
             att = self.attributor.attempt(ev.attempt, uid_hint=ev.uid)
         elif isinstance(ev, SmtpConnectBlocked):
@@ -874,6 +996,16 @@ class Engine:
         else:
             scan = None
         self.publish(IncidentOpened(inc_rec, inc.alerting, scan))
+
+    def _remember_sender(self, ev: SmtpConnectAttempted, att: AttributedAttempt) -> None:
+        p = att.process
+        if p is None or p.uid is None or p.method is AttributionMethod.UID_ONLY:
+            return
+        key = (ev.pid, ev.comm)
+        self._known.pop(key, None)  # the latest last
+        self._known[key] = att
+        if len(self._known) > MAX_KNOWN_SENDERS:
+            self._known.pop(next(iter(self._known)))
 
     def _handle_source_incident(self, ev: SourceIncident) -> None:
         """An extra source's own incident (mail logs): stored and published like ours."""
@@ -958,6 +1090,7 @@ class Engine:
             "alerting_incidents": self.alerting_opened,
             "attribution": dict(self.attributor.counts) if self.attributor else {},
             "degraded": self.degraded,
+            "backlog": self.backlog_stats(),
         }
         from spamtrace.render.output import to_jsonable
 

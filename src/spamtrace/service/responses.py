@@ -22,6 +22,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from spamtrace.actions.respond import Responder
+from spamtrace.policy.responses import BlockUid
 from spamtrace.service.bus import (
     ActionRecord,
     ActionRecorded,
@@ -88,7 +89,10 @@ class ResponsesSubscriber:
             inc = incident_of_record(message.incident)
             self._remember(message.incident)
             if inc is not None:
-                self.responder.on_attempt(message.attempt, inc)
+                for d in self.responder.on_attempt(message.attempt, inc):
+                    if isinstance(d, BlockUid) and self.responder.blocks_in_force(d.uid):
+                        # refused in the kernel from now: its next attempts can wait
+                        self.engine.contain(d.uid)
         elif isinstance(message, (IncidentOpened, IncidentUpdated)):
             if message.incident.verdict in MAIL_VERDICT_NAMES:
                 self._remember(message.incident)

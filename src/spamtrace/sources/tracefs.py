@@ -59,6 +59,8 @@ EVENT_DIR = "events/sock/inet_sock_set_state"
 TCP_SYN_SENT = 2
 #: per-CPU ring buffer (KiB); the default 1.4 MB already held a 3,000-connect burst
 BUFFER_SIZE_KB = 4096
+#: bytes of trace lines read at most at once (~5,000 connects): the rest at the next read
+READ_MAX = 1 << 20
 
 # "comm-TID (TGID) [cpu] flags TS: event: fields"; comm may hold spaces and dashes
 _LINE_RE = re.compile(
@@ -643,6 +645,7 @@ class TracefsSource:
         if self._fd is None:
             return []
         chunks: list[bytes] = []
+        total = 0
         while True:
             try:
                 data = os.read(self._fd, 1 << 16)
@@ -665,7 +668,11 @@ class TracefsSource:
                     )
                 break
             chunks.append(data)
-            if len(data) < (1 << 16):
+            # trace_pipe gives a page or less a read: read on (not only while reads come back
+            # full), or a flood of connects was read ~30 lines a loop turn, and another
+            # account's connect waited seconds in the kernel's buffer behind it
+            total += len(data)
+            if total >= READ_MAX:
                 break
         if not chunks:
             return []

@@ -400,9 +400,13 @@ class FakeEngine:
         self.store = None
         self.posted: list[object] = []
         self.flushed = 0
+        self.contained: list[int] = []
 
     def post(self, message: object) -> None:
         self.posted.append(message)
+
+    def contain(self, uid: int) -> None:
+        self.contained.append(uid)
 
     def flush_posted(self) -> None:
         self.flushed += 1
@@ -434,6 +438,7 @@ def test_the_subscriber_decides_on_attempts_and_posts_every_action() -> None:
     sys.setswitchinterval(0.005)  # enforce mode lowered it for the process
     assert blocker.prepared and sub.notes == []
     assert blocker.blocked == [(1001, 3600)] and engine.flushed == 1
+    assert engine.contained == [1001]  # the engine's scheduler knows the kernel refuses it
     actions = [m for m in engine.posted if isinstance(m, ActionRecorded)]
     updates = [m for m in engine.posted if isinstance(m, IncidentUpdated)]
     assert [(a.action.action, a.action.status) for a in actions] == [("block-uid", "done")]

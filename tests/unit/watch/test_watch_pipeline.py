@@ -633,6 +633,7 @@ def test_a_long_batch_of_connects_reads_the_execs_that_came_meanwhile() -> None:
         w.exec_cache = ExecCache()
         w.attributor = SlowAttributor()  # type: ignore[assignment]
         w._read_source(Burst(), None)  # type: ignore[arg-type]
+        w._schedule(drain=True)  # past its time slice (URGENT_SLICE): the rest now
     finally:
         w.proc_src = None
         w.close()

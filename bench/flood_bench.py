@@ -1,0 +1,205 @@
+"""Benchmark: another account's time to block while one account floods (root; test world).
+
+Account A (the world's user) makes ``--connects`` non-blocking connects to port 25 in
+``--seconds`` (one Python process, paced; as fast as it can if that is slower); the uid
+block refuses them after the first ones (free for the attacker). Account B makes one
+connect ``--b-after`` seconds into the flood. The daemon runs in enforce mode (``stop`` off,
+so that A's flood runs its course) in the world's server netns, a fresh one per trial.
+
+Prints, over the trials: B's time from its connect to its uid in the block set (p50, max),
+whether B's incident names B's script (its process, alive 0.5 s after its connect, read
+while it ran), the daemon's RSS before and at its peak, and once A's connects are worked
+off, how many were counted in A's incidents, lost by the trace buffer (said in ``status``)
+and handled late from the backlog.
+
+Usage: .venv/bin/python bench/flood_bench.py [--trials 3] [--connects 30000] [--seconds 3]
+       [--b-after 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from test_guard import NsDaemon  # noqa: E402
+from test_watch import _remove_instance as remove_instance  # noqa: E402
+from world import World, run  # noqa: E402
+
+#: n connects spread over (at most) the given seconds, paced by the hundred
+FLOOD = """import socket, sys, time
+host, n, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+t0 = time.time()
+print(t0, flush=True)
+for i in range(n):
+    if i % 100 == 0:
+        time.sleep(max(0.0, t0 + secs * i / n - time.time()))
+    s = socket.socket()
+    s.setblocking(False)
+    try:
+        s.connect((host, 25))
+    except OSError:
+        pass
+    s.close()
+print(time.time(), flush=True)
+"""
+ONE = """import socket, sys, time
+s = socket.socket()
+s.setblocking(False)
+at = time.time()
+try:
+    s.connect((sys.argv[1], 25))
+except OSError:
+    pass
+print(at, flush=True)
+time.sleep(0.5)
+"""
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))]
+
+
+def incidents(d: NsDaemon, uid: int) -> list[dict[str, Any]]:
+    r = d.cli("incidents", "--json", "--since", "all")
+    if r.returncode not in (0, 1):
+        return []
+    return [i for i in json.loads(r.stdout)["incidents"] if i["uid"] == uid]
+
+
+def trial(
+    world: World, b: pwd.struct_passwd, n: int, secs: float, after: float, k: int
+) -> dict[str, Any]:
+    assert world.user is not None and world.uploads is not None and world.uid is not None
+    tmp = world.tmp / f"trial{k}"
+    tmp.mkdir()
+    d = NsDaemon(world, tmp, only_accounts=[world.user, b.pw_name])
+    flood, one = world.uploads / "flood.py", Path(b.pw_dir) / "one.py"
+    flood.write_text(FLOOD)
+    one.write_text(ONE)
+    os.chown(flood, world.uid, world.uid)
+    os.chown(one, b.pw_uid, b.pw_uid)
+    d.start()
+    assert d.proc is not None
+    pid = d.proc.pid
+    time.sleep(1.0)
+    rss0 = peak = rss_mb(pid)
+    out: dict[str, Any] = {"rss_start": rss0}
+    try:
+        a = world.spawn(
+            ["runuser", "-u", world.user, "--", "python3", str(flood), world.mx_ip, str(n),
+             str(secs)],
+            cwd=world.uploads,
+        )
+        assert a.stdout is not None
+        started = float(a.stdout.readline())
+        time.sleep(max(0.0, started + after - time.time()))
+        r = subprocess.run(
+            [*world.ns_prefix(), "runuser", "-u", b.pw_name, "--", "python3", str(one),
+             world.mx_ip], cwd=b.pw_dir, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        connected = float(r.stdout.split()[0])
+        deadline = time.time() + 180
+        late = None
+        while time.time() < deadline:
+            peak = max(peak, rss_mb(pid))
+            if b.pw_uid in d.blocked():
+                late = time.time() - connected
+                break
+            time.sleep(0.05)
+        out["late"] = late
+        ended = float(a.stdout.readline())
+        a.wait(timeout=120)
+        out["flood_seconds"] = ended - started
+        inc_b = incidents(d, b.pw_uid)
+        out["b_named"] = bool(inc_b) and str(one) in json.dumps(inc_b)
+        # worked off: A's connects counted (or lost), nothing queued
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            peak = max(peak, rss_mb(pid))
+            st = d.status()
+            lost = {k: v for k, v in (st.get("events_lost_by_source") or {}).items()}
+            seen = sum(int(i["connections"]) for i in incidents(d, world.uid))
+            queued = (st.get("backlog") or {}).get("queued", 0)
+            if queued == 0 and seen + lost.get("tracepoint", 0) >= n:
+                break
+            time.sleep(1.0)
+        out.update(
+            rss_peak=peak, seen=seen, lost=lost, backlog=st.get("backlog"),
+            caught_up=time.time() - connected,
+        )  # fmt: skip
+    finally:
+        d.stop()
+        if os.environ.get("FLOOD_BENCH_LOG"):
+            print(d.output(), file=sys.stderr)
+        run(["ip", "netns", "exec", str(world.server_ns), "nft", "delete", "table", "inet",
+             "spamtrace"], check=False)  # fmt: skip
+        remove_instance(pid)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--trials", type=int, default=3)
+    ap.add_argument("--connects", type=int, default=30_000)
+    ap.add_argument("--seconds", type=float, default=3.0, help="the flood's length (paced)")
+    ap.add_argument("--b-after", type=float, default=1.0)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("flood_bench needs root (namespaces, nft, tracefs)")
+    name = f"stb{secrets.token_hex(3)}"
+    results = []
+    run(["useradd", "-m", "-s", "/bin/bash", name])
+    try:
+        b = pwd.getpwnam(name)
+        os.chmod(b.pw_dir, 0o755)
+        with World(server_ns=True) as world:
+            for k in range(args.trials):
+                res = trial(world, b, args.connects, args.seconds, args.b_after, k)
+                print(json.dumps(res), file=sys.stderr, flush=True)
+                results.append(res)
+    finally:
+        run(["pkill", "-KILL", "-u", name], check=False)
+        run(["userdel", "-r", name], check=False)
+    late = [r["late"] for r in results if r["late"] is not None]
+    print(f"flood bench: {args.trials} trials, account A makes {args.connects} connects "
+          f"(refused), account B one connect {args.b_after:g} s in; enforce, stop off")  # fmt: skip
+    print(f"  B's connect -> B's uid blocked: p50 {pct(late, 50):.2f} s, max "
+          f"{max(late, default=float('nan')):.2f} s; not blocked within 180 s: "
+          f"{len(results) - len(late)}; B's script named: "
+          f"{sum(r['b_named'] for r in results)}/{len(results)}")  # fmt: skip
+    print(f"  flood lasted {pct([r['flood_seconds'] for r in results], 50):.1f} s; daemon RSS "
+          f"{pct([r['rss_start'] for r in results], 50):.0f} -> peak "
+          f"{max(r['rss_peak'] for r in results):.0f} MB")  # fmt: skip
+    for r in results:
+        print(f"  A's connects counted {r['seen']}, lost {r['lost']}, worked off "
+              f"{r['caught_up']:.0f} s after B's connect; backlog {r['backlog']}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
