@@ -30,6 +30,8 @@ def _calls(lex_c: object, code: bytes, pos: int) -> None:
     for brackets in (True, False):
         got = lex_c.varcall(code, pos, brackets)  # type: ignore[attr-defined]
         assert got == context._varcall_py(code, pos, brackets), code
+        got = lex_c.varcall(code, pos, brackets, False)  # type: ignore[attr-defined]
+        assert got == context._varcall_py(code, pos, brackets, False), code
     assert lex_c.paren_call(code, pos) == context._paren_call_py(code, pos), code  # type: ignore[attr-defined]
     assert lex_c.concat_start(code, pos) == context._concat_start_py(code, pos), code  # type: ignore[attr-defined]
     for stop, nested in ((44, False), (59, True)):
