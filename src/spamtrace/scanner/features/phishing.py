@@ -551,7 +551,7 @@ def _credential_label(ctx: Ctx, text: bytes) -> bool:
 
 
 # a digit written for a letter: next to a letter, inside a word ("pa55", "p4ss", "passw0rd")
-_LEET_DIGITS = re.compile(rb"[a-z][01345]|[01345][a-z]")
+_LEET_DIGITS = tight(rb"[a-z][01345]|[01345][a-z]")
 _LEET = bytes.maketrans(b"01345", b"oieas")
 
 
@@ -2623,9 +2623,9 @@ def _crawler_helper_page(ctx: Ctx) -> Hit | None:
 
 
 # the next statement prints a variable: echo $page;
-_PRINTED_VAR = re.compile(rb"\s*(?:echo|print)\s*\(?\s*\$(\w+)\s*\)?\s*;")
+_PRINTED_VAR = tight(rb"\s*(?:echo|print)\s*\(?\s*\$(\w+)\s*\)?\s*;")
 # a local file's text read into a variable: $page = file_get_contents('bot.html');
-_READ_INTO = re.compile(
+_READ_INTO = tight(
     rb"\$(\w+)\s*=\s*@?file_get_contents\s*\(((?:\s*(?:__dir__|dirname\s*\(\s*__file__\s*\))"
     rb"\s*\.)?\s*\x01\d+\x01\s*)\)\s*;"
 )
