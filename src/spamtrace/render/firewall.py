@@ -173,6 +173,7 @@ def status_json(
         "drift": status["drift"],
         "compared_with": status.get("compared_with"),
         "config_differs": status.get("config_differs"),
+        "confirmed_by_older": bool(status.get("confirmed_by_older")),
         "counters": status["counters"],
         "pending_rollback": pending,
         "last_rollback": status.get("last_rollback"),
@@ -204,7 +205,14 @@ def status_lines(
         lines.append(f"firewall: NOT LOADED ({backend}); run `spamtrace firewall apply`")
     elif in_sync(status):
         lines.append(f"firewall: loaded and in sync ({backend}, mode {plan.mode.value})")
-    if status["loaded"] and drift:
+    older = bool(status.get("confirmed_by_older")) and bool(drift or config)
+    if status["loaded"] and older:
+        from spamtrace.actions.firewall.transaction import OLDER_RULES
+
+        # after an upgrade: neither "changed by hand?" nor "the config asks" is what happened
+        lines.append(f"firewall: RULES OF AN OLDER SPAMTRACE ({backend}): {OLDER_RULES}")
+        lines += [f"  - {escape(line)}" for line in dict.fromkeys(drift + config)]
+    if status["loaded"] and drift and not older:
         reference = status.get("compared_with") or "confirmed"
         also = " nor what the config asks for" if drift == config else ""
         lines.append(
@@ -212,7 +220,7 @@ def status_lines(
             f"{also} (changed by hand?); `spamtrace firewall apply` repairs them"
         )
         lines += [f"  - {escape(line)}" for line in drift]
-    if status["loaded"] and config and drift != config:
+    if status["loaded"] and config and drift != config and not older:
         lines.append(
             f"firewall: CONFIG CHANGED ({backend}): the config asks for other rules than the "
             "loaded ones; `spamtrace firewall apply` loads them"

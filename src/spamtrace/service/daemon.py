@@ -258,7 +258,10 @@ class JournalLog:
         if m.error:
             self.say(f"firewall check failed: {escape_message(m.error)}", WARNING)
         elif m.state is FirewallState.DRIFTED:
-            self.say(f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}", WARNING)
+            note = f" ({escape(m.note)})" if m.note else ""
+            self.say(
+                f"firewall DRIFTED ({m.backend}): {escape('; '.join(m.drift[:5]))}{note}", WARNING
+            )
         elif m.state is FirewallState.ABSENT:
             note = f"; {escape(m.note)}" if m.note else ""
             # a confirmed table gone (flushed by hand, a reboot without the boot unit) is

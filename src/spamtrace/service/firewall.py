@@ -111,6 +111,7 @@ def table_status(
     dir and given to the backend."""
     from spamtrace.actions.firewall.transaction import (
         IPT_RECORD,
+        confirmed_by_older,
         confirmed_policy,
         last_rollback,
         pending_status,
@@ -138,6 +139,11 @@ def table_status(
         drift = backend.drift(reference)[1]
     status["drift"] = drift
     status["compared_with"] = compared_with
+    # rules an older spamtrace confirmed: what this version adds is no hand edit nor a config
+    # change (after an upgrade); said apart, with what to do
+    status["confirmed_by_older"] = (
+        compared_with == "confirmed" and reference is not None and confirmed_by_older(reference)
+    )
     status["config_differs"] = against_config if backend.name == "nft" else None
     rolled = last_rollback(state_dir) if pending is None else None
     status["last_rollback"] = rolled and {**rolled, "at": iso(rolled["at"])}

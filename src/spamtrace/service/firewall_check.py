@@ -62,6 +62,8 @@ class FirewallMonitor:
 
     def check(self) -> FirewallChecked:
         from spamtrace.actions.firewall.transaction import (
+            OLDER_RULES,
+            confirmed_by_older,
             confirmed_policy,
             read_pending,
             rollback_overdue,
@@ -98,6 +100,8 @@ class FirewallMonitor:
             # why (absent, or holding only the responses' blocks), as a note
             found: tuple[str, ...] = tuple(drift) if loaded else ()
             why = None if loaded else "; ".join(drift) or None
+            if found and trial is None and confirmed_by_older(policy):
+                why = OLDER_RULES  # after an upgrade: no hand edit
             if state is FirewallState.LOADED or not self.repair or pending is not None:
                 return FirewallChecked(state, backend_name, found, now, note=why)
             backend.restore(policy)

@@ -1386,3 +1386,33 @@ def test_status_says_why_alerts_are_off(tmp_path: Path) -> None:
             d.engine.close()
         assert doc["alerts"] is None and doc["alerts_off"] == why
         assert f"  alerts:     off ({why})" in status_lines(doc)
+
+
+def test_the_firewall_check_says_rules_an_older_spamtrace_confirmed_are_no_hand_edit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After an upgrade the daemon compared the loaded table with the rules the old version
+    confirmed and logged 'firewall DRIFTED' (read: changed by hand) of what this version's
+    enforce mode adds (st:uid-block-held), with no word of the upgrade."""
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    # confirmed.json as the spamtrace of 2026-12-05 wrote it
+    (state / transaction.CONFIRMED).write_text(
+        '{"backend": "nft", "previous": "old rules", "confirmed_at": 1796629192.4}'
+    )
+    fw = FakeBackend()
+    fw.loaded = "old rules and this version's uid-block-held"
+    monitor = FirewallMonitor(str(state), repair=False, post=lambda _m: None)
+    monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    checked = monitor.check()
+    assert checked.state is FirewallState.DRIFTED
+    assert checked.note == transaction.OLDER_RULES
+    log = JournalLog()  # the journal line carries it
+    log.handle(checked)
+    err = capsys.readouterr().err
+    assert "firewall DRIFTED (nft): rules differ (the confirmed rules were made by an older" in err
+    # rules this version confirmed: a difference is drift, as before
+    transaction.apply(fw, Plan("v2"), state, timeout=60, yes=True, rollback_argv=lambda t: [])  # type: ignore[arg-type]
+    transaction.confirm(state)
+    fw.loaded = "edited by hand"
+    checked = monitor.check()
+    assert checked.state is FirewallState.DRIFTED and checked.note is None

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from fwfake import make_plan
 
 from spamtrace.actions.firewall.transaction import IPT_RECORD
 from spamtrace.service.firewall import rollback_argv, table_status
@@ -234,3 +235,32 @@ def test_a_state_dir_that_is_a_file_says_so() -> None:
     with tempfile.NamedTemporaryFile() as fh, pytest.raises(FirewallError) as err:
         transaction.state_dir(fh.name)
     assert err.value.message == f"state dir {fh.name}: a file, not a folder"
+
+
+#: confirmed.json as the spamtrace of 2026-12-05 wrote it (its ``firewall confirm``): the rules
+#: loaded then, no word of which spamtrace made them
+OLD_CONFIRMED = '{"backend": "nft", "previous": "A", "confirmed_at": 1796629192.4}'
+
+
+def test_rules_an_older_spamtrace_confirmed_are_not_called_a_changed_config(
+    tmp_path: Path,
+) -> None:
+    """After an upgrade, `firewall status` said 'CONFIG CHANGED: the config asks for other
+    rules than the loaded ones' of rules the old version confirmed from the same config: what
+    differed was this version's new rules (st:held), not the config."""
+    from spamtrace.actions.firewall.transaction import CONFIRMED, OLDER_RULES, _confirm_policy
+    from spamtrace.render.firewall import status_json, status_lines
+
+    (tmp_path / CONFIRMED).write_text(OLD_CONFIRMED)
+    st, pending = table_status(cast(Any, _Nft("A", "B")), cast(Any, None), tmp_path)
+    assert st["confirmed_by_older"] is True
+    text = "\n".join(status_lines("nft", make_plan(), st, pending))
+    assert "CONFIG CHANGED" not in text and "changed by hand" not in text, text
+    assert f"firewall: RULES OF AN OLDER SPAMTRACE (nft): {OLDER_RULES}" in text
+    assert "  - A is not B" in text
+    assert status_json("nft", make_plan(), st, pending, None)["confirmed_by_older"] is True
+    # once this version confirms its rules, a difference is a config change again
+    _confirm_policy(tmp_path, {"backend": "nft", "previous": "A"})
+    st, pending = table_status(cast(Any, _Nft("A", "B")), cast(Any, None), tmp_path)
+    assert st["confirmed_by_older"] is False
+    assert "CONFIG CHANGED" in "\n".join(status_lines("nft", make_plan(), st, pending))

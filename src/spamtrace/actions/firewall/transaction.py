@@ -303,11 +303,31 @@ def spawn_detached(argv: list[str], log: Path) -> int:
     return proc.pid
 
 
+#: the generation of the rules this spamtrace makes, kept with the confirmed rules (``rules``):
+#: rules confirmed by an older spamtrace (a lower number, or none: 1) differ from this one's by
+#: what it added since (2: ``st:held`` and ``st:uid-block-held``, the resets of connections
+#: opened before a block), which is no hand edit nor a changed config. Raise it with the rules.
+RULES_VERSION = 2
+
+#: said where the confirmed rules are an older spamtrace's and differ from the loaded ones
+OLDER_RULES = (
+    "the confirmed rules were made by an older spamtrace (before an upgrade): this version's "
+    "rules differ by what it added, not by a hand edit or a config change; run `spamtrace "
+    "firewall apply`, then `spamtrace firewall confirm`, to load and confirm them"
+)
+
+
+def confirmed_by_older(policy: dict[str, Any]) -> bool:
+    """The confirmed ``policy`` was written by a spamtrace whose rules are older than this one's."""
+    version = policy.get("rules", 1)
+    return not isinstance(version, int) or isinstance(version, bool) or version < RULES_VERSION
+
+
 def _confirm_policy(state: Path, policy: dict[str, Any] | None, token: str = "") -> None:
     """Keep ``policy`` (a backend snapshot of what is loaded) as the confirmed one; ``token``:
     the apply on trial that ``confirm`` kept (its record is dropped after this write)."""
     if policy is not None and policy.get("previous"):
-        record = {**policy, "confirmed_at": time.time()}
+        record = {**policy, "confirmed_at": time.time(), "rules": RULES_VERSION}
         if token:
             record["token"] = token
         write_json(state / CONFIRMED, record)
