@@ -2971,26 +2971,45 @@ _STORE_WRITES = (b"fopen", b"file_put_contents")
 _STORE_TARGETS = (b"copy", b"rename")
 _WRITE_MODE = tight(rb"[waxc]")
 _SHAPE_VAR = tight(rb"\{?\$" + NAME_P + rb"(?:\s*\[[^\]]{0,60}\])*\}?")
+_SHAPE_APPEND = tight(rb"\s*\.=([^;]{0,200})")
+_SHAPE_SPRINTF = tight(rb"sprintf\s*\(")
+_SHAPE_FORMAT = tight(rb"%[-+ 0#']*\d*(?:\.\d+)?[sdu]|%\d+\$[sdu]")
 
 
 def _path_shape(ctx: Ctx, expr: bytes, before: int, depth: int = 0) -> bytes:
     """The shape of the path the expression ``expr`` (lexed code) names: its literals'
     values with every variable, element or call in them or between them (``.``) as ``X``
-    (``"/home$h$u/etc/$d/shadow"`` -> ``/homeXX/etc/X/shadow``); a bare variable stands for
-    what it was last set to before ``before`` (two steps at most)."""
+    (``"/home$h$u/etc/$d/shadow"`` -> ``/homeXX/etc/X/shadow``), a ``sprintf`` by its
+    format (``%s`` as ``X``); a bare variable stands for what it was last set to before
+    ``before`` and what was appended to it after that (``.=``), two steps at most."""
     expr = expr.strip().lstrip(b"@").strip()
     bare = VAR.fullmatch(expr)
     if bare is not None and depth < 2:
+        name = bare.group(1)
         last = None
-        for pos, m in var_assigns(ctx.code, bare.group(1), TAIL_RHS, 50):
+        for pos, m in var_assigns(ctx.code, name, TAIL_RHS, 50):
             if pos >= before:
                 break
             last = (pos, m.group(1))
         if last is not None:
-            return _path_shape(ctx, last[1], last[0], depth + 1)
+            shape = _path_shape(ctx, last[1], last[0], depth + 1)
+            for pos, m in var_assigns(ctx.code, name, _SHAPE_APPEND, 50):
+                if pos >= before:
+                    break
+                if pos > last[0]:
+                    shape += _path_shape(ctx, m.group(1), pos, depth + 1)
+            return shape
     parts = []
     for piece in expr.split(b"."):  # the code's strings are placeholders: a dot joins
-        piece = piece.strip().strip(b"()").strip()
+        piece = piece.strip()
+        fmt = _SHAPE_SPRINTF.match(piece)
+        if fmt is not None:
+            lit = PLACEHOLDER.fullmatch(first_arg(piece[fmt.end() :]).strip())
+            if lit is not None:
+                text = ctx.lx.value(int(lit.group(1)))[:300].lower()
+                parts.append(_SHAPE_FORMAT.sub(b"X", _SHAPE_VAR.sub(b"X", text)))
+                continue
+        piece = piece.strip(b"()").strip()
         lit = PLACEHOLDER.fullmatch(piece)
         if lit is not None:
             parts.append(_SHAPE_VAR.sub(b"X", ctx.lx.value(int(lit.group(1)))[:300].lower()))
