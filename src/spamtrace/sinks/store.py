@@ -485,7 +485,10 @@ def _validate(db: sqlite3.Connection, path: str, configured: bool = True) -> int
     version = int(row[0])
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION})"
+            f"store {path}: written by a newer spamtrace (schema {version} > {SCHEMA_VERSION}),"
+            " which this one cannot read: run the newer spamtrace again, or give this one a copy"
+            " of the store kept from before the upgrade (--db, [store] path); the file was left"
+            " untouched"
         )
     # a table its schema version made and that is gone: writing it would stall, every record
     # of the run waiting for a table no retry brings back

@@ -662,3 +662,29 @@ def test_a_schema_5_store_is_read_and_gains_the_files_not_scanned(tmp_path: Path
     s.close()
     with StoreReader(path) as reader:
         assert reader.incident("inc-1").not_scanned == 0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("command", [["incidents", "--since", "all"], ["release", "1001"]])
+def test_a_store_of_a_newer_spamtrace_says_what_to_do(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A downgrade after the newer daemon migrated the store: every command said only
+    'written by a newer spamtrace (schema 6 > 3)', `release` included, with no word of a way
+    back. Now the line says what to do, and the file is untouched."""
+    from spamtrace.cli.main import main
+
+    path = tmp_path / "spamtrace.db"
+    s = Store(str(path), start_writer=False)
+    s.write_now([(ev(time.time(), incident="inc-1"), inc(1, time.time(), "inc-1"))])
+    s.close()
+    db = sqlite3.connect(path)  # as a later version's migration leaves it
+    db.execute("INSERT INTO schema_version(version) VALUES (?)", (store_mod.SCHEMA_VERSION + 1,))
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    assert main([*command, "--db", str(path)]) == 3
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert f"written by a newer spamtrace (schema {store_mod.SCHEMA_VERSION + 1} > " in err
+    assert "run the newer spamtrace again, or give this one a copy of the store kept" in err
+    assert path.read_bytes() == before
