@@ -391,7 +391,8 @@ class Responder:
     def _decide(self, inc: Incident, now: float, mail_auth: str | None = None) -> list[Decision]:
         """The decisions for connect incident ``inc`` now, carried out or recorded.
         ``mail_auth``: the ``mail-auth`` incident whose one local sender ``inc`` is; what is
-        held back for the sender's network namespace is said there too (once)."""
+        held back for the sender's network namespace or for `release_grace` is said there too
+        (once)."""
         if inc.uid is not None and inc.uid in self._blocks:
             self._expire_block(inc.uid, now)
         windows = {self.rules.block_window, self.rules.stop_window}
@@ -424,6 +425,11 @@ class Responder:
                 held = [d for d in decisions if isinstance(d, (BlockUid, StopProcess))]
                 decisions = decide(replace(situation, released=released), self.rules)
                 self._note_grace(inc.id, held)
+                if mail_auth is not None:  # its record would not say what was held back
+                    self._note_grace(
+                        mail_auth, [replace(d, incident=mail_auth) for d in held],
+                        f"; decided for its connect incident {inc.id}",
+                    )  # fmt: skip
         if not decisions:
             return []
         if inc.id not in self._done:
@@ -679,16 +685,17 @@ class Responder:
         for d in held:
             self._record(d, ActionStatus.WOULD, f"not done: {why}; {describe(d)}{where}", None)
 
-    def _note_grace(self, incident: str, held: Sequence[Decision]) -> None:
+    def _note_grace(self, incident: str, held: Sequence[Decision], where: str = "") -> None:
         """Say, once per incident, what `release_grace` kept from being done: a suspicious
         incident of a released uid showed no action at all, and the admin could not tell an
         amnesty from a failure. Recorded as ``would`` (decided, not done), not as done, so the
-        block is still taken once the grace has run out."""
+        block is still taken once the grace has run out. ``where``: as for
+        :meth:`_note_held`."""
         if held:
             self._note_held(incident, held, (
                 f"uid {held[0].uid} was released (`spamtrace release`) less than "
                 f"[responses] release_grace ({self.rules.release_grace} s) ago"
-            ))  # fmt: skip
+            ), where)  # fmt: skip
 
     # ------------------------------------------------------------------ doing
     def _record(

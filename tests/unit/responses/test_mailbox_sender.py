@@ -257,6 +257,43 @@ def test_a_local_sender_in_another_netns_is_said_on_the_mail_auth_incident(
     assert blocker.blocked == []
 
 
+@pytest.mark.parametrize("mode", ["observe", "enforce"])
+def test_what_release_grace_holds_back_is_said_on_the_mail_auth_incident(mode: str) -> None:
+    """After `spamtrace release`, the responses to the released uid are held back for
+    release_grace. A mail-auth incident whose one local sender is of that uid got no word of
+    it: the hold was recorded on the connect incident alone, so the mail-auth incident showed
+    no response to its sender at all, in either mode. It now gets one `would` record of each
+    response held back (once), saying why and for which connect incident it was decided;
+    its own responses (freeze the queue) are not held. Once the grace has run out the block
+    is taken, as on a connect incident."""
+    freed = {1001}
+    blocker = _Blocker()
+    r = Responder(cfg(mode=mode, responses__stop=False), MTA, clock=lambda: 5.0,
+                  blocker=blocker, released=lambda since: frozenset(freed))  # type: ignore[arg-type]  # fmt: skip
+    r._slow.put = lambda d: None  # type: ignore[method-assign]  # (no exim to run here)
+    att, inc = submission()
+    r.on_attempt(att, inc)
+    rec = auth_record(inc)
+    decided = r.on_mail(rec)
+    assert [type(d).__name__ for d in decided] == ["FreezeQueue"]
+    theirs = [a for a in r.records if a.incident_id == inc.id]
+    mine = [a for a in r.records if a.incident_id == rec.id and a.action != "freeze-queue"]
+    assert [(a.action, a.status) for a in theirs] == [("block-uid", "would")]
+    assert [(a.action, a.status, a.uid) for a in mine] == [("block-uid", "would", 1001)]
+    detail = mine[0].detail
+    assert detail.startswith("not done: uid 1001 was released (`spamtrace release`) less than")
+    assert "release_grace (3600 s)" in detail
+    assert "the one local sender of mailbox info@shop.example" in detail
+    assert detail.endswith(f"; decided for its connect incident {inc.id}")
+    r.on_mail(rec)
+    r.on_attempt(att, inc)
+    assert len([a for a in r.records if a.action == "block-uid"]) == 2  # once each
+    assert blocker.blocked == []
+    freed.clear()  # the grace ran out
+    r.on_mail(rec)
+    assert blocker.blocked == ([1001] if mode == "enforce" else [])
+
+
 def test_a_refusal_is_not_recorded_when_blocks_are_off_or_the_mailbox_is_allow_listed() -> None:
     _, root = submission(uid=0, user="root")
     r = Responder(cfg(responses__freeze_queue=False, responses__block=False), MTA)
