@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -189,43 +190,74 @@ def yara_source() -> str:
 
 
 class YaraWords:
-    """The compiled words.yar rules: ``scan(data) -> {spamtrace rule id: (offset, text)}``."""
+    """The compiled words.yar rules: ``scan(data) -> {spamtrace rule id: (offset, text)}``.
+
+    One object serves every thread: the compiled rules (yara-x ``Rules``, which may cross
+    threads) are shared, while the yara-x ``Scanner`` objects, which may only be used and
+    dropped by the thread that made them (PyO3 "unsendable"), are made and kept per thread
+    (a ``threading.local``): a thread that scans makes its own, and they go with it
+    (:meth:`forget_thread` drops them at once)."""
 
     def __init__(self, source: str | None = None) -> None:
         import yara_x
 
+        self._source = source if source is not None else yara_source()
         try:
-            self._rules = yara_x.compile(source if source is not None else yara_source())
+            self._rules = yara_x.compile(self._source)
         except yara_x.CompileError as exc:
             raise ConfigError(f"data/scanner/words.yar: {exc}") from None
-        self._scanner = yara_x.Scanner(self._rules)
-        self._source = source if source is not None else yara_source()
+        #: the compiled rules of each subset of rule names (shared by the threads)
         self._subsets: dict[frozenset[str], Any] = {}
+        self._compiling = threading.Lock()
+        #: this thread's scanners: names (None: all the rules) -> yara_x.Scanner
+        self._mine = threading.local()
 
-    def _subset_scanner(self, names: frozenset[str]) -> Any:
-        """A scanner of only the yara rules called ``names`` (all of them when the source
-        cannot be cut into plain rule blocks)."""
-        scanner = self._subsets.get(names)
+    def _subset_rules(self, names: frozenset[str]) -> Any:
+        """The compiled rules of only the yara rules called ``names`` (all of them when the
+        source cannot be cut into plain rule blocks)."""
+        with self._compiling:
+            rules = self._subsets.get(names)
+            if rules is None:
+                import yara_x
+
+                rules = self._rules
+                blocks = _RULE_BLOCK.findall(self._source)
+                if blocks and len(blocks) == len(_RULE_WORD.findall(self._source)):
+                    rest = _RULE_BLOCK.sub("", self._source)  # comments, imports
+                    chosen = [body for body, name in blocks if name in names]
+                    try:
+                        rules = yara_x.compile(rest + "\n" + "\n".join(chosen))
+                    except Exception:  # a block that needs another one: scan with them all
+                        rules = self._rules
+                self._subsets[names] = rules
+            return rules
+
+    def _scanner(self, names: frozenset[str] | None) -> Any:
+        """This thread's scanner of the rules ``names`` (None: all), made on first use."""
+        try:
+            scanners: dict[frozenset[str] | None, Any] = self._mine.scanners
+        except AttributeError:
+            scanners = self._mine.scanners = {}
+        scanner = scanners.get(names)
         if scanner is None:
             import yara_x
 
-            scanner = self._scanner
-            blocks = _RULE_BLOCK.findall(self._source)
-            if blocks and len(blocks) == len(_RULE_WORD.findall(self._source)):
-                rest = _RULE_BLOCK.sub("", self._source)  # comments, imports
-                chosen = [body for body, name in blocks if name in names]
-                try:
-                    scanner = yara_x.Scanner(yara_x.compile(rest + "\n" + "\n".join(chosen)))
-                except Exception:  # a block that needs another one: scan with them all
-                    scanner = self._scanner
-            self._subsets[names] = scanner
+            rules = self._rules if names is None else self._subset_rules(names)
+            if rules is self._rules and names is not None:
+                scanner = self._scanner(None)
+            else:
+                scanner = yara_x.Scanner(rules)
+            scanners[names] = scanner
         return scanner
+
+    def forget_thread(self) -> None:
+        """Drop this thread's scanners, on this thread (a thread that ends drops them too)."""
+        self._mine.__dict__.pop("scanners", None)
 
     def scan(self, data: bytes, only: frozenset[str] | None = None) -> dict[str, tuple[int, bytes]]:
         """Matches of the rules (of the yara rules named ``only``, if given: faster)."""
         out: dict[str, tuple[int, bytes]] = {}
-        scanner = self._scanner if only is None else self._subset_scanner(only)
-        for rule in scanner.scan(data).matching_rules:
+        for rule in self._scanner(only).scan(data).matching_rules:
             rid = dict(rule.metadata).get("id", rule.identifier)
             first: tuple[int, int] | None = None
             words: list[bytes] = []
@@ -247,23 +279,40 @@ class GateWords:
     def __init__(self, words: set[bytes]) -> None:
         self._words = sorted(words)
         self._native: Any = None
+        self._rules: Any = None  # the yara-x rules, compiled on first use (shared)
+        self._compiling = threading.Lock()
+        self._mine = threading.local()  # this thread's yara-x scanner (they stay on theirs)
         try:
             from spamtrace.scanner._words import WordSet
 
             self._native = WordSet(self._words)
         except (ImportError, ValueError):  # not built, or too many words for it
-            self._scanner = self._yara_scanner()
+            self._yara_scanner()
 
     def _yara_scanner(self) -> Any:
+        """This thread's yara-x scanner of the words (made on first use, as
+        :class:`YaraWords` does: a yara-x scanner may not cross threads)."""
+        scanner = getattr(self._mine, "scanner", None)
+        if scanner is not None:
+            return scanner
         import yara_x
 
-        rules = [
-            f"rule g{i} {{ strings: $w = {{ {' '.join(f'{b:02x}' for b in w)} }} condition: $w }}"
-            for i, w in enumerate(self._words)
-        ]
-        scanner = yara_x.Scanner(yara_x.compile("\n".join(rules)))
+        with self._compiling:
+            if self._rules is None:
+                rules = [
+                    f"rule g{i} {{ strings: $w = {{ {' '.join(f'{b:02x}' for b in w)} }} "
+                    "condition: $w }"
+                    for i, w in enumerate(self._words)
+                ]
+                self._rules = yara_x.compile("\n".join(rules))
+        scanner = yara_x.Scanner(self._rules)
         scanner.max_matches_per_pattern(1)
+        self._mine.scanner = scanner
         return scanner
+
+    def forget_thread(self) -> None:
+        """Drop this thread's yara-x scanner, on this thread."""
+        self._mine.__dict__.pop("scanner", None)
 
     def present(self, text: bytes) -> frozenset[bytes]:
         if self._native is not None:
@@ -285,12 +334,9 @@ class GateWords:
 
     def present_yara(self, text: bytes) -> frozenset[bytes]:
         """:meth:`present` through yara-x (what runs where ``_words`` was not built)."""
-        if not hasattr(self, "_scanner"):
-            self._scanner = self._yara_scanner()
         words = self._words
-        return frozenset(
-            [words[int(rule.identifier[1:])] for rule in self._scanner.scan(text).matching_rules]
-        )
+        matching = self._yara_scanner().scan(text).matching_rules
+        return frozenset([words[int(rule.identifier[1:])] for rule in matching])
 
 
 _YARA: list[YaraWords] = []

@@ -44,46 +44,22 @@ def scan_targets_of(att: AttributedAttempt) -> tuple[str, ...]:
 _Job = tuple[str, tuple[str, ...], "ProcessKey | None", dict[str, int]]
 
 
-#: the scanner's per-process caches of yara-x objects: (module, attribute)
-_SCANNER_CACHES = (
-    ("spamtrace.scanner.rules", "_YARA"),
-    ("spamtrace.scanner.analyze", "_GATE_SCANNERS"),
-)
+def _release_scanner_thread_state() -> None:
+    """Drop the yara-x scanners this thread made, on this thread, when it ends.
 
-
-def _scanner_caches() -> list[list[Any] | dict[Any, Any]]:
-    out: list[list[Any] | dict[Any, Any]] = []
-    for module, name in _SCANNER_CACHES:
-        cache = getattr(sys.modules.get(module), name, None)
-        if isinstance(cache, (list, dict)):
-            out.append(cache)
-    return out
-
-
-def _cached_scanner_objects() -> set[int]:
-    """Identities of the yara-x objects the scanner has cached so far (by any thread)."""
-    ids: set[int] = set()
-    for cache in _scanner_caches():
-        ids.update(id(v) for v in (cache.values() if isinstance(cache, dict) else cache))
-    return ids
-
-
-def _release_scanner_thread_state(keep: set[int]) -> None:
-    """Drop the yara-x objects this thread added to the scanner's caches, on this thread.
-
-    yara-x scanners may only be used and dropped by the thread that created them (PyO3
-    "unsendable"), and the scanner caches them per process. Made on the scan thread, they
-    would otherwise be dropped at interpreter exit by the main thread, which prints a
-    RuntimeError. Objects cached before the thread started (``keep``) are left alone. Best
-    effort: a cache that is not there (the scanner keeps them elsewhere) is skipped.
+    yara-x scanners may only be used and dropped by the thread that made them (PyO3
+    "unsendable"): the scanner's word rules (:class:`~spamtrace.scanner.rules.YaraWords`,
+    one per process) and gate words keep them per thread, and this drops this thread's
+    (the compiled rules, which may cross threads, stay for the next scan, on any thread).
+    Best effort: a scanner module not loaded yet holds none.
     """
-    for cache in _scanner_caches():
+    rules = sys.modules.get("spamtrace.scanner.rules")
+    analyze = sys.modules.get("spamtrace.scanner.analyze")
+    held: list[Any] = list(getattr(rules, "_YARA", ()))
+    held += [entry.gates for entry in getattr(analyze, "_PREPARED", ()) if entry.gates]
+    for obj in held:
         with contextlib.suppress(Exception):
-            if isinstance(cache, dict):
-                for key in [k for k, v in cache.items() if id(v) not in keep]:
-                    cache.pop(key, None)
-            else:
-                cache[:] = [v for v in cache if id(v) in keep]
+            obj.forget_thread()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +147,10 @@ class IncidentScanner:
             select.select([self._r], [], [], max(0.0, timeout))
 
     def _run(self) -> None:
-        before = _cached_scanner_objects()
         while True:
             job = self._jobs.get()
             if job is None:
-                _release_scanner_thread_state(keep=before)
+                _release_scanner_thread_state()
                 return
             ident, paths, owner, held = job
             try:
