@@ -201,9 +201,14 @@ def status_lines(
     lines = []
     drift = list(status["drift"])
     config = list(status.get("config_differs") or [])
+    # nothing confirmed nor on trial (iptables compares with what apply loaded): the boot unit
+    # would load nothing; a difference from the config is then no config change either
+    unconfirmed = bool(status["loaded"]) and "compared_with" in status and (
+        status["compared_with"] is None
+    )
     if not status["loaded"]:
         lines.append(f"firewall: NOT LOADED ({backend}); run `spamtrace firewall apply`")
-    elif in_sync(status):
+    elif in_sync(status) and not unconfirmed:
         lines.append(f"firewall: loaded and in sync ({backend}, mode {plan.mode.value})")
     older = bool(status.get("confirmed_by_older")) and bool(drift or config)
     if status["loaded"] and older:
@@ -212,6 +217,13 @@ def status_lines(
         # after an upgrade: neither "changed by hand?" nor "the config asks" is what happened
         lines.append(f"firewall: RULES OF AN OLDER SPAMTRACE ({backend}): {OLDER_RULES}")
         lines += [f"  - {escape(line)}" for line in dict.fromkeys(drift + config)]
+    if unconfirmed:
+        from spamtrace.actions.firewall.transaction import UNCONFIRMED
+
+        lines.append(f"firewall: NOT CONFIRMED ({backend}): {UNCONFIRMED}")
+        if config:
+            lines.append("  this version makes other rules of the config than the loaded ones:")
+        lines += [f"  - {escape(line)}" for line in config]
     if status["loaded"] and drift and not older:
         reference = status.get("compared_with") or "confirmed"
         also = " nor what the config asks for" if drift == config else ""
@@ -220,7 +232,7 @@ def status_lines(
             f"{also} (changed by hand?); `spamtrace firewall apply` repairs them"
         )
         lines += [f"  - {escape(line)}" for line in drift]
-    if status["loaded"] and config and drift != config and not older:
+    if status["loaded"] and config and drift != config and not older and not unconfirmed:
         lines.append(
             f"firewall: CONFIG CHANGED ({backend}): the config asks for other rules than the "
             "loaded ones; `spamtrace firewall apply` loads them"

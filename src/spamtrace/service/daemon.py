@@ -270,6 +270,8 @@ class JournalLog:
 
             gone = WARNING if m.note != NEVER_SET_UP else NOTICE
             self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}", gone)
+        elif m.note:  # loaded, but nothing confirmed: the boot unit would not load it again
+            self.say(f"firewall {m.state.value} ({m.backend}): {escape(m.note)}", WARNING)
         else:
             self.say(f"firewall {m.state.value} ({m.backend})")
         if m.repaired:  # the state said is the one after the repair: it did not take

@@ -63,6 +63,7 @@ class FirewallMonitor:
     def check(self) -> FirewallChecked:
         from spamtrace.actions.firewall.transaction import (
             OLDER_RULES,
+            UNCONFIRMED,
             confirmed_by_older,
             confirmed_policy,
             read_pending,
@@ -89,7 +90,10 @@ class FirewallMonitor:
                 backend_name = backend.name
                 loaded = bool(backend.snapshot().get("previous"))
                 # never set up: say so, or "ABSENT" alone reads as a firewall that went away
-                note = "loaded, but no confirmed policy to compare with" if loaded else NEVER_SET_UP
+                note = (
+                    f"loaded, but no confirmed policy to compare with: {UNCONFIRMED}"
+                    if loaded else NEVER_SET_UP
+                )  # fmt: skip
                 state = FirewallState.LOADED if loaded else FirewallState.ABSENT
                 return FirewallChecked(state, backend_name, (), now, note=note)
             backend = self._backend(str(policy.get("backend")))

@@ -1416,3 +1416,22 @@ def test_the_firewall_check_says_rules_an_older_spamtrace_confirmed_are_no_hand_
     fw.loaded = "edited by hand"
     checked = monitor.check()
     assert checked.state is FirewallState.DRIFTED and checked.note is None
+
+
+def test_the_firewall_check_warns_that_unconfirmed_rules_are_not_loaded_at_boot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rules loaded by the spamtrace of 2026-11-28, whose `confirm` kept no record: the
+    daemon logged 'firewall loaded (nft)' (info) while the boot unit would load nothing."""
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    fw = FakeBackend()
+    fw.loaded = "rules the old version confirmed"
+    monitor = FirewallMonitor(str(state), repair=False, post=lambda _m: None)
+    monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    checked = monitor.check()
+    assert checked.state is FirewallState.LOADED
+    assert checked.note is not None and transaction.UNCONFIRMED in checked.note
+    JournalLog().handle(checked)
+    err = capsys.readouterr().err
+    assert "firewall loaded (nft): loaded, but no confirmed policy" in err
+    assert "will not load these again" in err

@@ -264,3 +264,24 @@ def test_rules_an_older_spamtrace_confirmed_are_not_called_a_changed_config(
     st, pending = table_status(cast(Any, _Nft("A", "B")), cast(Any, None), tmp_path)
     assert st["confirmed_by_older"] is False
     assert "CONFIG CHANGED" in "\n".join(status_lines("nft", make_plan(), st, pending))
+
+
+def test_rules_loaded_with_none_confirmed_are_said_to_be_gone_at_the_next_boot(
+    tmp_path: Path,
+) -> None:
+    """The spamtrace of 2026-11-28 kept no record of the rules `firewall confirm` kept (the
+    state dir held a lock and rollback.log). After an upgrade `firewall status` said 'CONFIG
+    CHANGED' of the rules it had confirmed from the same config, or 'loaded and in sync' when
+    they matched; the boot unit (`load-confirmed`) then loads nothing: port 25 open again
+    after the next reboot, with no word of it."""
+    from spamtrace.actions.firewall.transaction import UNCONFIRMED
+    from spamtrace.render.firewall import status_lines
+
+    (tmp_path / "lock").touch()  # the old version's state dir
+    (tmp_path / "rollback.log").touch()
+    for loaded, config in (("A", "B"), ("A", "A")):
+        st, pending = table_status(cast(Any, _Nft(loaded, config)), cast(Any, None), tmp_path)
+        text = "\n".join(status_lines("nft", make_plan(), st, pending))
+        assert f"firewall: NOT CONFIRMED (nft): {UNCONFIRMED}" in text, text
+        assert "CONFIG CHANGED" not in text and "in sync" not in text, text
+    assert "  - A is not B" not in text

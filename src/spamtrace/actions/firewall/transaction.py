@@ -317,6 +317,17 @@ OLDER_RULES = (
 )
 
 
+#: said where our table is loaded and no rules were ever confirmed here: the boot unit loads
+#: only confirmed rules, so these would be gone after a reboot (an upgrade from a spamtrace of
+#: before 2026-12-04, whose ``confirm`` kept no record, leaves the host so)
+UNCONFIRMED = (
+    "no confirmed rules are kept in the state dir (the `confirm` of a spamtrace older than "
+    "2026-12-04 kept none, or the table was loaded by hand): `firewall load-confirmed` at boot "
+    "will not load these again; run `spamtrace firewall apply`, then `spamtrace firewall "
+    "confirm`"
+)
+
+
 def confirmed_by_older(policy: dict[str, Any]) -> bool:
     """The confirmed ``policy`` was written by a spamtrace whose rules are older than this one's."""
     version = policy.get("rules", 1)
