@@ -40,6 +40,32 @@ def _command_of(pid: int) -> str:
     return ""
 
 
+def _lockless_engine(store_path: str) -> int | None:
+    """The pid of another ``watch`` or ``daemon`` that has the store open without the lock:
+    a spamtrace older than the lock (before 2026-12-04) writes the store with no lock file, and
+    the lock alone let a newer engine start beside it (every connection counted twice, the
+    incidents' counts overwritten by each in turn). Looked for once, at start, among the
+    processes whose command line names ``watch`` or ``daemon``; readers never count."""
+    target = os.path.realpath(store_path)
+    me = os.getpid()
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        if pid == me or not _command_of(pid):
+            continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:  # gone, or not ours to read (not root)
+            continue
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    return pid
+    return None
+
+
 class InstanceLock:
     """Held while an engine uses a store; :meth:`release` (or process exit) frees it."""
 
@@ -71,6 +97,16 @@ class InstanceLock:
                 f"one watcher per store: stop it first ({how_to_stop(pid)}), or give this one "
                 "another --db"
             ) from None
+        lockless = _lockless_engine(store_path)
+        if lockless is not None:
+            os.close(fd)
+            from spamtrace.service.units import how_to_stop
+
+            raise AlreadyRunning(
+                f"the store {store_path} is in use by {_command_of(lockless)} (pid {lockless}),"
+                " which takes no store lock (a spamtrace older than 2026-12-04?); one watcher per"
+                f" store: stop it first ({how_to_stop(lockless)}), or give this one another --db"
+            )
         previous = b""
         with contextlib.suppress(OSError):
             previous = os.pread(fd, 256, 0)

@@ -339,3 +339,33 @@ def _said_failing_then_ok(
         log.handle(m)  # type: ignore[arg-type]
     err = capsys.readouterr().err.splitlines()
     assert err == [f"spamtrace: {failing}", f"spamtrace: {ok}"]
+
+
+def test_an_older_engine_that_takes_no_store_lock_is_refused_too(tmp_path: Path) -> None:
+    """The spamtrace of 2026-11-28 ran `watch` with no store lock: after an upgrade the new
+    daemon started beside it on the same store (`service install` while the old `watch` ran
+    in a terminal), migrated it under it, and both wrote: 300 events for 180 connects, the
+    incident's counts overwritten by each in turn. A `watch` or `daemon` that holds the store
+    open is now refused like one that holds the lock."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "spamtrace.db"
+    store.write_bytes(b"")
+    code = (
+        "import sys, time; f = open(sys.argv[1], 'rb'); print('open', flush=True); time.sleep(60)"
+    )
+    # argv as the old engine's: `spamtrace ... watch`
+    old = subprocess.Popen([sys.executable, "-c", code, str(store), "watch"],
+                           stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert old.stdout is not None and old.stdout.readline().strip() == "open"
+        with pytest.raises(AlreadyRunning) as caught:
+            InstanceLock(str(store))
+        text = caught.value.message
+        assert f"in use by spamtrace watch (pid {old.pid}), which takes no store lock" in text
+        assert f"kill {old.pid}" in text or "systemctl stop" in text
+    finally:
+        old.kill()
+        old.wait()
+    InstanceLock(str(store)).release()  # gone: the start goes on
