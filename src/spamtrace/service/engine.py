@@ -102,6 +102,13 @@ BACKLOG_SLICE = 0.02
 CONTAINED_FOR = 60.0
 #: the (pid, comm) of senders whose attribution the backlog reuses (the latest kept)
 MAX_KNOWN_SENDERS = 4096
+#: seconds between two stored states of an incident the backlog counts into
+STORE_INCIDENT_EVERY = 1.0
+#: the backlog waits while the store's queue has less room than this (half the default)...
+STORE_RESERVE = 50_000
+#: ...unless it holds this many events (~270 MB): a store stalled for good (disk full) must
+#: not make the backlog grow without end; its writes are then lost and counted, as before
+MAX_BACKLOG = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +195,12 @@ class Engine:
         self.backlog_handled = 0
         self.backlog_reused = 0
         self.backlog_peak = 0
+        #: incident id -> its latest state not stored yet, and when it was last stored
+        #: (monotonic), for the backlog's events (see :meth:`_handle`)
+        self._unstored: dict[str, Any] = {}
+        #: the latest time of a connect read from the tracepoint (wall clock)
+        self._trace_wall = 0.0
+        self._stored_at: dict[str, float] = {}
         self._exec_cache_cls = ExecCache
         self.attributor: Attributor | None = None
         self.fpm_logs: FpmAccessLogs | None = None
@@ -824,6 +837,8 @@ class Engine:
                 if ev.uid is not None:
                     self._contained[ev.uid] = now  # the kernel refuses its connects
                 continue
+            if isinstance(ev, SmtpConnectAttempted) and ev.wall > self._trace_wall:
+                self._trace_wall = ev.wall
             if self._deferrable(ev, now):
                 self._backlog.append((ev, src))
             else:
@@ -873,6 +888,8 @@ class Engine:
                 backlog.append((ev, src))
                 continue
             self._handle(ev, src)
+        if not drain and backlog and self._store_full() and len(backlog) < MAX_BACKLOG:
+            return  # the store's writer catches up first: the backlog waits, not lost
         start = time.monotonic()
         while backlog:
             now = time.monotonic()
@@ -881,6 +898,25 @@ class Engine:
             ev, src = backlog.popleft()
             self.backlog_handled += 1
             self._handle(ev, src, reuse=True)
+        self._store_unstored()
+
+    def _store_full(self) -> bool:
+        """The store's queue is more than half full: an event waits better in the backlog
+        (~0.5 KB) than as a queued write, and one more write could be lost (a lost state of
+        an incident leaves its stored count short for good)."""
+        room = getattr(self.store, "room", None)
+        return callable(room) and room() < STORE_RESERVE
+
+    def _store_unstored(self) -> None:
+        """The latest state of the incidents the backlog counted into, not stored yet."""
+        if self.store is not None and self._unstored:
+            now = time.monotonic()
+            for ident, rec in self._unstored.items():
+                self._stored_at[ident] = now
+                self.store.submit_incident(rec)
+        self._unstored.clear()
+        if len(self._stored_at) > 10_000:
+            self._stored_at.clear()
 
     def backlog_stats(self) -> dict[str, int]:
         """The attempts of contained senders handled after the others' (``status``)."""
@@ -906,17 +942,24 @@ class Engine:
             self._drain_proc()
             self._read_source(self.trace_src, sel, handle=False)  # the matching SYNs first
             self._schedule(drain=force)
-        keep: list[tuple[float, SmtpConnectBlocked]] = []
-        for arrived, ev in self._pending_blocked:
-            if force or now - arrived >= BLOCKED_HOLD:
-                if self._urgent or self._backlog:
-                    # after the SYNs read before it (the tracepoint's event of the same SYN)
-                    self._backlog.append((ev, None))
-                else:
-                    self._handle(ev)
+        # the tracepoint read lags (its buffer was not emptied): a record whose SYN may not be
+        # read yet waits, or it came before its SYN and both counted as an attempt
+        behind = getattr(self.trace_src, "behind", False) and not force
+        pending = self._pending_blocked
+        done = 0
+        for arrived, ev in pending:
+            if not force and now - arrived < BLOCKED_HOLD:
+                break
+            if behind and ev.wall > self._trace_wall:
+                break
+            done += 1
+            if self._urgent or self._backlog:
+                # after the SYNs read before it (the tracepoint's event of the same SYN)
+                self._backlog.append((ev, None))
             else:
-                keep.append((arrived, ev))
-        self._pending_blocked = keep
+                self._handle(ev)
+        if done:
+            del pending[:done]
 
     def _handle(self, ev: Event, src: object = None, reuse: bool = False) -> None:
         from spamtrace.sources.sockdiag_poll import PolledConnect
@@ -970,7 +1013,21 @@ class Engine:
             inc, self._first.get(inc.id, att), self._suspects.get(inc.id), self._links.get(inc.id),
             self._not_scanned.get(inc.id),
         )
-        if self.store is not None:
+        if self.store is None:
+            pass
+        elif reuse and not update.opened and not update.taken_over:
+            # the backlog: each event is stored, its incident's new state once a second (and
+            # when the backlog is worked off); a queued state per event held ~2 KB each
+            self._unstored[inc.id] = inc_rec
+            now = time.monotonic()
+            if now - self._stored_at.get(inc.id, 0.0) >= STORE_INCIDENT_EVERY:
+                self._stored_at[inc.id] = now
+                del self._unstored[inc.id]
+                self.store.submit(rec, inc_rec)
+            else:
+                self.store.submit(rec)
+        else:
+            self._unstored.pop(inc.id, None)
             self.store.submit(rec, inc_rec)
         kind = BlockedRecorded if isinstance(ev, SmtpConnectBlocked) else AttemptRecorded
         self.publish(kind(att, rec, inc_rec, update.opened))

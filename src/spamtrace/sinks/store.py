@@ -1339,6 +1339,10 @@ class Store:
                 return True
         return False
 
+    def room(self) -> int:
+        """How many more writes the queue takes now before one is lost."""
+        return self._queue.maxsize - self._queue.qsize()
+
     def health(self) -> StoreHealth:
         with self._lock:
             return StoreHealth(

@@ -469,6 +469,8 @@ class TracefsSource:
         self.taken_over: list[TakenOver] = []
         self._fd: int | None = None
         self._buf = b""
+        #: the last read stopped at READ_MAX, with more left in the buffer
+        self.behind = False
         self._lines = self._events = self._malformed = self._lost = self._ignored = 0
         self._duplicates = 0
         self._pending: list[SmtpConnectAttempted] = []  # taken over, not yet returned
@@ -674,6 +676,7 @@ class TracefsSource:
             total += len(data)
             if total >= READ_MAX:
                 break
+        self.behind = total >= READ_MAX
         if not chunks:
             return []
         # the lines are CLOCK_MONOTONIC; what they were on the wall clock is read now, not
