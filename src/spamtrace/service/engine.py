@@ -102,6 +102,8 @@ BACKLOG_SLICE = 0.02
 CONTAINED_FOR = 60.0
 #: the (pid, comm) of senders whose attribution the backlog reuses (the latest kept)
 MAX_KNOWN_SENDERS = 4096
+#: seconds within which two start times of a pid are one process (/proc's clock ticks)
+SAME_START = 0.05
 #: seconds between two stored states of an incident the backlog counts into
 STORE_INCIDENT_EVERY = 1.0
 #: the backlog waits while the store's queue has less room than this (half the default)...
@@ -186,7 +188,8 @@ class Engine:
         #: the fair scheduler (see :meth:`_schedule`): attempts of senders not contained yet,
         #: handled first, and the backlog of contained senders' attempts, in arrival order
         self._urgent: deque[tuple[Event, object]] = deque()
-        self._backlog: deque[tuple[Event, object]] = deque()
+        #: each with the attribution it reuses, taken when it was read (None: an NFLOG record)
+        self._backlog: deque[tuple[Event, object, AttributedAttempt | None]] = deque()
         #: uid -> when the kernel was last known to refuse its connects (monotonic)
         self._contained: dict[int, float] = {}
         #: (pid, comm) -> the latest attribution of a connect of that process
@@ -839,8 +842,9 @@ class Engine:
                 continue
             if isinstance(ev, SmtpConnectAttempted) and ev.wall > self._trace_wall:
                 self._trace_wall = ev.wall
-            if self._deferrable(ev, now):
-                self._backlog.append((ev, src))
+            known = self._deferrable(ev, now)
+            if known is not None:
+                self._backlog.append((ev, src, known))
             else:
                 self._urgent.append((ev, src))
         if len(self._backlog) > self.backlog_peak:
@@ -857,15 +861,21 @@ class Engine:
         at = self._contained.get(uid)
         return at is not None and now - at < CONTAINED_FOR
 
-    def _deferrable(self, ev: object, now: float) -> bool:
+    def _deferrable(self, ev: object, now: float) -> AttributedAttempt | None:
         """A connect of a process attributed already, whose uid the kernel refuses: its
-        handling can wait behind the attempts of senders not contained yet."""
+        handling can wait behind the attempts of senders not contained yet, with that
+        attribution (returned; None: handle it now). The trace line names the pid and the
+        command name, not the uid: a pid the flooder's process had, taken since by a process
+        of another process with the same name (php-fpm's workers all have one) is that
+        process's connect, read at once, never counted as the contained sender's."""
         if not isinstance(ev, SmtpConnectAttempted):
-            return False
+            return None
         known = self._known.get((ev.pid, ev.comm))
         if known is None or known.process is None or known.process.uid is None:
-            return False
-        return self._is_contained(known.process.uid, now)
+            return None
+        if not self._is_contained(known.process.uid, now):
+            return None
+        return known if _still_the_process(ev.pid, known.process.start_time) else None
 
     def _schedule(self, *, drain: bool = False) -> None:
         """Handle what was read: first the attempts of senders not contained yet (a new
@@ -884,8 +894,9 @@ class Engine:
                 # the execs of a long batch's time, while their processes may still run
                 self._drain_proc()
             ev, src = urgent.popleft()
-            if self._deferrable(ev, now):  # contained since it was read
-                backlog.append((ev, src))
+            known = self._deferrable(ev, now)
+            if known is not None:  # contained since it was read
+                backlog.append((ev, src, known))
                 continue
             self._handle(ev, src)
         if not drain and backlog and self._store_full() and len(backlog) < MAX_BACKLOG:
@@ -895,9 +906,9 @@ class Engine:
             now = time.monotonic()
             if not drain and now - start >= BACKLOG_SLICE:
                 return
-            ev, src = backlog.popleft()
+            ev, src, known = backlog.popleft()
             self.backlog_handled += 1
-            self._handle(ev, src, reuse=True)
+            self._handle(ev, src, reuse=True, known=known)
         self._store_unstored()
 
     def _store_full(self) -> bool:
@@ -955,18 +966,25 @@ class Engine:
             done += 1
             if self._urgent or self._backlog:
                 # after the SYNs read before it (the tracepoint's event of the same SYN)
-                self._backlog.append((ev, None))
+                self._backlog.append((ev, None, None))
             else:
                 self._handle(ev)
         if done:
             del pending[:done]
 
-    def _handle(self, ev: Event, src: object = None, reuse: bool = False) -> None:
+    def _handle(
+        self,
+        ev: Event,
+        src: object = None,
+        reuse: bool = False,
+        known: AttributedAttempt | None = None,
+    ) -> None:
+        """One event through attribution, the incidents, the store and the bus. ``reuse``:
+        from the backlog; ``known``: the attribution of its process taken when it was read."""
         from spamtrace.sources.sockdiag_poll import PolledConnect
 
         assert self.attributor is not None
         if isinstance(ev, SmtpConnectAttempted):
-            known = self._known.get((ev.pid, ev.comm)) if reuse else None
             if known is not None:
                 # the backlog of a contained sender: the process its earlier connect was
                 # read as (its pid, command name and uid), not read again long after
@@ -1192,6 +1210,19 @@ class Engine:
 
 #: local submission incidents kept for the join with mail-auth incidents (the latest)
 MAX_LOCAL_SUBMISSIONS = 1000
+
+
+def _still_the_process(pid: int, start_time: float | None) -> bool:
+    """Whether ``pid`` is held by the process that started at ``start_time``, or by none
+    (it has ended since its connect: a new holder of the pid would be there). Another start
+    time is another process; a /proc this user may not read (hidepid) proves nothing."""
+    from spamtrace.attribution import process as procinfo
+
+    try:
+        now = procinfo.started_now(pid)
+    except PermissionError:
+        return False
+    return now is None or start_time is None or abs(now - start_time) < SAME_START
 
 
 def _to_this_host(att: AttributedAttempt) -> bool:

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import Accounts, connect, proc
@@ -26,6 +28,14 @@ from spamtrace.service.bus import AttemptRecorded, BlockedRecorded, Message
 
 FLOODER, OTHER = 500, 600  # pids
 UIDS = {FLOODER: 2001, OTHER: 2002, 501: 2001}
+
+
+@pytest.fixture(autouse=True)
+def _pids_not_on_this_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pids above are made up: this host's /proc says nothing of them (ended)."""
+    from spamtrace.attribution import process as procinfo
+
+    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": None)
 
 
 class SlowAttributor:
@@ -283,4 +293,42 @@ def test_a_refusal_waits_for_its_syn_while_the_tracepoint_read_lags() -> None:
         assert seen.handled[-1][2].connections == 1 and seen.handled[-1][2].blocked == 1
     finally:
         e.trace_src = None
+        e.close()
+
+
+def test_a_pid_taken_by_another_process_is_read_not_counted_as_the_flooders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The trace line names a pid and a command name, not the uid or the process: the
+    flooder's pid, taken since by another account's process of the same name (php-fpm's
+    workers all have one), was counted as the flooder's connect, in its incident, with no
+    read: that account's spam went unseen behind the flood. A start time other than the
+    one the flooder was read with is another process: read at once, its own incident."""
+    from spamtrace.attribution import process as procinfo
+
+    e, att, seen, trace, nflog = engine()
+    try:
+        flooded(e, trace, nflog, 20)
+        trace.events.pop()  # no OTHER pid: the new holder of the flooder's pid is the other
+        started = {FLOODER: 1000.0}  # the flooder, as watchfake.proc was read
+
+        def now_at(pid: int, procfs: str = "/proc") -> float | None:
+            return started.get(pid)
+
+        monkeypatch.setattr(procinfo, "started_now", now_at)
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._schedule(drain=True)
+        assert att.read == [FLOODER]  # its 20 connects: the attribution reused
+        # the flooder ended; another process of uid 2002 got its pid, same command name
+        started[FLOODER] = 2000.0
+        monkeypatch.setitem(UIDS, FLOODER, UIDS[OTHER])
+        trace.events = [connect(FLOODER, comm="fl")]
+        before = len(seen.handled)
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._schedule(drain=True)
+        assert att.read == [FLOODER, FLOODER]  # read again, not reused
+        new = seen.handled[before][1]
+        assert new.process is not None and new.process.uid == UIDS[OTHER]
+        assert seen.handled[before][2].id != seen.handled[before - 1][2].id
+    finally:
         e.close()
