@@ -146,6 +146,10 @@ def test_another_account_is_blocked_within_seconds_during_a_flood(
         return (seen, lost) if done else None
 
     seen, lost = wait_for(caught_up, 180, "A's connects counted")
+    # A's connects after its block waited in the backlog with its first read reused: its
+    # process, alive and the same (start time), was not read again for each
+    backlog = daemon.status()["backlog"]
+    assert backlog["reused_attribution"] > SENT // 4, backlog
     # the trace buffer is host-wide: its losses may be of other tests' connects too
     assert SENT // 2 <= seen <= SENT and seen + lost >= SENT, (seen, lost)
     daemon.stop()
