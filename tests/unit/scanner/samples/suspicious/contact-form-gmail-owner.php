@@ -8,7 +8,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     $email = $_POST['email'];
     $subject = 'Contact: ' . $_POST['subject'];
     $message = "From $name <$email>\n\n" . $_POST['message'];
-    $headers = "From: $name <$email>\r\nReply-To: $email\r\n";
+    $headers = 'From: ' . $name . ' <' . $email . ">\r\nReply-To: " . $email . "\r\n";
     $to = 'site.owner.example@gmail.com';
     if (mail($to, $subject, $message, $headers)) {
         header('Location: thanks.html');
