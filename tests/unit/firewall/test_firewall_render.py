@@ -181,3 +181,31 @@ def test_drift_names_a_hand_made_copy_of_our_rule_and_each_handle_once() -> None
     drift = nftables.diff(nftables.normalize(doc), desired)
     assert "chain smtp_egress: rule st:local appears 2 times (handles 40, 6)" in drift
     assert "chain smtp_egress: unexpected rule (handle 41)" in drift
+
+
+#: the firewall rules' golden files of each generation of the rules (RULES_VERSION): the
+#: sha256 of their texts, joined in this order
+RULES_GOLDEN = (
+    "owner-default.nft", "owner-exceptions.nft", "redirect.nft", "relay.nft",
+    "iptables-owner-v4.txt", "iptables-owner-v6.txt", "iptables-redirect-v4.txt",
+)  # fmt: skip
+RULES_DIGEST = {2: "b0898ca68cc9429d745b5673481165ad719384547559bd59e43543e54079586a"}
+
+
+def test_changed_rules_come_with_a_new_rules_generation() -> None:
+    """The confirmed rules keep the generation of the rules that made them (RULES_VERSION):
+    rules an older spamtrace confirmed are then said to be older ones after an upgrade, not
+    a hand edit or a changed config. It must be raised by hand with the rules: when the
+    golden rule texts change, this asks for it (raise it, and record the new digest here)."""
+    import hashlib
+
+    from fwfake import GOLDEN
+
+    from spamtrace.actions.firewall.transaction import RULES_VERSION
+
+    text = b"".join((GOLDEN / name).read_bytes() for name in RULES_GOLDEN)
+    digest = hashlib.sha256(text).hexdigest()
+    assert RULES_DIGEST.get(RULES_VERSION) == digest, (
+        f"the rules' golden files changed (sha256 {digest}): raise RULES_VERSION in "
+        "spamtrace/actions/firewall/transaction.py and add it with this digest to RULES_DIGEST"
+    )
