@@ -1091,3 +1091,36 @@ def test_database_settings_sent_away_are_credential_theft() -> None:
         b"wp_mail(get_option('admin_email'), 'db', $db->last_error);\n"
     )
     assert "shell.db-credentials-sent" not in rule_ids(analyze_bytes(connects))
+
+
+def test_an_upload_opened_as_an_image_is_a_resizer_not_a_dropper() -> None:
+    """A photo resizer that keeps the client's name and then loads the stored file with GD
+    (through a function of its own) is careless, not a planted uploader: the name may still
+    be anything (shell.upload-anywhere), but nothing says it drops files. The same uploader
+    whose GD call opens a picture of its own stays one."""
+    resizer = analyze_file(SAMPLES / "suspicious" / "upload-resize-client-name.php")
+    assert resizer.verdict is ScanVerdict.SUSPICIOUS
+    found = rule_ids(resizer)
+    assert "shell.upload-anywhere" in found
+    assert not found & {"shell.upload-unchecked", "shell.small-uploader"}
+    decoy = rule_ids(analyze_file(SAMPLES / "malicious" / "upload-image-decoy.php"))
+    assert {"shell.upload-unchecked", "shell.small-uploader"} <= decoy
+    # loaded by the same expression it was saved under, with no variable between
+    direct = (
+        b"<?php\nmove_uploaded_file($_FILES['p']['tmp_name'], $_FILES['p']['name']);\n"
+        b"$im = imagecreatefromjpeg($_FILES['p']['name']);\n"
+    )
+    assert "shell.upload-unchecked" not in rule_ids(analyze_bytes(direct))
+    # a loader function of its own whose parameter bears the stored variable's name, called
+    # with another file: the definition is no call
+    named_alike = (
+        b"<?php\nfunction icon($file) { return imagecreatefrompng($file); }\n$i = icon('a.png');\n"
+        b"$file = $_FILES['p']['name'];\nmove_uploaded_file($_FILES['p']['tmp_name'], $file);\n"
+    )
+    assert "shell.upload-unchecked" in rule_ids(analyze_bytes(named_alike))
+    held = (
+        b"<?php\n$dest = $_FILES['p']['name'];\n"
+        b"move_uploaded_file($_FILES['p']['tmp_name'], $dest);\n"
+        b"$im = imagecreatefromjpeg($dest);\nimagejpeg($im, $dest, 80);\n"
+    )
+    assert "shell.upload-unchecked" not in rule_ids(analyze_bytes(held))

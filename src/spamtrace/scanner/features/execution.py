@@ -1266,9 +1266,20 @@ def _sql_written(ctx: Ctx, text: bytes) -> bytes:
         if idx >= len(kinds) or kinds[idx] == "bq":
             return b" "
         raw = raws[idx][:400].lower()
-        return raw if kinds[idx] in ("dq", "heredoc") else raw.replace(b"$", b" ")
+        if kinds[idx] in ("dq", "heredoc"):
+            # "{$v}" and "${v}" interpolate $v as "$v" does: the quotes around stand next to it
+            return _BRACED_VAR.sub(_unbraced, raw) if b"{" in raw else raw
+        return raw.replace(b"$", b" ")
 
     return PLACEHOLDER.sub(repl, text)
+
+
+# a plain variable PHP interpolates in braces: "{$v}", "${v}" (not "{$v['k']}", "{$o->p}")
+_BRACED_VAR = tight(rb"\{\$(" + NAME_P + rb")\}|\$\{(" + NAME_P + rb")\}")
+
+
+def _unbraced(m: re.Match[bytes]) -> bytes:
+    return b"$" + (m.group(1) or m.group(2))
 
 
 def _unescaped_count(text: bytes, quote: int) -> int:

@@ -365,9 +365,119 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
                     # the site: no page runs it)
                     todo.extend(v for v in VAR.findall(am.group(0))
                                 if v not in done and v in ext_vars)
-        if php_dest or (client_name and not _upload_checked(code)):
+        if php_dest or (
+            client_name and not _upload_checked(code)
+            and not _opened_as_image(ctx, dest, m.start())
+        ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+# a call that decodes an image file: GD's loaders, ImageMagick's
+_IMAGE_OPEN = tight(
+    rb"(?:(?<![\w$>:\\])imagecreatefrom(?:jpeg|png|gif|webp|bmp|wbmp|avif)|"
+    rb"\bnew\s+\\?imagick)\s*\("
+)
+_FUNC_FIRST_PARAM = tight(rb"\s*(\$" + NAME_P + rb")")
+_PLAIN_ASSIGN = tight(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*([^;]{1,200});")
+_DEFINED_HERE = tight(rb"function\s+&?\s*\Z")
+
+
+def _images_opened(ctx: Ctx, text: bytes) -> set[bytes]:
+    """What ``text`` (code) gives GD's loaders or ImageMagick to open, each first argument
+    as written (literals restored, spaces dropped)."""
+    found = set()
+    for m in itertools.islice(_IMAGE_OPEN.finditer(text), 20):
+        arg = first_arg(text[m.end() : m.end() + 400])
+        found.add(re.sub(rb"\s+", b"", ctx.restore(arg)))
+    return found
+
+
+def _scope_of(ctx: Ctx, pos: int) -> bytes:
+    """The code that shares variables with the code at ``pos``: the body of the innermost
+    function of the file's own around it, or the file outside every function."""
+    code = ctx.code
+    inner: bytes | None = None
+    spans = []
+    for body in function_bodies(ctx).values():
+        at = code.find(body)
+        if at < 0:
+            continue
+        spans.append((at, at + len(body)))
+        if at <= pos < at + len(body) and (inner is None or len(body) < len(inner)):
+            inner = body
+    if inner is not None:
+        return inner
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start >= last:
+            out.append(code[last:start])
+            last = end
+    out.append(code[last:])
+    return b" ".join(out)
+
+
+def _opened_as_image(ctx: Ctx, dest: bytes, pos: int) -> bool:
+    """The stored upload is then decoded as an image by the script: its destination (the
+    same expression, or a variable set to just that) given to GD's loader or ImageMagick
+    (``imagecreatefromjpeg($file)``, ``new Imagick($file)``) directly where the upload is
+    stored (the same function's body, or the file outside its functions), or as the first
+    argument of a function of the file's own that loads its first parameter so
+    (``resize_image($file, 500)``). A resizer or thumbnailer keeps photos under the name
+    they came with; a dropper never opens what it drops as a picture."""
+    code = ctx.code
+    if code.find(b"imagecreatefrom") < 0 and code.find(b"imagick") < 0:
+        return False
+    shown = re.sub(rb"\s+", b"", ctx.restore(dest))
+    names = {shown}
+    if VAR.fullmatch(shown) is None:
+        # literals are numbered where they stand: compare the assignments' text restored
+        names |= {
+            b"$" + m.group(1) for m in itertools.islice(_PLAIN_ASSIGN.finditer(code), 200)
+            if re.sub(rb"\s+", b"", ctx.restore(m.group(2))) == shown
+        }
+    if names & _images_opened(ctx, _scope_of(ctx, pos)):
+        return True
+    for name, body in function_bodies(ctx).items():
+        params = function_params(code, name)
+        first = None if params is None else _FUNC_FIRST_PARAM.match(params.group(1))
+        if first is None or first.group(1) not in _images_opened(ctx, body):
+            continue
+        for call_at, args in find_calls(code, (name,), 20):
+            if _DEFINED_HERE.search(code, max(0, call_at - 24), call_at) is not None:
+                continue  # the definition's own parameter list
+            if re.sub(rb"\s+", b"", ctx.restore(first_arg(args))) in names:
+                return True
+    return False
+    dest = dest.strip()
+    held = {v.group(1) for v in [VAR.fullmatch(dest)] if v is not None}
+    if not held:
+        # literals are numbered where they stand: compare the assignments' text restored
+        shown = ctx.restore(dest)
+        held = {
+            m.group(1) for m in itertools.islice(_PLAIN_ASSIGN.finditer(code), 200)
+            if ctx.restore(m.group(2).strip()) == shown
+        }
+    if not held:
+        return False
+    loaded = {m.group(1) for m in itertools.islice(_IMAGE_OPEN.finditer(code), 20)}
+    if held & loaded:
+        return True
+    for name, body in function_bodies(ctx).items():
+        params = function_params(code, name)
+        first = None if params is None else _FUNC_FIRST_PARAM.match(params.group(1))
+        if first is None or not any(
+            m.group(1) == first.group(1) for m in itertools.islice(_IMAGE_OPEN.finditer(body), 10)
+        ):
+            continue
+        for var in held:
+            call = re.compile(
+                rb"(?<![\w$>:\\])" + re.escape(name) + rb"\s*\(\s*\$" + re.escape(var)
+                + rb"\s*[,)]"
+            )
+            if call.search(code) is not None:
+                return True
+    return False
 
 
 _FORM_TAG = tight(rb"<form\b[^>\x00]{0,400}")
