@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import pwd
-import secrets
 import subprocess
 import sys
 import time
@@ -33,38 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 sys.path.insert(0, str(ROOT / "src"))
 
+#: A's flood and B's one connect, as the integration test runs them
+from test_flood import FLOOD, ONE  # noqa: E402
 from test_guard import NsDaemon  # noqa: E402
 from test_watch import _remove_instance as remove_instance  # noqa: E402
-from world import World, run  # noqa: E402
-
-#: n connects spread over (at most) the given seconds, paced by the hundred
-FLOOD = """import socket, sys, time
-host, n, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-t0 = time.time()
-print(t0, flush=True)
-for i in range(n):
-    if i % 100 == 0:
-        time.sleep(max(0.0, t0 + secs * i / n - time.time()))
-    s = socket.socket()
-    s.setblocking(False)
-    try:
-        s.connect((host, 25))
-    except OSError:
-        pass
-    s.close()
-print(time.time(), flush=True)
-"""
-ONE = """import socket, sys, time
-s = socket.socket()
-s.setblocking(False)
-at = time.time()
-try:
-    s.connect((sys.argv[1], 25))
-except OSError:
-    pass
-print(at, flush=True)
-time.sleep(0.5)
-"""
+from world import World, run, second_account  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -120,7 +92,8 @@ def trial(
         time.sleep(max(0.0, started + after - time.time()))
         r = subprocess.run(
             [*world.ns_prefix(), "runuser", "-u", b.pw_name, "--", "python3", str(one),
-             world.mx_ip], cwd=b.pw_dir, capture_output=True, text=True, timeout=60, check=True,
+             world.mx_ip, "0.5"], cwd=b.pw_dir, capture_output=True, text=True, timeout=60,
+            check=True,
         )  # fmt: skip
         connected = float(r.stdout.split()[0])
         deadline = time.time() + 180
@@ -171,23 +144,12 @@ def main() -> int:
     args = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("flood_bench needs root (namespaces, nft, tracefs)")
-    name = f"stb{secrets.token_hex(3)}"
     results = []
-    run(["useradd", "-m", "-s", "/bin/bash", name])
-    try:
-        b = pwd.getpwnam(name)
-        os.chmod(b.pw_dir, 0o755)
-        with World(server_ns=True) as world:
-            for k in range(args.trials):
-                res = trial(world, b, args.connects, args.seconds, args.b_after, k)
-                print(json.dumps(res), file=sys.stderr, flush=True)
-                results.append(res)
-    finally:
-        run(["pkill", "-KILL", "-u", name], check=False)
-        for _ in range(50):  # its processes may take a moment to go
-            if run(["userdel", "-r", name], check=False).returncode in (0, 6):
-                break
-            time.sleep(0.1)
+    with second_account("stb") as b, World(server_ns=True) as world:
+        for k in range(args.trials):
+            res = trial(world, b, args.connects, args.seconds, args.b_after, k)
+            print(json.dumps(res), file=sys.stderr, flush=True)
+            results.append(res)
     late = [r["late"] for r in results if r["late"] is not None]
     print(f"flood bench: {args.trials} trials, account A makes {args.connects} connects "
           f"(refused), account B one connect {args.b_after:g} s in; enforce, stop off")  # fmt: skip

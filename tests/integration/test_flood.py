@@ -13,15 +13,13 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_guard import NsDaemon, wait_for
-from test_watch import _remove_instance as remove_instance
-from world import World, run
+from world import World, second_account
 
 #: n connects spread over (at most) the given seconds, paced by the hundred
 FLOOD = """import socket, sys, time
@@ -40,8 +38,8 @@ for i in range(n):
     s.close()
 print(time.time(), flush=True)
 """
-#: B's sender: one connect, the time it was made, and a life of 3 s after it (the old engine
-#: read it ~25 s later, gone: known by its uid alone)
+#: B's sender: one connect, the time it was made, and a life of argv[2] seconds after it (the
+#: test's 3 s: the old engine read it ~25 s later, gone: known by its uid alone)
 ONE = """import socket, sys, time
 s = socket.socket()
 s.setblocking(False)
@@ -51,7 +49,7 @@ try:
 except OSError:
     pass
 print(at, flush=True)
-time.sleep(3)
+time.sleep(float(sys.argv[2]))
 """
 SENT = 20_000
 #: B's uid is blocked within this many seconds of its connect (old engine: ~15-25 s)
@@ -60,18 +58,8 @@ BOUND = 3.0
 
 @pytest.fixture
 def account_b() -> Iterator[pwd.struct_passwd]:
-    name = f"stb{secrets.token_hex(3)}"
-    run(["useradd", "-m", "-s", "/bin/bash", name])
-    try:
-        entry = pwd.getpwnam(name)
-        os.chmod(entry.pw_dir, 0o755)
+    with second_account("stb") as entry:
         yield entry
-    finally:
-        run(["pkill", "-KILL", "-u", name], check=False)
-        for _ in range(50):  # its processes may take a moment to go
-            if run(["userdel", "-r", name], check=False).returncode in (0, 6):
-                break
-            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -82,10 +70,7 @@ def daemon(
     try:
         yield d
     finally:
-        if d.proc is not None and d.proc.poll() is None:
-            d.proc.kill()
-            d.proc.wait(timeout=30)
-            remove_instance(d.proc.pid)
+        d.kill()
 
 
 def script(folder: Path, name: str, text: str, uid: int) -> Path:
@@ -111,7 +96,7 @@ def test_another_account_is_blocked_within_seconds_during_a_flood(
     started = float(flooder.stdout.readline())
     time.sleep(max(0.0, started + 1.0 - time.time()))
     b = w.spawn(
-        ["runuser", "-u", account_b.pw_name, "--", "python3", str(one), w.mx_ip],
+        ["runuser", "-u", account_b.pw_name, "--", "python3", str(one), w.mx_ip, "3"],
         cwd=account_b.pw_dir,
     )
     assert b.stdout is not None

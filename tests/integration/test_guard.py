@@ -72,6 +72,13 @@ class NsDaemon:
         self.proc: subprocess.Popen[str] | None = None
         self.runs = 0
 
+
+    def kill(self) -> None:
+        """A test's end: the daemon killed if it still runs, and its trace instance removed."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            remove_instance(self.proc.pid)
     def start(self) -> None:
         self.runs += 1
         log = open(self.tmp / f"daemon-{self.runs}.log", "w")  # noqa: SIM115 (the child has it)
@@ -168,10 +175,7 @@ def guard(server_world: World, tmp_path: Path) -> Iterator[NsDaemon]:
     try:
         yield d
     finally:
-        if d.proc is not None and d.proc.poll() is None:
-            d.proc.kill()
-            d.proc.wait(timeout=30)
-            remove_instance(d.proc.pid)
+        d.kill()
 
 
 def states_of(uid: int) -> list[str]:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
-import secrets
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_guard import NsDaemon, wait_for
-from test_watch import _remove_instance as remove_instance
-from world import World, run
+from world import World, run, second_account
 
 #: a file the scan calls malicious (eval of posted, decoded code): a fixture written here
 SHELL = "<?php\n$d = base64_decode($_POST['c']);\neval($d);\n"
@@ -35,29 +33,19 @@ def daemon(server_world: World, tmp_path: Path) -> Iterator[NsDaemon]:
     try:
         yield d
     finally:
-        if d.proc is not None and d.proc.poll() is None:
-            d.proc.kill()
-            d.proc.wait(timeout=30)
-            remove_instance(d.proc.pid)
+        d.kill()
 
 
 @pytest.fixture
 def other_account() -> Iterator[pwd.struct_passwd]:
     """A second hosting account, whose site holds a file the scan calls malicious."""
-    name = f"sto{secrets.token_hex(3)}"
-    run(["useradd", "-m", "-s", "/bin/bash", name])
-    try:
-        entry = pwd.getpwnam(name)
-        os.chmod(entry.pw_dir, 0o755)
+    with second_account("sto") as entry:
         site = Path(entry.pw_dir) / "public_html"
         site.mkdir()
         (site / "tool.php").write_text(SHELL)
         for p in (site, site / "tool.php"):
             os.chown(p, entry.pw_uid, entry.pw_gid)
         yield entry
-    finally:
-        run(["pkill", "-KILL", "-u", name], check=False)
-        run(["userdel", "-r", name], check=False)
 
 
 def test_a_sender_run_from_another_accounts_folder_gets_none_of_its_files_moved(

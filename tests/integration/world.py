@@ -27,7 +27,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,24 @@ def json_lines(path: Path) -> list[dict[str, Any]]:
 def run(argv: Sequence[str], check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(argv), check=check, text=True, capture_output=True, **kw)  # type: ignore[call-overload]
 
+
+
+@contextlib.contextmanager
+def second_account(prefix: str) -> Iterator[pwd.struct_passwd]:
+    """Another hosting account (its home 0755, readable as a site's is), removed with its
+    processes at the end."""
+    name = f"{prefix}{secrets.token_hex(3)}"
+    run(["useradd", "-m", "-s", "/bin/bash", name])
+    try:
+        entry = pwd.getpwnam(name)
+        os.chmod(entry.pw_dir, 0o755)
+        yield entry
+    finally:
+        run(["pkill", "-KILL", "-u", name], check=False)
+        for _ in range(50):  # its processes may take a moment to go
+            if run(["userdel", "-r", name], check=False).returncode in (0, 6):
+                break
+            time.sleep(0.1)
 
 class World:
     def __init__(self, *, server_ns: bool = False, user: bool = True) -> None:
