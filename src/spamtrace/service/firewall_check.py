@@ -104,9 +104,14 @@ class FirewallMonitor:
             # why (absent, or holding only the responses' blocks), as a note
             found: tuple[str, ...] = tuple(drift) if loaded else ()
             why = None if loaded else "; ".join(drift) or None
-            if found and trial is None and confirmed_by_older(policy):
-                why = OLDER_RULES  # after an upgrade: no hand edit
-            if state is FirewallState.LOADED or not self.repair or pending is not None:
+            # after an upgrade: no hand edit, and no repair either: putting the older rules
+            # back would take away what this version's add (the resets of connections opened
+            # before a block), and enforce mode would add it again, a minute later. An absent
+            # table is still loaded from them: older rules are better than none
+            older = bool(found) and trial is None and confirmed_by_older(policy)
+            if older:
+                why = OLDER_RULES
+            if state is FirewallState.LOADED or not self.repair or pending is not None or older:
                 return FirewallChecked(state, backend_name, found, now, note=why)
             backend.restore(policy)
             loaded_after, drift_after = backend.drift(policy)

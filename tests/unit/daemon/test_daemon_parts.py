@@ -1418,6 +1418,32 @@ def test_the_firewall_check_says_rules_an_older_spamtrace_confirmed_are_no_hand_
     assert checked.state is FirewallState.DRIFTED and checked.note is None
 
 
+def test_rules_an_older_spamtrace_confirmed_are_not_put_back_over_this_versions(
+    tmp_path: Path,
+) -> None:
+    """With firewall_repair on, the check 'repaired' a table that differed from the rules an
+    older spamtrace confirmed: it put the older rules back, taking away what this version's
+    enforce mode adds (st:uid-block-held), which the next block added again, and so on every
+    minute. Such a difference is said (OLDER_RULES), not repaired; an absent table is still
+    loaded from those rules (older rules are better than none)."""
+    state = transaction.state_dir(str(tmp_path / "fw"))
+    (state / transaction.CONFIRMED).write_text(
+        '{"backend": "nft", "previous": "old rules", "confirmed_at": 1796629192.4}'
+    )
+    fw = FakeBackend()
+    fw.loaded = "old rules and this version's uid-block-held"
+    monitor = FirewallMonitor(str(state), repair=True, post=lambda _m: None)
+    monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    checked = monitor.check()
+    assert checked.state is FirewallState.DRIFTED and not checked.repaired
+    assert checked.note == transaction.OLDER_RULES
+    assert fw.restored == [] and fw.loaded == "old rules and this version's uid-block-held"
+    fw.loaded = None  # the table went away: loaded again from the older confirmed rules
+    checked = monitor.check()
+    assert checked.repaired and fw.restored == ["old rules"]
+    assert checked.state is FirewallState.LOADED
+
+
 def test_the_firewall_check_warns_that_unconfirmed_rules_are_not_loaded_at_boot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
