@@ -865,9 +865,9 @@ class Engine:
         """A connect of a process attributed already, whose uid the kernel refuses: its
         handling can wait behind the attempts of senders not contained yet, with that
         attribution (returned; None: handle it now). The trace line names the pid and the
-        command name, not the uid: a pid the flooder's process had, taken since by a process
-        of another process with the same name (php-fpm's workers all have one) is that
-        process's connect, read at once, never counted as the contained sender's."""
+        command name, not the uid: a pid the flooder's process had, taken since by another
+        process with the same name (php-fpm's workers all have one), is that process's
+        connect, read at once, never counted as the contained sender's."""
         if not isinstance(ev, SmtpConnectAttempted):
             return None
         known = self._known.get((ev.pid, ev.comm))
