@@ -291,6 +291,8 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     note_future_since(since, now)
     with _reader(args, cfg) as reader:
         records = reader.incidents(since=since, limit=max(1, args.limit))
+        # cut at --limit: how many there were (the title and `total` say so)
+        total = reader.count_incidents(since) if len(records) >= args.limit else len(records)
         actions = reader.actions_of([r.id for r in records])
     alerting = sum(1 for r in records if r.verdict in {v.value for v in ALERTING_VERDICTS})
     if args.json:
@@ -298,7 +300,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
 
         dump_json({
             "schema": INCIDENTS_SCHEMA, "since": iso(since), "count": len(records),
-            "alerting": alerting,
+            "total": total, "alerting": alerting,
             "incidents": [
                 incident_json(r, actions.get(r.id), _pids_now(r, actions.get(r.id)))
                 for r in records
@@ -311,7 +313,7 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.incidents import print_incidents
     from spamtrace.render.output import console
 
-    print_incidents(console(), records, actions)
+    print_incidents(console(), records, actions, total)
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
 
 

@@ -242,9 +242,11 @@ def print_incidents(
     con: Console,
     records: Sequence[IncidentRecord],
     actions: Mapping[str, Sequence[ActionRecord]],
+    total: int | None = None,
 ) -> None:
     """The human view of ``spamtrace incidents``: one table row per incident (``actions``: the
-    responses of each, by incident id). Cells are :class:`rich.text.Text` of escaped strings,
+    responses of each, by incident id; ``total``: how many there were when ``--limit`` cut the
+    list, said in the title). Cells are :class:`rich.text.Text` of escaped strings,
     so a script name or a recipient chosen by an attacker is never read as markup; the table is
     drawn with ASCII when the output is plain (a pipe, ``LANG=C``)."""
     from rich.text import Text
@@ -270,10 +272,11 @@ def print_incidents(
     columns = [
         Column(h, kind, width, ", " if h == "to" else None) for h, kind, width in _LIST_COLUMNS
     ]
-    if fitted_table(con, f"{len(records)} incident(s)", columns, rows):
+    title = listed_title(len(records), total)
+    if fitted_table(con, title, columns, rows):
         return
     # a terminal too narrow for the table: a block per incident, each field under its label
-    con.print(Text(f"{len(records)} incident(s):"))
+    con.print(Text(f"{title}:"))
     for r, row in zip(records, rows, strict=True):
         cell = dict(zip((c[0] for c in _LIST_COLUMNS), (t.plain for t in row), strict=True))
         head = Text(f"  {r.id}  ").append(r.verdict, style=verdict_style(r.verdict))
@@ -291,6 +294,14 @@ def print_incidents(
         for label, text in fields:
             if text:
                 field(con, label, text, indent=4, width=9)
+
+
+def listed_title(shown: int, total: int | None) -> str:
+    """``N incident(s)``, or, when ``--limit`` cut the list, how many of how many and how to
+    see the rest (a cut list said only ``1000 incident(s)`` of 3,000)."""
+    if total is None or total <= shown:
+        return f"{shown} incident(s)"
+    return f"{shown} of {total} incident(s), the newest (--limit {total} lists them all)"
 
 
 def _who_cell(r: IncidentRecord) -> str:

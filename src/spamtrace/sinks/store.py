@@ -603,6 +603,15 @@ class StoreReader:
         )
         return [_incident_from_row(r) for r in rows]
 
+    def count_incidents(self, since: float | None = None) -> int:
+        """How many incidents were active since ``since``: what :meth:`incidents` would list
+        without its ``limit`` (a listing cut at the limit says how many it left out)."""
+        rows = self._rows(
+            "SELECT count(*) FROM incidents WHERE last_seen >= ?",
+            (since if since is not None else 0.0,),
+        )
+        return int(rows[0][0])
+
     def incident(self, ident: str) -> IncidentRecord | None:
         """One incident by id, or by a unique prefix of it (``inc-3fa`` or ``3fa``), in any
         case (``INC-3FA``: ids are lower-case hex, an admin may copy them from an upper-case

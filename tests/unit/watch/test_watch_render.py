@@ -413,6 +413,33 @@ def test_incidents_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out == "no incidents since 2030-01-01T00:00:00.000Z\n"
 
 
+def test_a_list_cut_at_limit_says_how_many_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`incidents` of a store with more incidents than --limit (default 1000) said only
+    `1000 incident(s)`, and `--json` `count` 1000: the rest were never mentioned."""
+    import json
+
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        for n in range(3):
+            rec = incident(id=f"inc-00000000000{n}", last_seen=1_700_000_060.0 + n)
+            assert store.submit(event(1_700_000_000.0, incident_id=rec.id), rec)
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incidents", "--since", "all", "--limit", "2", "--db", db]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("2 of 3 incident(s), the newest (--limit 3 lists them all)\n")
+    assert "inc-000000000002" in out and "inc-000000000000" not in out
+    assert main(["incidents", "--since", "all", "--limit", "2", "--json", "--db", db]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["count"], doc["total"], len(doc["incidents"])) == (2, 3, 2)
+    assert main(["incidents", "--since", "all", "--limit", "3", "--db", db]) == 1
+    assert capsys.readouterr().out.startswith("3 incident(s)\n")
+
+
 # ============================================================================ watch
 def watched(out: Console | None) -> str:
     """What the watch view prints for two attempts, an opened incident, an action and a late
