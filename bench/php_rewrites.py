@@ -340,6 +340,18 @@ def _assigned(toks: list[Tok]) -> set[bytes]:
 
 
 def rename(data: bytes, rng: random.Random) -> bytes | None:
+    return _rename(data, rng, do_funcs=True, do_vars=True)
+
+
+def rename_variables(data: bytes, rng: random.Random) -> bytes | None:
+    return _rename(data, rng, do_funcs=False, do_vars=True)
+
+
+def rename_functions(data: bytes, rng: random.Random) -> bytes | None:
+    return _rename(data, rng, do_funcs=True, do_vars=False)
+
+
+def _rename(data: bytes, rng: random.Random, *, do_funcs: bool, do_vars: bool) -> bytes | None:
     toks = tokens(data)
     if toks is None:
         return None
@@ -348,7 +360,7 @@ def rename(data: bytes, rng: random.Random) -> bytes | None:
     literals = {v for t in toks if (v := _literal_value(t)) is not None}
     # functions declared outside classes
     funcs: dict[bytes, bytes] = {}
-    for i, t in enumerate(toks):
+    for i, t in enumerate(toks) if do_funcs else ():
         if t.kind == "name" and _low(t) == b"function" and not sc.in_class[i]:
             j = _next(toks, i)
             if j < len(toks) and toks[j].text == b"&":
@@ -367,7 +379,7 @@ def rename(data: bytes, rng: random.Random) -> bytes | None:
     # is named by a request field (an HTML form of the file names it)
     assigned = _assigned(toks)
     variables: dict[bytes, bytes] = {}
-    for t in toks:
+    for t in toks if do_vars else ():
         if t.kind == "var":
             low = t.text.lower()
             bare = t.text[1:]
@@ -506,6 +518,21 @@ def _in_declare(toks: list[Tok], i: int) -> bool:
 
 
 def split_strings(data: bytes, rng: random.Random) -> bytes | None:
+    return _split_strings(data, rng, _cuts)
+
+
+def _few_cuts(n: int, rng: random.Random) -> list[int]:
+    return sorted(rng.sample(range(1, n), min(n - 1, rng.randint(1, 2))))
+
+
+def split_strings_few(data: bytes, rng: random.Random) -> bytes | None:
+    """Each literal cut into 2 or 3 pieces (``'base' . '64_de' . 'code'``)."""
+    return _split_strings(data, rng, _few_cuts)
+
+
+def _split_strings(
+    data: bytes, rng: random.Random, cuts: Callable[[int, random.Random], list[int]]
+) -> bytes | None:
     toks = tokens(data)
     if toks is None:
         return None
@@ -527,7 +554,7 @@ def split_strings(data: bytes, rng: random.Random) -> bytes | None:
         if len(units) < 2:
             continue
         pieces, last = [], 0
-        for c in _cuts(len(units), rng):
+        for c in cuts(len(units), rng):
             pieces.append(b"".join(units[last:c]))
             last = c
         pieces.append(b"".join(units[last:]))
@@ -865,4 +892,344 @@ REWRITES: dict[str, Callable[[bytes, random.Random], bytes | None]] = {
     "superglobal-varvar": superglobal_varvar,
     "junk-prologue": junk_prologue,
     "combo": combo,
+}
+
+# ---------------------------------------------------------------- variants (scan_variants.py)
+# The rewrites one family's copies differ by, beside those above: the same call made through
+# call_user_func(), a function name spelled by a decoder, request input named another way, the
+# whole script moved into a function.
+
+_byref: set[bytes] | None = None
+
+
+def by_reference_functions() -> set[bytes]:
+    """Built-in functions with a by-reference parameter (``preg_match``, ``exec``...): through
+    ``call_user_func()`` they would get a copy. Asked of ``php`` (a one-line script of ours),
+    else the usual ones."""
+    global _byref
+    if _byref is None:
+        import subprocess
+
+        code = (
+            'foreach (get_defined_functions()["internal"] as $f) { foreach ((new '
+            "ReflectionFunction($f))->getParameters() as $p) { if ($p->isPassedByReference()) "
+            '{ echo $f, "\\n"; break; } } }'
+        )
+        try:
+            out = subprocess.run(
+                ["php", "-n", "-r", code], capture_output=True, timeout=20, check=True
+            ).stdout
+            _byref = {x.strip().lower() for x in out.split(b"\n") if x.strip()}
+        except (OSError, subprocess.SubprocessError):
+            _byref = set(
+                b"exec preg_match preg_match_all preg_replace preg_replace_callback sort "
+                b"rsort usort uasort uksort ksort krsort asort arsort shuffle array_push "
+                b"array_pop array_shift array_unshift array_splice end reset next prev each "
+                b"current key settype parse_str str_replace str_ireplace similar_text "
+                b"fsockopen stream_socket_client proc_open system passthru getmxrr "
+                b"dns_get_mx openssl_sign openssl_seal mb_parse_str array_walk "
+                b"array_multisort list extract headers_sent".split()
+            )
+    return _byref
+
+
+_KEYWORD_PARENS = {
+    b"function", b"fn", b"array", b"list", b"if", b"elseif", b"while", b"for", b"foreach",
+    b"switch", b"declare", b"isset", b"empty", b"unset", b"catch", b"use", b"match", b"return",
+    b"echo", b"print", b"and", b"or", b"xor", b"exit", b"die", b"eval", b"include",
+    b"include_once", b"require", b"require_once", b"new", b"clone", b"instanceof", b"case",
+}  # fmt: skip
+
+
+def _call_name(toks: list[Tok], i: int, internal: set[bytes]) -> bytes | None:
+    """The lower-case name of the built-in function called at name token ``i``, or None."""
+    t = toks[i]
+    if t.kind != "name":
+        return None
+    low = _low(t).lstrip(b"\\")
+    if low not in internal or low in _NOT_DYNAMIC or b"\\" in low:
+        return None
+    nx = _next(toks, i)
+    if nx >= len(toks) or toks[nx].text != b"(":
+        return None
+    p = _prev(toks, i)
+    if p >= 0 and (
+        toks[p].text in _MEMBER
+        or toks[p].text == b"&"
+        or _low(toks[p]) in (b"function", b"new", b"const", b"use", b"fn")
+    ):
+        return None
+    return low
+
+
+def call_user_func_calls(data: bytes, rng: random.Random) -> bytes | None:
+    """``base64_decode($x)`` -> ``call_user_func('base64_decode', $x)`` for every built-in
+    without by-reference parameters."""
+    toks = tokens(data)
+    if toks is None:
+        return None
+    internal, byref = internal_functions(), by_reference_functions()
+    changed = False
+    for i in range(len(toks)):
+        low = _call_name(toks, i, internal)
+        if low is None or low in byref or low in (b"call_user_func", b"func_get_args"):
+            continue
+        nx = _next(toks, i)
+        empty = toks[_next(toks, nx)].text == b")"
+        toks[i].text = b"call_user_func"
+        toks[nx].text = b"('" + low + (b"'" if empty else b"', ")
+        changed = True
+    return untok(toks) if changed else None
+
+
+def _paren_context(toks: list[Tok]) -> list[bool]:
+    """For each token, whether the innermost parentheses around it are a call's argument list
+    (a function, method or variable called): where any expression may stand, unlike a
+    function head's defaults or a ``const``'s value."""
+    out = [False] * len(toks)
+    stack: list[bool] = []
+    for i, t in enumerate(toks):
+        out[i] = bool(stack) and stack[-1]
+        if t.kind in ("ch", "cast") and t.text == b"(":
+            p = _prev(toks, i)
+            call = False
+            if p >= 0:
+                pt = toks[p]
+                if pt.kind == "var" or pt.text in (b")", b"]"):
+                    call = True
+                elif pt.kind == "name" and _low(pt) not in _KEYWORD_PARENS:
+                    pp = _prev(toks, p)
+                    call = not (pp >= 0 and _low(toks[pp]) in (b"function", b"fn", b"&"))
+            stack.append(call)
+        elif t.kind == "ch" and t.text == b")" and stack:
+            stack.pop()
+    return out
+
+
+def _statement_start(toks: list[Tok], i: int) -> bool:
+    p = _prev(toks, i)
+    return p < 0 or toks[p].text in (b";", b"{", b"}") or toks[p].kind in ("open", "close")
+
+
+def _name_literals(toks: list[Tok]) -> list[tuple[int, bytes]]:
+    """The literals whose value is a built-in function's name, standing where a call may too:
+    a whole argument of a call, or the value of a plain ``$x = '...';`` statement."""
+    internal = internal_functions()
+    args = _paren_context(toks)
+    out = []
+    for i, t in enumerate(toks):
+        v = _literal_value(t)
+        if v is None or v.lower() not in internal or len(v) < 3:
+            continue
+        p, nx = _prev(toks, i), _next(toks, i)
+        before = toks[p].text if p >= 0 else b""
+        after = toks[nx].text if nx < len(toks) else b""
+        if args[i] and before in (b"(", b",") and after in (b")", b","):
+            out.append((i, v))
+        elif before == b"=" and after == b";":
+            pp = _prev(toks, p)
+            if pp >= 0 and toks[pp].kind == "var" and _statement_start(toks, pp):
+                out.append((i, v))
+    return out
+
+
+def _spell_strrev(v: bytes, rng: random.Random) -> bytes:
+    return b"strrev('" + _sq_body(v[::-1]) + b"')"
+
+
+def _spell_rot13(v: bytes, rng: random.Random) -> bytes:
+    return b"str_rot13('" + _sq_body(_rot13(v)) + b"')"
+
+
+def _spell_chr(v: bytes, rng: random.Random) -> bytes:
+    parts = []
+    for c in v:
+        a = rng.randint(0, c)
+        parts.append(b"chr(%d+%d)" % (a, c - a))
+    return b".".join(parts)
+
+
+def _spelled(
+    spell: Callable[[bytes, random.Random], bytes],
+) -> Callable[[bytes, random.Random], bytes | None]:
+    def rewrite(data: bytes, rng: random.Random) -> bytes | None:
+        base = variable_functions(data, rng) or data
+        toks = tokens(base)
+        if toks is None:
+            return None
+        found = _name_literals(toks)
+        for i, v in found:
+            toks[i].text = spell(v, rng)
+        return untok(toks) if found else None
+
+    return rewrite
+
+
+names_strrev = _spelled(_spell_strrev)
+names_rot13 = _spelled(_spell_rot13)
+names_chr = _spelled(_spell_chr)
+
+_REQUEST_OF = {b"$_get": b"GET", b"$_post": b"POST"}
+_WRITE_AFTER = _ASSIGN_OPS | {b"[", b"->"}
+
+
+def _element_reads(toks: list[Tok], names: dict[bytes, bytes]) -> tuple[list[int], bool]:
+    """Indexes of superglobal tokens (keys of ``names``) read as ``$_POST['k']`` (followed by
+    ``[``, not written to, not after ``global``, ``->``, ``&``, ``unset``), and whether the
+    file writes into one of them."""
+    out, writes = [], False
+    for i, t in enumerate(toks):
+        if t.kind != "var" or t.text.lower() not in names:
+            continue
+        p = _prev(toks, i)
+        if p >= 0 and (toks[p].text in _MEMBER or toks[p].text == b"&"):
+            continue
+        nx = _next(toks, i)
+        if nx >= len(toks) or toks[nx].text != b"[":
+            writes = writes or (nx < len(toks) and toks[nx].text in _ASSIGN_OPS)
+            continue
+        depth, j = 0, nx
+        while j < len(toks):
+            if toks[j].text == b"[":
+                depth += 1
+            elif toks[j].text == b"]":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        after = _next(toks, j)
+        if after < len(toks) and toks[after].text in _WRITE_AFTER:
+            writes = True
+            continue
+        if p >= 0 and _low(toks[p]) in (b"unset", b"foreach", b"as"):
+            continue
+        out.append(i)
+    return out, writes
+
+
+def superglobal_request(data: bytes, rng: random.Random) -> bytes | None:
+    """``$_POST['k']`` and ``$_GET['k']`` read as ``$_REQUEST['k']``."""
+    toks = tokens(data)
+    if toks is None:
+        return None
+    found, writes = _element_reads(toks, _REQUEST_OF)
+    if writes:  # $_REQUEST was made from them before: it would not see the change
+        return None
+    for i in found:
+        toks[i].text = b"$_REQUEST"
+    return untok(toks) if found else None
+
+
+def superglobal_braces(data: bytes, rng: random.Random) -> bytes | None:
+    """``$_POST['k']`` read as ``${'_POST'}['k']`` (at the top level; in a function, where a
+    variable variable cannot name a superglobal, as ``$GLOBALS['_POST']['k']``)."""
+    toks = tokens(data)
+    if toks is None:
+        return None
+    sc = scopes(toks)
+    found, _ = _element_reads(toks, _JIT_FREE)
+    for i in found:
+        word = b"_" + _JIT_FREE[toks[i].text.lower()]
+        toks[i].text = b"${'" + word + b"'}" if sc.func[i] < 0 else b"$GLOBALS['" + word + b"']"
+    return untok(toks) if found else None
+
+
+def superglobal_globals(data: bytes, rng: random.Random) -> bytes | None:
+    """``$_POST['k']`` read as ``$GLOBALS['_POST']['k']``."""
+    toks = tokens(data)
+    if toks is None:
+        return None
+    found, _ = _element_reads(toks, _JIT_FREE)
+    for i in found:
+        toks[i].text = b"$GLOBALS['_" + _JIT_FREE[toks[i].text.lower()] + b"']"
+    return untok(toks) if found else None
+
+
+def wrap_function(data: bytes, rng: random.Random) -> bytes | None:
+    """The script's statements moved into a function called once at the end; its top-level
+    variables declared ``global`` there, its top-level named functions left outside (PHP
+    declares those before the script runs)."""
+    toks = tokens(data)
+    if toks is None or any(t.kind == "rest" for t in toks):
+        return None
+    top = _top_insert(toks)
+    if top is None or top >= len(toks):
+        return None
+    sc = scopes(toks)
+    depth = 0
+    moved: list[tuple[int, int]] = []  # top-level named function declarations [start, end]
+    top_vars: set[bytes] = set()
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "name" and depth == 0 and i >= top:
+            low = _low(t)
+            if low in (b"namespace", b"use", b"__halt_compiler", b"declare") and _statement_start(
+                toks, i
+            ):
+                return None
+            nx = _next(toks, i)
+            if nx < len(toks) and toks[nx].text == b"&":
+                nx = _next(toks, nx)
+            if low == b"function" and nx < len(toks) and toks[nx].kind == "name":
+                body = next((b for b in sc.bodies if b > i), -1)
+                if body < 0:
+                    return None
+                d, j = 0, body
+                while j < len(toks):
+                    if toks[j].kind == "ch" and toks[j].text == b"{":
+                        d += 1
+                    elif toks[j].kind == "ch" and toks[j].text == b"}":
+                        d -= 1
+                        if d == 0:
+                            break
+                    j += 1
+                moved.append((i, j))
+                i = j + 1
+                continue
+        if t.kind == "ch" and t.text == b"{":
+            depth += 1
+        elif t.kind == "ch" and t.text == b"}":
+            depth -= 1
+        if sc.func[i] < 0 and not sc.in_class[i]:
+            if t.kind == "var":
+                top_vars.add(t.text)
+            elif t.kind in ("dq", "heredoc"):
+                top_vars.update(b"$" + v for v in re.findall(rb"\$(" + _NAME + rb")", t.text))
+        i += 1
+    top_vars = {v for v in top_vars if v.lower() not in SUPERGLOBALS}
+    last = toks[-1]
+    if last.kind == "close" and not re.search(rb"<\?(?:php|=)?\s*$", last.text, re.I):
+        tail = b"<?php }\n"
+    else:
+        tail = b"\n}\n"
+    names = Names(rng, _all_used(toks))
+    word = names.fresh()
+    fname = b"run" + word[:1].upper() + word[1:]
+    head = b"function " + fname + b"() {"
+    if top_vars:
+        head += b" global " + b", ".join(sorted(top_vars)) + b";"
+    hoisted = b"\n".join(untok(toks[a : b + 1]) for a, b in moved)
+    for a, b in reversed(moved):
+        del toks[a : b + 1]
+    body = untok(toks[top:])
+    return untok(toks[:top]) + hoisted + b"\n" + head + b"\n" + body + tail + fname + b"();\n"
+
+
+VARIANTS: dict[str, Callable[[bytes, random.Random], bytes | None]] = {
+    "rename-variables": rename_variables,
+    "rename-functions": rename_functions,
+    "split-strings": split_strings_few,
+    "quotes": quotes,
+    "call-variable": variable_functions,
+    "call-user-func": call_user_func_calls,
+    "name-strrev": names_strrev,
+    "name-rot13": names_rot13,
+    "name-chr": names_chr,
+    "input-request": superglobal_request,
+    "input-braces": superglobal_braces,
+    "input-globals": superglobal_globals,
+    "wrap-function": wrap_function,
+    "comments": comments,
+    "escape-strings": escape_strings,
 }
