@@ -870,6 +870,11 @@ def _read_toml(path: str) -> dict[str, Any]:
         hint = ""
         if exc.errno == errno.EACCES and os.geteuid() != 0:  # a config kept root's (secrets)
             hint = " (readable by root only? run as root, or give this user read access)"
+        if exc.errno == errno.ENOENT and os.path.islink(path):  # ls shows it: say what is gone
+            raise ConfigError(
+                f"{path}: cannot read: a symlink to {quoted(_link_target(path))}, which does "
+                "not exist (point it at the config file, or remove it)"
+            ) from None
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}{hint}") from None
     try:
         st = os.fstat(fd)
@@ -885,6 +890,13 @@ def _read_toml(path: str) -> dict[str, Any]:
     finally:
         os.close(fd)
     return parse_toml(raw, path)
+
+
+def _link_target(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:  # replaced since
+        return "?"
 
 
 def file_kind(mode: int) -> str:
@@ -968,7 +980,9 @@ def layer_files(
     files: list[str] = []
     explicit = config_file is not None or "SPAMTRACE_CONFIG" in env
     main = os.fspath(config_file or env.get("SPAMTRACE_CONFIG") or DEFAULT_CONFIG_FILE)
-    if explicit or os.path.exists(main):
+    # lexists: a default file that is a symlink to nowhere (its target moved, not mounted yet)
+    # is an error, not "no file": the admin's settings, unread, were read as the defaults
+    if explicit or os.path.lexists(main):
         files.append(main)
     drop_dir = os.fspath(config_dir or env.get("SPAMTRACE_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
     if os.path.isdir(drop_dir):

@@ -54,6 +54,31 @@ def test_hidden_files_in_the_drop_in_folder_are_not_read(tmp_path: Path) -> None
     assert config.layer_files(None, drop, {}) == [str(drop / "10-a.toml")]
 
 
+def test_a_default_config_that_is_a_dangling_symlink_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/etc/spamtrace/spamtrace.toml kept as a symlink into a config repository that moved (or
+    is not mounted yet at boot): `config check` said "config ok: every value is a built-in
+    default" and the daemon ran with the defaults (observe, no alerts). It is an error that
+    names the link's target; a default file that is not there at all is still no layer."""
+    main = tmp_path / "spamtrace.toml"
+    monkeypatch.setattr(config, "DEFAULT_CONFIG_FILE", str(main))
+    assert config.layer_files(None, tmp_path / "nodir", {}) == []
+    main.symlink_to(tmp_path / "repo" / "spamtrace.toml")
+    with pytest.raises(ConfigError) as err:
+        config.load(None, tmp_path / "nodir", environ={})
+    assert str(err.value) == (
+        f"{main}: cannot read: a symlink to '{tmp_path}/repo/spamtrace.toml', which does not "
+        "exist (point it at the config file, or remove it)"
+    )
+    main.unlink()
+    drop = tmp_path / "d"
+    drop.mkdir()
+    (drop / "10-x.toml").symlink_to("../gone.toml")  # a drop-in the same: said, not "No such"
+    with pytest.raises(ConfigError, match=r"10-x\.toml: cannot read: a symlink to '\.\./gone"):
+        config.load(None, drop, environ={})
+
+
 def test_environment_string_without_quotes(tmp_path: Path) -> None:
     cfg = config.load(None, tmp_path, environ={"SPAMTRACE_STORE_PATH": "/tmp/x.db"})
     assert cfg.store.path == "/tmp/x.db"
