@@ -152,8 +152,9 @@ def loaded_confirmed_text(policy: dict[str, Any]) -> str:
     at = policy.get("confirmed_at")
     if at is None:  # no readable date (confirmed_policy): its rules loaded all the same
         return f"loaded the firewall rules confirmed at an unknown time ({policy['backend']})"
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
-    return f"loaded the firewall rules confirmed on {when} ({policy['backend']})"
+    # UTC, as every time spamtrace prints (it was the local time, with no zone said)
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(at))
+    return f"loaded the firewall rules confirmed on {when} UTC ({policy['backend']})"
 
 
 def status_json(

@@ -115,7 +115,7 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     if fw.get("backend"):
         text += f" ({escape(str(fw['backend']))})"
     if fw.get("checked"):
-        text += f", checked {str(fw['checked'])[11:19]}"
+        text += f", checked {str(fw['checked'])[11:19]} UTC"  # an ISO time in UTC (...Z)
     if fw.get("error"):
         text += f": {escape_message(str(fw['error']))}"
     if fw.get("repair"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,3 +110,37 @@ def test_status_help_says_what_it_compares_the_loaded_rules_with(
     text = " ".join(capsys.readouterr().out.split())
     assert "0 loaded, unchanged since the last confirmed apply" in text, text
     assert "changed by hand (drift)" in text and "the config asks for other rules" in text, text
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A server whose local time zone is not UTC (Asia/Tokyo: UTC+9, no summer time)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("tokyo")
+def test_times_of_the_firewall_and_of_status_are_utc_and_say_so(tmp_path: Path) -> None:
+    """`firewall load-confirmed` printed the confirm time in the server's local time, `confirm`
+    after a rollback "rolled back at HH:MM:SS" the same, and `status` "checked HH:MM:SS": none
+    said the zone, while every other time spamtrace prints is UTC and says so."""
+    import json
+
+    from spamtrace.actions.firewall import transaction
+    from spamtrace.errors import FirewallError
+    from spamtrace.render.firewall import loaded_confirmed_text
+    from spamtrace.render.status import status_lines
+
+    text = loaded_confirmed_text({"backend": "nft", "confirmed_at": 3600})
+    assert text == "loaded the firewall rules confirmed on 1970-01-01 01:00:00 UTC (nft)"
+    (tmp_path / transaction.ROLLED_BACK).write_text(json.dumps({"at": 3600}))
+    with pytest.raises(FirewallError, match=r"rolled back at 01:00:00 UTC; run apply again"):
+        transaction.confirm(tmp_path)
+    doc = {"running": True, "firewall": {
+        "state": "absent", "backend": "nft", "checked": "2026-12-07T09:19:12.441Z"}}  # fmt: skip
+    assert any("ABSENT (nft), checked 09:19:12 UTC" in x for x in status_lines(doc))

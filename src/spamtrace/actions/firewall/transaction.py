@@ -545,7 +545,7 @@ def confirm(state: Path) -> bool:
                 why = " (their record was damaged)" if rolled.get("damaged") else ""
                 raise FirewallError(
                     f"too late: the rules were rolled back{why} at "
-                    f"{time.strftime('%H:%M:%S', time.localtime(rolled.get('at', 0)))}; "
+                    f"{time.strftime('%H:%M:%S', time.gmtime(rolled.get('at', 0)))} UTC; "
                     "run apply again"
                 )
             return False
