@@ -14,7 +14,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spamtrace.model import (
@@ -46,6 +46,8 @@ AFTER_READ_SECONDS = 5.0
 #: how long the program of a process read in full names a vanished exec of the same uid,
 #: folder and command name (:meth:`Attributor._same_name`)
 SAME_NAME_SECONDS = 60.0
+#: the processes whose live read and attribution are kept (the latest updated)
+MAX_KNOWN_PROCESSES = 4096
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -116,6 +118,77 @@ def _request_state(pid: int) -> RequestState | None:
     return exe, cmdline, cwd, frozenset(open_script_files("/proc", pid))
 
 
+@dataclass(frozen=True, slots=True)
+class LiveRead:
+    """One read of a process in /proc: when (monotonic), its start (clock ticks since boot,
+    as ``stat`` shows it), what was read, and its :func:`_request_state` then."""
+
+    at: float
+    start: str
+    info: ProcessInfo
+    state: RequestState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownProcess:
+    """What is known about the process holding one pid: its latest live read (reused for
+    :data:`LIVE_MEMO_SECONDS`), and the attribution of its latest connect attributed in full
+    with the command name the trace gave it (the engine's backlog reuses it)."""
+
+    read: LiveRead | None = None
+    comm: str | None = None
+    attributed: AttributedAttempt | None = None
+
+
+class KnownProcesses:
+    """pid -> :class:`KnownProcess`: the one place that says what is known about a process
+    (the live read memo and the attribution of its connects), the latest
+    :data:`MAX_KNOWN_PROCESSES` updated kept."""
+
+    def __init__(self, limit: int = MAX_KNOWN_PROCESSES) -> None:
+        self._by_pid: OrderedDict[int, KnownProcess] = OrderedDict()
+        self.limit = limit
+
+    def __len__(self) -> int:
+        return len(self._by_pid)
+
+    def get(self, pid: int) -> KnownProcess | None:
+        return self._by_pid.get(pid)
+
+    def _put(self, pid: int, known: KnownProcess) -> None:
+        by_pid = self._by_pid
+        by_pid[pid] = known
+        by_pid.move_to_end(pid)
+        if len(by_pid) > self.limit:
+            by_pid.popitem(last=False)
+
+    def read(self, pid: int, read: LiveRead) -> None:
+        """A live read of ``pid``; the attribution of a connect stays with it while the pid
+        holds the same process (the same start)."""
+        old = self._by_pid.get(pid)
+        if old is None or (old.read is not None and old.read.start != read.start):
+            self._put(pid, KnownProcess(read))
+        else:
+            self._put(pid, replace(old, read=read))
+
+    def attributed(self, pid: int, comm: str | None, att: AttributedAttempt) -> None:
+        """The attribution of a connect of ``pid`` named ``comm`` by the trace: kept when it
+        names the process in full (a uid-only attempt is not reused)."""
+        p = att.process
+        if p is None or p.uid is None or p.method is AttributionMethod.UID_ONLY:
+            return
+        old = self._by_pid.get(pid)
+        self._put(pid, KnownProcess(old.read if old else None, comm, att))
+
+    def sender(self, pid: int, comm: str | None) -> AttributedAttempt | None:
+        """The latest attribution of a connect of ``pid`` named ``comm`` (None: none kept).
+        The caller checks that the pid still holds that process (its start time)."""
+        known = self._by_pid.get(pid)
+        if known is None or known.attributed is None or known.comm != comm:
+            return None
+        return known.attributed
+
+
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
     """The owner uid of the socket ``ev`` opened, from sock_diag, while it is still open.
 
@@ -158,12 +231,12 @@ class Attributor:
         self._read = read_process
         self._boot_time = boot_time
         self._user_name = user_name
-        self._memo: dict[int, tuple[float, str, ProcessInfo]] = {}
-        #: the program, command line, folder and open scripts of a memo's process when it
-        #: was read: a worker that serves requests (php-fpm, lsphp, mod_php) runs another
-        #: script in another folder for each, and an exec makes another program of the same
-        #: pid, so a later connect of its pid is read again once they changed
-        self._memo_state: dict[int, RequestState | None] = {}
+        #: what is known of each process: its live read, reused for a later connect while
+        #: its program, command line, folder and open scripts are those read (a worker that
+        #: serves requests, php-fpm, lsphp, mod_php, runs another script in another folder
+        #: for each, and an exec makes another program of the same pid: read again), and
+        #: the attribution of its latest connect (the engine's backlog reuses it)
+        self.known = KnownProcesses()
         #: (uid, folder, command name) -> (when, exe) of processes whose program was read
         #: (live or at exec), for an exec of the same name gone before it could be read
         self._named: OrderedDict[tuple[int, str, str], tuple[float, str]] = OrderedDict()
@@ -186,13 +259,14 @@ class Attributor:
         start = _stat_start(pid)
         if start is None:
             return None
-        memo = self._memo.get(pid)
+        known = self.known.get(pid)
+        memo = known.read if known is not None else None
         now = time.monotonic()
         if (
-            memo is not None and memo[1] == start and now - memo[0] < LIVE_MEMO_SECONDS
-            and self._memo_state.get(pid) == _request_state(pid)
+            memo is not None and memo.start == start and now - memo.at < LIVE_MEMO_SECONDS
+            and memo.state == _request_state(pid)
         ):  # fmt: skip
-            return memo[2]
+            return memo.info
         info = self._read(pid, method=AttributionMethod.TRACEPOINT)
         if info.exe is None and info.cwd is None:
             return None  # exited or a zombie: fall back
@@ -202,11 +276,7 @@ class Attributor:
             # another process than the one whose start was read above (the read checked
             # the start again at its end, as ProcStat computes it: no third read of stat)
             return None
-        if len(self._memo) > 4096:
-            self._memo.clear()
-            self._memo_state.clear()
-        self._memo[pid] = (now, start, info)
-        self._memo_state[pid] = _request_state(pid)
+        self.known.read(pid, LiveRead(now, start, info, _request_state(pid)))
         return info
 
     def _seen_before(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:
@@ -215,24 +285,25 @@ class Attributor:
         its own, even if it has exited since (the rest of a batch read after its last
         connect, e.g. what a restart takes over from a dead watcher's trace buffer). For an
         event after the read, see :meth:`_read_at_an_earlier_connect`."""
-        memo = self._memo.get(ev.pid)
+        known = self.known.get(ev.pid)
+        memo = known.read if known is not None else None
         if memo is None:
             return None
-        if ev.monotonic > memo[0]:
+        if ev.monotonic > memo.at:
             return self._read_at_an_earlier_connect(ev, memo)
         try:
-            started = int(memo[1]) / _CLK_TCK
+            started = int(memo.start) / _CLK_TCK
         except ValueError:
             return None
         # the start (clock ticks since boot) against the event on the same clock
         since_boot = ev.monotonic + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
         if started > since_boot:
             return None
-        return memo[2]
+        return memo.info
 
     @staticmethod
     def _read_at_an_earlier_connect(
-        ev: SmtpConnectAttempted, memo: tuple[float, str, ProcessInfo]
+        ev: SmtpConnectAttempted, memo: LiveRead
     ) -> ProcessInfo | None:
         """The process read live at an earlier connect of this pid, for a connect after that
         read when the process has exited since (its pid is free, or still its zombie's).
@@ -245,7 +316,7 @@ class Attributor:
         same program (its comm) within :data:`AFTER_READ_SECONDS` of the read: pids are
         handed out in order, so one is not reused within seconds, and an exec into another
         program changes the comm."""
-        at, start, info = memo
+        at, start, info = memo.at, memo.start, memo.info
         if ev.monotonic - at > AFTER_READ_SECONDS or not ev.comm:
             return None
         if (info.name or "")[:15] != ev.comm[:15]:
@@ -303,6 +374,7 @@ class Attributor:
         self, ev: SmtpConnectAttempted, uid_hint: int | None = None, *, blocked: bool = False
     ) -> AttributedAttempt:
         process: ProcessInfo | None = None
+        traced_pid = ev.pid
         pid, pid_note = self.owner_pid(ev)
         if pid != ev.pid:
             ev = replace(ev, pid=pid)
@@ -366,7 +438,12 @@ class Attributor:
         verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)
         method = process.method.value if process is not None else AttributionMethod.NONE.value
         self.counts[method] = self.counts.get(method, 0) + 1
-        return AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
+        att = AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
+        if pid == traced_pid and pid_note is None:
+            # the trace named the process itself (not a guess from its tgid column): its
+            # later connects under that pid and name may reuse this attribution
+            self.known.attributed(pid, ev.comm, att)
+        return att
 
     def _fpm_request(self, ev: SmtpConnectAttempted, live: ProcessInfo) -> ProcessInfo:
         """A php-fpm worker read live after its connect: the request that made it, from the

@@ -36,13 +36,12 @@ import queue
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import ExitCode, KernelFeatureUnavailable, SpamtraceError, StoreError
 from spamtrace.model import (
     AttributedAttempt,
-    AttributionMethod,
     SmtpConnectAttempted,
     SmtpConnectBlocked,
     Verdict,
@@ -80,7 +79,7 @@ if TYPE_CHECKING:
     from spamtrace.model import Event
     from spamtrace.policy.incidents import Incident, IncidentTracker
     from spamtrace.service.instance import InstanceLock
-    from spamtrace.sinks.store import Store
+    from spamtrace.sinks.store import IncidentRecord, Store
     from spamtrace.sources.fpm_access import FpmAccessLogs
     from spamtrace.sources.tracefs import TracefsSource
 
@@ -100,8 +99,9 @@ BACKLOG_SLICE = 0.02
 #: seconds a uid counts as contained after the last sign that the kernel refuses its
 #: connects (an NFLOG record of it, or a block the responses made)
 CONTAINED_FOR = 60.0
-#: the (pid, comm) of senders whose attribution the backlog reuses (the latest kept)
-MAX_KNOWN_SENDERS = 4096
+#: the incidents whose latest state, first attempt and scan findings are kept (the latest
+#: updated)
+MAX_KNOWN_INCIDENTS = 10_000
 #: seconds within which two start times of a pid are one process (/proc's clock ticks)
 SAME_START = 0.05
 #: seconds between two stored states of an incident the backlog counts into
@@ -111,6 +111,38 @@ STORE_RESERVE = 50_000
 #: ...unless it holds this many events (~270 MB): a store stalled for good (disk full) must
 #: not make the backlog grow without end; its writes are then lost and counted, as before
 MAX_BACKLOG = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFindings:
+    """What the scan of an incident's scripts and folder found: its suspect files, its
+    symlinks to where a site must not reach, and the files of its folder it did not read."""
+
+    files: tuple[dict[str, Any], ...]
+    links: tuple[dict[str, Any], ...] | None
+    not_scanned: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownIncident:
+    """What the engine knows of one incident, in one record: its latest state (None: taken up
+    from the store, no attempt of it seen yet), the first attempt that named its sender, and
+    its scan's findings (None: not scanned yet)."""
+
+    latest: Incident | None = None
+    first: AttributedAttempt | None = None
+    findings: ScanFindings | None = None
+
+    def record(self) -> IncidentRecord | None:
+        """Its state as stored and published (None: no state seen yet)."""
+        if self.latest is None:
+            return None
+        found = self.findings
+        if found is None:
+            return incident_record(self.latest, self.first)
+        return incident_record(
+            self.latest, self.first, found.files, found.links, found.not_scanned
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +203,8 @@ class Engine:
         self.exec_cache: ExecCache | None = None
         self._start_reader: ExecReaderAtStart | None = None
         self.tracker: IncidentTracker = IncidentTracker()
-        self._first: dict[str, AttributedAttempt] = {}
+        #: incident id -> what is known of it (its latest state, its first attempt, its scan)
+        self._incidents: dict[str, KnownIncident] = {}
         self.mta = detect_mta(cfg.mta)
         self.accounts = AccountResolver(cfg.accounts)
         self.started = time.time()
@@ -192,8 +225,6 @@ class Engine:
         self._backlog: deque[tuple[Event, object, AttributedAttempt | None]] = deque()
         #: uid -> when the kernel was last known to refuse its connects (monotonic)
         self._contained: dict[int, float] = {}
-        #: (pid, comm) -> the latest attribution of a connect of that process
-        self._known: dict[tuple[int, str | None], AttributedAttempt] = {}
         #: attempts handled from the backlog, and how many of them reused an attribution
         self.backlog_handled = 0
         self.backlog_reused = 0
@@ -208,16 +239,8 @@ class Engine:
         self.attributor: Attributor | None = None
         self.fpm_logs: FpmAccessLogs | None = None
         self.scanner: IncidentScanner | None = None
-        #: incident id -> its suspect files (scan done)
-        self._suspects: dict[str, tuple[dict[str, Any], ...]] = {}
-        #: the incidents' symlinks to where a site must not reach (beside ``_suspects``)
-        self._links: dict[str, tuple[dict[str, Any], ...]] = {}
-        #: the files of the incidents' folders their scan did not read (beside ``_suspects``)
-        self._not_scanned: dict[str, int | None] = {}
         #: incident id -> when its held-back "incident opened" message is due anyway
         self._held: dict[str, float] = {}
-        #: incident id -> its latest snapshot (for messages and store updates after a scan)
-        self._latest: dict[str, Incident] = {}
         #: `submission` incidents to this host's own MTA (loopback, or the host's address):
         #: the local logins a mail-auth incident from this host is joined with
         self._local_submissions: dict[str, Incident] = {}
@@ -296,11 +319,8 @@ class Engine:
         taken = self.tracker.resume(r for r in map(incident_of_record, records) if r is not None)
         for rec in records:
             if rec.suspect_files is not None:
-                self._suspects[rec.id] = rec.suspect_files
-            if rec.suspect_links is not None:
-                self._links[rec.id] = rec.suspect_links
-            if rec.not_scanned is not None:
-                self._not_scanned[rec.id] = rec.not_scanned
+                found = ScanFindings(rec.suspect_files, rec.suspect_links, rec.not_scanned)
+                self._know(rec.id, KnownIncident(findings=found))
         if taken:
             self.notes.append(f"{taken} incident(s) from before this start taken up")
 
@@ -706,25 +726,14 @@ class Engine:
 
         ident = result.incident_id
         held = ident in self._held
-        inc = self._latest.get(ident)
         rec = None
         if result.files is not None:
-            self._suspects[ident] = result.files
-            if len(self._suspects) > 10_000:
-                self._suspects.pop(next(iter(self._suspects)))
-            self._links[ident] = result.links or ()
-            if len(self._links) > 10_000:
-                self._links.pop(next(iter(self._links)))
-            self._not_scanned[ident] = result.not_scanned
-            if len(self._not_scanned) > 10_000:
-                self._not_scanned.pop(next(iter(self._not_scanned)))
-            if inc is not None:
-                rec = incident_record(
-                    inc, self._first.get(ident), result.files, self._links.get(ident),
-                    result.not_scanned,
-                )
-                if self.store is not None:
-                    self.store.submit_incident(rec)
+            found = ScanFindings(result.files, result.links or (), result.not_scanned)
+            known = replace(self._incidents.get(ident) or KnownIncident(), findings=found)
+            self._know(ident, known)
+            rec = known.record()
+            if rec is not None and self.store is not None:
+                self.store.submit_incident(rec)
         self.publish(
             ScanCompleted(
                 ident, result.paths, result.files, result.notes, result.seconds, result.reused,
@@ -740,8 +749,9 @@ class Engine:
             self._publish_opened(ident, scan_json(result))
 
     def _publish_opened(self, ident: str, scan: dict[str, Any] | None) -> None:
-        inc = self._latest.get(ident)
-        if inc is None:
+        known = self._incidents.get(ident)
+        rec = known.record() if known is not None else None
+        if known is None or known.latest is None or rec is None:
             return
         if scan is None:
             scan = {
@@ -750,11 +760,7 @@ class Engine:
                     "s: its result follows (incident-scanned) and is stored with the incident"
                 ]
             }
-        rec = incident_record(
-            inc, self._first.get(ident), self._suspects.get(ident), self._links.get(ident),
-            self._not_scanned.get(ident),
-        )
-        self.publish(IncidentOpened(rec, inc.alerting, scan))
+        self.publish(IncidentOpened(rec, known.latest.alerting, scan))
 
     def _scan_budget(self) -> float:
         return self.scanner.budget if self.scanner is not None else scanning.SCAN_BUDGET
@@ -868,9 +874,9 @@ class Engine:
         command name, not the uid: a pid the flooder's process had, taken since by another
         process with the same name (php-fpm's workers all have one), is that process's
         connect, read at once, never counted as the contained sender's."""
-        if not isinstance(ev, SmtpConnectAttempted):
+        if not self._contained or not isinstance(ev, SmtpConnectAttempted):
             return None
-        known = self._known.get((ev.pid, ev.comm))
+        known = self.attributor.known.sender(ev.pid, ev.comm) if self.attributor else None
         if known is None or known.process is None or known.process.uid is None:
             return None
         if not self._is_contained(known.process.uid, now):
@@ -993,8 +999,7 @@ class Engine:
                 )
                 self.backlog_reused += 1
             else:
-                att = self.attributor.attempt(ev)
-                self._remember_sender(ev, att)
+                att = self.attributor.attempt(ev)  # which remembers it for the backlog
         elif isinstance(ev, PolledConnect):
             att = self.attributor.attempt(ev.attempt, uid_hint=ev.uid)
         elif isinstance(ev, SmtpConnectBlocked):
@@ -1013,24 +1018,23 @@ class Engine:
         self.events += 1
         update = self.tracker.add(att)
         inc = update.incident
-        before = self._latest.get(inc.id)
-        if update.opened or update.taken_over:  # taken over: the first attempt that knows it
-            self._first[inc.id] = att
-            if len(self._first) > 10_000:
-                self._first.pop(next(iter(self._first)))
-        self._latest[inc.id] = inc
-        if len(self._latest) > 10_000:
-            self._latest.pop(next(iter(self._latest)))
+        kept = self._incidents.get(inc.id)
+        before = kept.latest if kept is not None else None
+        if kept is None:
+            kept = KnownIncident(inc, att)
+        elif update.opened or update.taken_over:  # taken over: the first attempt that knows it
+            kept = replace(kept, latest=inc, first=att)
+        else:
+            kept = replace(kept, latest=inc, first=kept.first or att)
+        self._know(inc.id, kept)
         if inc.verdict is Verdict.SUBMISSION and _to_this_host(att):
             self._local_submissions.pop(inc.id, None)  # the latest last
             self._local_submissions[inc.id] = inc
             if len(self._local_submissions) > MAX_LOCAL_SUBMISSIONS:
                 self._local_submissions.pop(next(iter(self._local_submissions)))
         rec = event_record(att, inc.id)
-        inc_rec = incident_record(
-            inc, self._first.get(inc.id, att), self._suspects.get(inc.id), self._links.get(inc.id),
-            self._not_scanned.get(inc.id),
-        )
+        inc_rec = kept.record()
+        assert inc_rec is not None
         if self.store is None:
             pass
         elif reuse and not update.opened and not update.taken_over:
@@ -1072,15 +1076,13 @@ class Engine:
             scan = None
         self.publish(IncidentOpened(inc_rec, inc.alerting, scan))
 
-    def _remember_sender(self, ev: SmtpConnectAttempted, att: AttributedAttempt) -> None:
-        p = att.process
-        if p is None or p.uid is None or p.method is AttributionMethod.UID_ONLY:
-            return
-        key = (ev.pid, ev.comm)
-        self._known.pop(key, None)  # the latest last
-        self._known[key] = att
-        if len(self._known) > MAX_KNOWN_SENDERS:
-            self._known.pop(next(iter(self._known)))
+    def _know(self, ident: str, known: KnownIncident) -> None:
+        """Keep ``known`` for incident ``ident`` (the latest updated last; the oldest go)."""
+        incidents = self._incidents
+        incidents.pop(ident, None)
+        incidents[ident] = known
+        if len(incidents) > MAX_KNOWN_INCIDENTS:
+            incidents.pop(next(iter(incidents)))
 
     def _handle_source_incident(self, ev: SourceIncident) -> None:
         """An extra source's own incident (mail logs): stored and published like ours."""
@@ -1103,7 +1105,6 @@ class Engine:
         ips = rec.process.get("client_ips")
         if rec.process.get("kind") != "auth" or not ips or not self._local_submissions:
             return ev
-        from dataclasses import replace
 
         from spamtrace.policy.local_logins import advice_line, local_clients
 
@@ -1135,10 +1136,11 @@ class Engine:
         """The one local sender a mail-auth incident names: its scripts and folder are
         scanned once (a ``submission`` connect incident is not scanned when it opens), so
         that the responses can quarantine the script that holds the stolen password."""
-        first = self._first.get(ident)
+        known = self._incidents.get(ident)
+        first = known.first if known is not None else None
         if self.scanner is None or first is None or ident in self._local_scanned:
             return
-        if ident in self._suspects or ident in self._held:
+        if known is None or known.findings is not None or ident in self._held:
             return
         from spamtrace.suspects import scan_targets
 

@@ -145,7 +145,7 @@ def test_what_happens_while_the_opening_waits_for_its_scan_is_in_the_opened_aler
     e, _ = engine(ch)
     t = time.time()
     feed(e, [attempt(t), blocked(t + 0.001)])  # the first blocked attempt: held, not sent
-    (opened,) = [m for m in e._latest]
+    (opened,) = list(e._incidents)
     e.publish(ActionRecorded(opened, ActionRecord("block-uid", "would", t, "uid 1001")))
     release.set()
     e._finish_scans()

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import Accounts, connect, proc
 
+from spamtrace.attribution.attributor import KnownProcesses
 from spamtrace.config import Config
 from spamtrace.model import (
     AttributedAttempt,
@@ -44,15 +45,18 @@ class SlowAttributor:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.read: list[int] = []
+        self.known = KnownProcesses()
 
     def attempt(self, ev: SmtpConnectAttempted, uid_hint: int | None = None) -> AttributedAttempt:
         time.sleep(0.002)
         self.read.append(ev.pid)
         uid = UIDS[ev.pid]
-        return AttributedAttempt(
+        att = AttributedAttempt(
             ev, proc(pid=ev.pid, uid=uid, cwd=f"/home/user{uid}", scripts=()),
             Accounts().for_uid(uid), Verdict.SUSPICIOUS, ("direct to port 25",),
         )  # fmt: skip
+        self.known.attributed(ev.pid, ev.comm, att)  # as Attributor.attempt does
+        return att
 
     def blocked(self, ev: SmtpConnectBlocked) -> AttributedAttempt:
         return AttributedAttempt(

@@ -25,7 +25,7 @@ from watchfake import (
     proc,
 )
 
-from spamtrace.attribution.attributor import connection_of
+from spamtrace.attribution.attributor import LiveRead, connection_of
 from spamtrace.attribution.exec_cache import ExecCache, snapshot
 from spamtrace.cli.watch import parse_since
 from spamtrace.config import Config
@@ -299,7 +299,7 @@ def test_an_earlier_event_of_a_process_read_live_later_keeps_its_attribution() -
     pid = dead_pid()
     before, read_at = event(pid), time.monotonic()
     known = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
-    a._memo[pid] = (read_at, "0", known)  # started at boot, read alive at read_at
+    a.known.read(pid, LiveRead(read_at, "0", known))  # started at boot, read alive at read_at
     att = a.attempt(before)
     assert att.process is known and att.process.uid == 1001
     assert a.attempt(event(pid)).process is None  # after the read: maybe another process
@@ -314,7 +314,8 @@ def test_a_later_connect_of_a_sender_gone_since_its_live_read_is_still_its_own()
     a = attributor()
     pid = dead_pid()
     known = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
-    a._memo[pid] = (time.monotonic() - 0.05, "0", known)  # read live 50 ms ago, gone since
+    read = LiveRead(time.monotonic() - 0.05, "0", known)
+    a.known.read(pid, read)  # read live 50 ms ago, gone since
     later = dataclasses.replace(event(pid), comm=known.name)
     att = a.attempt(later)
     assert att.process is not None and att.process.uid == known.uid
@@ -346,7 +347,7 @@ def test_a_partial_late_read_is_completed_from_the_exec_cache_as_a_live_one_is()
     ev = event(pid)
     full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
     exiting = dataclasses.replace(full, exe=None, cmdline=(), scripts=())
-    a._memo[pid] = (time.monotonic(), "0", exiting)
+    a.known.read(pid, LiveRead(time.monotonic(), "0", exiting))
     att = a.attempt(ev)
     assert att.process is not None and att.process.method is AttributionMethod.TRACEPOINT
     assert att.process.exe == full.exe and att.process.scripts == full.scripts
@@ -363,7 +364,8 @@ def test_a_partial_read_drains_the_proc_connector_before_giving_up_on_the_cache(
     drain_on_refresh(a, cache, pending)
     ev = event(pid)  # made before the (late) live read
     full = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
-    a._memo[pid] = (time.monotonic(), "0", dataclasses.replace(full, exe=None, cmdline=()))
+    partial = dataclasses.replace(full, exe=None, cmdline=())
+    a.known.read(pid, LiveRead(time.monotonic(), "0", partial))
     att = a.attempt(ev)
     assert not pending and att.process is not None and att.process.exe == full.exe
     assert att.process.method is AttributionMethod.TRACEPOINT

@@ -320,7 +320,8 @@ def test_a_run_first_known_by_uid_only_is_one_incident_whose_script_is_scanned(
         feed(w, [attempt(t, pid=1, process=gone), attempt(t + 0.1, pid=2), attempt(t + 0.2)])
         assert w.scanner is not None
         deadline = time.monotonic() + 10
-        while not w._suspects:  # the late scan's result (incident-scanned)
+        # the late scan's result (incident-scanned)
+        while not any(k.findings for k in w._incidents.values()):
             assert time.monotonic() < deadline
             w.scanner.wait(0.1)
             w._collect_scans()

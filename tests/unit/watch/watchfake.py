@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from spamtrace.attribution.attributor import Attributor, _request_state, _stat_start
+from spamtrace.attribution.attributor import Attributor, LiveRead, _request_state, _stat_start
 from spamtrace.attribution.exec_cache import ExecCache
 from spamtrace.attribution.mta import NO_MTA, MtaIdentity
 from spamtrace.config import Config
@@ -100,8 +100,7 @@ def read_live(a: Attributor, pid: int, info: ProcessInfo) -> None:
     own), just made."""
     start = _stat_start(pid)
     assert start is not None
-    a._memo[pid] = (time.monotonic(), start, info)
-    a._memo_state[pid] = _request_state(pid)
+    a.known.read(pid, LiveRead(time.monotonic(), start, info, _request_state(pid)))
 
 
 def proc(
