@@ -152,6 +152,19 @@ def _split(path: str) -> tuple[list[str], str]:
     return parts[:-1], parts[-1]
 
 
+class FileGone(QuarantineError):
+    """The file left its path before or while it was quarantined (moved or deleted by another
+    process: another ``scan --quarantine``, the daemon's quarantine response, the account):
+    it is not "left in place", nothing of it was kept."""
+
+
+#: what a FileGone message ends with: where to look for it
+GONE_HINT = (
+    "moved or deleted by another process; nothing kept (`spamtrace quarantine list` shows "
+    "whether another quarantine took it)"
+)
+
+
 class MissingFolder(QuarantineError):
     """A folder on the way to a file does not exist (any more)."""
 
@@ -365,6 +378,10 @@ class Quarantine:
                         raise QuarantineError(
                             f"{escape(path)}: is a symlink: refused (not followed)"
                         ) from None
+                    if exc.errno == errno.ENOENT:  # scanned a moment ago: gone since
+                        raise FileGone(
+                            f"{escape(path)}: gone before it could be quarantined: {GONE_HINT}"
+                        ) from None
                     raise QuarantineError(f"{escape(path)}: cannot open: {exc.strerror}") from None
                 try:
                     if owners is not None:
@@ -418,8 +435,8 @@ class Quarantine:
             try:
                 again = os.stat(name, dir_fd=parent, follow_symlinks=False)
             except OSError:
-                raise QuarantineError(
-                    f"{escape(path)}: disappeared while it was being quarantined"
+                raise FileGone(
+                    f"{escape(path)}: gone while it was being quarantined: {GONE_HINT}"
                 ) from None
             if (again.st_dev, again.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(
                 again.st_mode
@@ -432,6 +449,10 @@ class Quarantine:
             try:
                 os.unlink(name, dir_fd=parent)
             except OSError as exc:
+                if exc.errno == errno.ENOENT:  # unlinked by another between stat and unlink
+                    raise FileGone(
+                        f"{escape(path)}: gone while it was being quarantined: {GONE_HINT}"
+                    ) from None
                 # the copy is taken back below: the file stays where it was, and is said so
                 # (it said "copied but cannot be removed", as if a copy were kept)
                 raise QuarantineError(

@@ -249,7 +249,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         summary["scanned"] = analysed
     moved = _quarantine_all(cfg, shown, args.paths) if args.quarantine and not interrupted else {}
     summary["quarantined"] = sum(1 for v in moved.values() if "id" in v)
-    summary["not_quarantined"] = len(moved) - summary["quarantined"]
+    # gone: moved or deleted by another process meanwhile (not "still in place")
+    summary["quarantine_gone"] = sum(1 for v in moved.values() if v.get("gone"))
+    summary["not_quarantined"] = (
+        len(moved) - summary["quarantined"] - summary["quarantine_gone"]
+    )
     if args.json:
         dump_json(scan_json(shown, summary, moved))
     else:
@@ -263,15 +267,15 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
 def _quarantine_all(
     cfg: config_mod.Config, shown: list[FileReport], roots: list[str]
-) -> dict[str, dict[str, str]]:
+) -> dict[str, dict[str, Any]]:
     """Move every malicious file to the quarantine; path -> {"id"} or {"error"}."""
-    from spamtrace.actions.quarantine import Quarantine, QuarantineError
+    from spamtrace.actions.quarantine import FileGone, Quarantine, QuarantineError
     from spamtrace.scanner.walk import real_path
 
     if os.geteuid() != 0:
         raise PermissionRequired("--quarantine needs root (the quarantine folder is root's)")
     store = Quarantine(cfg.responses.quarantine_dir)
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, Any]] = {}
     malicious = [r for r in shown if r.verdict.value == "malicious"]
     moved: list[tuple[str, str]] = []
     from spamtrace.scanner.walk import resolved
@@ -287,6 +291,8 @@ def _quarantine_all(
             item = store.add(real_path(r.path, roots), rules=[f.rule for f in r.findings])
         except QuarantineError as exc:
             out[r.path] = {"error": str(exc)}
+            if isinstance(exc, FileGone):
+                out[r.path]["gone"] = True
             continue
         except KeyboardInterrupt:  # the report is not printed: say what was moved
             for path, ident in moved:

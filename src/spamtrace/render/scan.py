@@ -27,7 +27,7 @@ SCHEMA = "spamtrace.scan/1"
 
 
 def scan_json(
-    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
+    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """The ``scan --json`` document."""
     listed = []
@@ -74,7 +74,7 @@ def _field_writer(
 
 
 def print_scan(
-    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, str]]
+    shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, Any]]
 ) -> None:
     from rich.text import Text
 
@@ -110,9 +110,8 @@ def print_scan(
             note = f"{q['id']} (to put it back: spamtrace quarantine restore {q['id']})"
             out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
         elif q is not None:
-            out.print(
-                Text.assemble(("      NOT QUARANTINED", "bold"), f": {escape_message(q['error'])}")
-            )
+            head = "      GONE" if q.get("gone") else "      NOT QUARANTINED"
+            out.print(Text.assemble((head, "bold"), f": {escape_message(q['error'])}"))
         for f in r.findings:
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
@@ -155,6 +154,15 @@ def print_scan(
                 ("NOT QUARANTINED", "bold"),
                 f": {summary['not_quarantined']} malicious file(s) are still in place (listed "
                 "above, with the reason)",
+            )
+        )
+    if summary.get("quarantine_gone"):
+        out.print(
+            Text.assemble(
+                ("GONE", "bold"),
+                f": {summary['quarantine_gone']} malicious file(s) left their path before they "
+                "could be quarantined: moved or deleted by another process (`spamtrace "
+                "quarantine list` shows whether another quarantine took them)",
             )
         )
     if summary["unchanged"]:

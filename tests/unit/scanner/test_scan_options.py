@@ -6,6 +6,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scanner_helpers import SAMPLES, isolate_config, run_json
@@ -768,3 +769,40 @@ def test_why_a_file_was_not_quarantined_shows_a_name_escaped_once(
     assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
     lines = [x for x in capsys.readouterr().out.splitlines() if "NOT QUARANTINED: /" in x]
     assert lines and all("/bad\\tfolder/q: " in x for x in lines), lines
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_files_another_quarantine_took_meanwhile_are_gone_not_still_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two `scan --quarantine` of one site at once (or the daemon's quarantine response during
+    an admin's scan): each file the other one moved first was "NOT QUARANTINED ... cannot be
+    removed from its folder: No such file or directory" or "cannot open", and the summary said
+    "N malicious file(s) are still in place" of a folder that was empty. They are `gone`."""
+    from spamtrace.actions.quarantine import Quarantine
+
+    site = _site(tmp_path)
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{tmp_path}/q"\n')
+    real_add = Quarantine.add
+
+    def racing_add(self: Quarantine, path: str, **kwargs: Any) -> Any:
+        if path.endswith("shell.php"):  # taken before this scan opens it
+            os.rename(path, tmp_path / "elsewhere.php")
+        else:  # taken while this scan copies it
+            self.before_unlink = lambda: os.unlink(path)
+        return real_add(self, path, **kwargs)
+
+    monkeypatch.setattr(Quarantine, "add", racing_add)
+    rc, doc = run_json(capsys, "--jobs", "1", "--quarantine", str(site))
+    summary = doc["summary"]
+    assert rc == 1 and (summary["quarantined"], summary["not_quarantined"]) == (0, 0)
+    assert summary["quarantine_gone"] == 2
+    moved = [f["quarantine"] for f in doc["files"] if "quarantine" in f]
+    assert all(m["gone"] and "moved or deleted by another process" in m["error"] for m in moved)
+    assert os.listdir(tmp_path / "q") == []  # no copy kept of either
+    (tmp_path / "elsewhere.php").rename(site / "cache" / "shell.php")
+    (site / "movie.mp4").write_bytes(SHELL)
+    assert main(["scan", "--jobs", "1", "--quarantine", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "still in place" not in out and "      GONE: " in out
+    assert out.splitlines()[-1].startswith("GONE: 2 malicious file(s) left their path")
