@@ -41,8 +41,10 @@ def print_plan(
         # messages: their values were quoted or escaped where they were put in (once)
         indented(con, escape_message(plan.refusal), indent=2)
     ports = ", ".join(map(str, plan.ports))
-    allowed = Table(title=f"Allowed to open connections to SMTP ports ({ports})",
-                    title_justify="left", box=box_of(con))  # fmt: skip
+    # the title on a line of its own: as the table's title it wrapped to the table's width
+    # ("... SMTP ports (25," over "465, 587, 2525)")
+    con.print(Text(f"Allowed to open connections to SMTP ports ({ports}):"))
+    allowed = Table(box=box_of(con))
     allowed.add_column("who", overflow="fold")
     allowed.add_column("why", overflow="fold")
     for p in (*plan.allow_uids, *plan.allow_gids):
@@ -67,27 +69,54 @@ def print_plan(
         con.print(Text("Impact: no SMTP senders seen (connections open now, and senders "
                        "recorded by `watch` or the daemon recently)"))  # fmt: skip
     else:
-        table = Table(title="Impact (connections open now, and senders recorded by `watch` or "
-                            "the daemon)", title_justify="left", box=box_of(con))  # fmt: skip
-        for col in ("outcome", "who", "program", "to", "count", "seen", "why"):
-            table.add_column(col, overflow="fold")
-        for e in impact.entries:
-            who = f"uid {e.uid}" if e.uid is not None else "unknown uid"
-            if e.user:
-                who += f" ({escape(e.user)})"
-            if e.account and e.account != e.user:
-                who += f", account {escape(e.account)}"
-            program = escape(e.exe or "-") + (f" (pid {e.pid})" if e.pid else "")
-            table.add_row(
-                Text(e.outcome.value.upper(), style=_OUTCOME_STYLE[e.outcome]),
-                Text(who), Text(program), Text(escape(e.remote)), Text(str(e.count)),
-                Text(e.seen), Text(escape(e.reason)),
-            )  # fmt: skip
-        con.print(table)
+        _print_impact(con, impact)
     for note in (*plan.notes, *impact.notes):
         indented(con, f"note: {escape_message(note)}", indent=2)
     con.print(Text("\nRuleset:", style="bold"))
     con.print(Text(ruleset.rstrip("\n")), soft_wrap=True)
+
+
+#: the impact table's columns (header, kind, least width: render.layout.Column)
+_IMPACT_COLUMNS = (
+    ("outcome", "short", 0), ("who", "long", 16), ("program", "long", 16), ("to", "long", 16),
+    ("count", "short", 0), ("seen", "short", 0), ("why", "long", 20),
+)  # fmt: skip
+
+
+def _print_impact(con: Console, impact: Impact) -> None:
+    """Who the plan would block or let through: a table when it fits the terminal (and always
+    in a pipe, a row a line), else a block per sender (at 80 columns the table folded paths
+    and addresses inside a word: `/usr/bin/p` over `hp8.2`, `10.231.77.` over `2:25`)."""
+    from rich.text import Text
+
+    from spamtrace.render.layout import Column, field, fitted_table
+
+    title = "Impact (connections open now, and senders recorded by `watch` or the daemon)"
+    rows = []
+    for e in impact.entries:
+        who = f"uid {e.uid}" if e.uid is not None else "unknown uid"
+        if e.user:
+            who += f" ({escape(e.user)})"
+        if e.account and e.account != e.user:
+            who += f", account {escape(e.account)}"
+        program = escape(e.exe or "-") + (f" (pid {e.pid})" if e.pid else "")
+        style = _OUTCOME_STYLE[e.outcome]
+        cells = (e.outcome.value.upper(), who, program, escape(e.remote), str(e.count), e.seen,
+                 escape(e.reason))  # fmt: skip
+        rows.append([Text(c, style=style if i == 0 else "") for i, c in enumerate(cells)])
+    columns = [
+        Column(h, kind, width, ", " if h == "to" else None) for h, kind, width in _IMPACT_COLUMNS
+    ]
+    if fitted_table(con, title, columns, rows):
+        return
+    con.print(Text(f"{title}:"))
+    for row in rows:
+        outcome, who, program, to, count, seen, why = (t.plain for t in row)
+        head = Text("  ").append(outcome, style=row[0].style).append(f"  {who}")
+        con.print(head)
+        for label, text in (("program", program), ("to", to), ("count", f"{count}, seen {seen}"),
+                            ("why", why)):  # fmt: skip
+            field(con, label, text, indent=4, width=8)
 
 
 def plan_json(plan: FirewallPlan, backend: str, impact: Impact, ruleset: str) -> dict[str, Any]:

@@ -490,3 +490,36 @@ def test_an_mta_user_this_host_does_not_have_is_said_not_dropped() -> None:
     assert refused.refusal is not None
     assert refused.refusal.endswith("([mta] users names 'exim': no such user on this host)")
     assert make_plan(mta__users=["Debian-exim"]).notes == ()
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_the_impact_on_a_narrow_terminal_never_folds_a_path_or_an_address(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On an 80-column terminal the impact table folded every cell inside a word:
+    `/usr/bin/p` over `hp8.2 (pid`, `10.231.77.` over `2:25`, an address no one could copy.
+    Too narrow for the table, each sender is a block, its fields under labels."""
+    import io
+
+    from rich.console import Console
+
+    from spamtrace.policy.firewall_plan import Impact, ImpactEntry
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    from spamtrace.render.firewall import print_plan
+
+    entries = (
+        ImpactEntry(Outcome.BLOCKED, "uid 1002 is not root, the MTA or an exception", "now",
+                    1002, "st4bb967", "st4bb967", "/usr/bin/php8.2", 8364, "10.231.77.2:25"),
+        ImpactEntry(Outcome.BLOCKED, "uid 1003 is not root, the MTA or an exception", "recent",
+                    1003, "shop", "shop", "/home/shop/public_html/wp-content/uploads/fx", None,
+                    "10.231.146.2:25, 10.231.156.2:25", 20020),
+    )  # fmt: skip
+    con = Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None)
+    print_plan(con, make_plan(), "nft", Impact(entries), "table inet spamtrace {\n}\n")
+    out = con.file.getvalue()  # type: ignore[attr-defined]
+    assert all(len(line) <= width for line in out.splitlines()), out
+    for whole in ("/usr/bin/php8.2 (pid 8364)", "10.231.77.2:25", "10.231.146.2:25",
+                  "/home/shop/public_html/wp-content/uploads/fx", "20020"):  # fmt: skip
+        assert whole in out, (whole, out)
+    assert "Allowed to open connections to SMTP ports (25, 465, 587, 2525):" in out
