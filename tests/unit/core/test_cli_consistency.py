@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pytest
@@ -317,3 +318,25 @@ def test_an_option_of_spamtrace_itself_after_the_command_says_where_it_goes(
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(f"spamtrace: error: {' '.join(argv[:2])}: unrecognized arguments: ")
     assert err.endswith(f"{hint} (see: spamtrace {' '.join(argv[:2])} --help)"), err
+
+
+def test_every_option_of_every_command_is_in_the_docs() -> None:
+    """`watch --no-respond`, `--no-store`, `daemon --no-respond`, `incidents --limit`, `mail
+    --no-queue` and `scan --one-filesystem` were in `--help` and in no page of the docs: an
+    admin reading README.md and docs/ never learned of them."""
+    root = Path(__file__).resolve().parents[3]
+    docs = (root / "README.md").read_text() + "".join(
+        p.read_text() for p in sorted((root / "docs").glob("*.md"))
+    )
+    missing = []
+    for prog, parser in _parsers(cli_main.build_parser()):
+        if prog.endswith("_rollback"):
+            continue  # internal, never listed
+        for action in parser._actions:
+            flags = action.option_strings
+            hidden = action.help == argparse.SUPPRESS  # an old spelling kept working
+            if not flags or hidden or {"--help", "--version"} & set(flags):
+                continue
+            if not any(re.search(re.escape(f) + r"(?![\w-])", docs) for f in flags):
+                missing.append(f"{prog} {'/'.join(flags)}")
+    assert missing == []
