@@ -118,10 +118,12 @@ def _ask(path: str, request: dict[str, Any], cfg: Config) -> dict[str, Any]:
     """The daemon's answer; when none answers because its socket is gone (removed by hand, or a
     cleanup of /run) while a daemon still holds the store, that is said, not "no daemon is
     running; start it": a second one would be refused, the store being in use."""
-    from spamtrace.service.control import NoDaemon, query
+    from spamtrace.service.control import NoDaemon, NotAnswering, query
 
     try:
         return query(path, request)
+    except NotAnswering as exc:  # it said only that: not why, nor what to do
+        raise NotAnswering(f"{exc.message}: {_not_answering_hint(cfg)}") from None
     except NoDaemon:
         from spamtrace.service.instance import running_daemon
 
@@ -138,6 +140,24 @@ def _ask(path: str, request: dict[str, Any], cfg: Config) -> dict[str, Any]:
             f"asked: its control socket {path} is gone (removed by hand, or a cleanup of its "
             f"folder); restart it to ask it again ({how})"
         ) from None
+
+
+def _not_answering_hint(cfg: Config) -> str:
+    """What to do about a daemon that took the connection and did not answer."""
+    from spamtrace.service.instance import running_daemon
+    from spamtrace.service.units import systemd_running
+
+    pid = running_daemon(cfg.store.path)
+    which = str(pid) if pid is not None else "PID"
+    if systemd_running():
+        log, how = "`journalctl -u spamtrace`", "`systemctl restart spamtrace`"
+    else:
+        log, how = "its output", f"`kill {which}`, then start it"
+    return (
+        f"it runs{f' (pid {pid})' if pid else ''} but is busy, stuck or stopped (SIGSTOP: "
+        f"`kill -CONT {which}` "
+        f"resumes it); {log} says what it does; if it stays so, restart it ({how})"
+    )
 
 
 def _status_despite_bad_config(args: argparse.Namespace, exc: ConfigError) -> int:

@@ -36,6 +36,11 @@ class NoDaemon(RuntimeFailure):
     """No daemon answers on the control socket (exit 3)."""
 
 
+class NotAnswering(NoDaemon):
+    """A daemon took the connection but gave no answer in time: it runs, busy, stuck or
+    stopped (SIGSTOP: the kernel still accepts connections on its socket)."""
+
+
 def default_folder() -> str:
     """The folder of the default ``[daemon] socket`` (``/run/spamtrace``): the one the unit's
     ``RuntimeDirectory=spamtrace`` makes, and the only one the daemon makes itself."""
@@ -244,7 +249,7 @@ def query(path: str, request: dict[str, Any], timeout: float = 5.0) -> dict[str,
                 break
             data += chunk
     except TimeoutError:
-        raise NoDaemon(f"the daemon at {path} did not answer within {timeout:g} s") from None
+        raise NotAnswering(f"the daemon at {path} did not answer within {timeout:g} s") from None
     except OSError as exc:
         raise NoDaemon(f"the daemon at {path} hung up: {exc.strerror or exc}") from None
     finally:

@@ -369,3 +369,41 @@ def test_an_older_engine_that_takes_no_store_lock_is_refused_too(tmp_path: Path)
         old.kill()
         old.wait()
     InstanceLock(str(store)).release()  # gone: the start goes on
+
+
+def test_status_of_a_daemon_that_does_not_answer_says_what_to_do(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    systemd: bool,
+) -> None:
+    """A daemon stopped (kill -STOP) or stuck: the kernel takes the connection on its socket,
+    nothing answers, and `status` said only "did not answer within 5 s". It now says the
+    daemon runs, how to resume a stopped one, where its log is and how to restart it."""
+    import functools
+    import json
+
+    from spamtrace.cli.main import main
+    from spamtrace.service import control
+
+    monkeypatch.setenv("SPAMTRACE_STORE_PATH", str(tmp_path / "s.db"))
+    monkeypatch.setattr(control, "query", functools.partial(control.query, timeout=0.2))
+    sock = str(tmp_path / "ctl.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(sock)
+        server.listen(4)  # never accepted: a stopped daemon's socket
+        assert main(["status", "--socket", sock]) == 3
+        err = capsys.readouterr().err
+        assert err.startswith(
+            f"spamtrace: error: the daemon at {sock} did not answer within 0.2 s: it runs but is "
+            "busy, stuck or stopped (SIGSTOP: `kill -CONT PID` resumes it); "
+        ), err
+        log = "`journalctl -u spamtrace`" if systemd else "its output"
+        how = "`systemctl restart spamtrace`" if systemd else "`kill PID`, then start it"
+        assert err.endswith(f"{log} says what it does; if it stays so, restart it ({how})\n")
+        assert main(["status", "--json", "--socket", sock]) == 3
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["running"] is False and "kill -CONT" in doc["error"]
+    finally:
+        server.close()
