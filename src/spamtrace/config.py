@@ -532,6 +532,12 @@ def _check_type(expected: Any, value: Any, where: str, rng: Range | None = None)
     if expected in (int, float, str, bool):
         if isinstance(value, bool) and expected is not bool:
             raise ConfigError(f"{where}: expected {expected.__name__}, got a boolean")
+        if expected is int and isinstance(value, float) and value.is_integer():
+            # `1e9` and `3600.0` are TOML floats: "a number with a fraction" named none
+            raise ConfigError(
+                f"{where}: expected int, got {value!r}, a float: write the whole number "
+                f"without a point or an exponent ({int(value)})"
+            )
         if not isinstance(value, expected):
             raise ConfigError(f"{where}: expected {expected.__name__}, got {kind_of(value)}")
         if expected in (int, float):
@@ -555,6 +561,8 @@ def kind_of(value: Any) -> str:
         dt.date: "a date",
         dt.time: "a time of day",
     }
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r}, not a finite number"
     return names.get(type(value), type(value).__name__)
 
 

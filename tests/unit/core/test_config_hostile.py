@@ -82,7 +82,12 @@ def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("max_file_size = 1e3", "expected int, got a number with a fraction"),
+        # 1e3 is a float with no fraction: "a number with a fraction" named none; say how
+        ("max_file_size = 1e3", r"expected int, got 1000\.0, a float: write the whole number "
+                                r"without a point or an exponent \(1000\)"),
+        ("max_file_size = 16777216.0", r"got 16777216\.0, a float: .* \(16777216\)"),
+        ("max_file_size = 1.5", "expected int, got a number with a fraction"),
+        ("max_file_size = inf", "expected int, got inf, not a finite number"),
         ("max_file_size = 2026-12-05", "expected int, got a date"),
         ("yara_rules = 5", "expected str, got an integer"),
     ],
