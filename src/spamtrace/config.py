@@ -940,10 +940,40 @@ def parse_toml_text(text: str, where: str) -> dict[str, Any]:
     try:
         loaded: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{where}: invalid TOML: {_toml_error(str(exc), text)}") from None
     except RecursionError:
         raise ConfigError(f"{where}: invalid TOML: arrays or tables nested too deeply") from None
     return loaded
+
+
+def _toml_error(message: str, text: str) -> str:
+    """tomllib's message, with what it means for the two a config's admin makes most: a key
+    set twice ("Cannot overwrite a value (at line 3, column 14)": which key?) and a table
+    declared twice ("Cannot declare ('smtp',) twice": a Python tuple)."""
+    import re
+
+    from spamtrace.safetext import escape
+
+    at = re.fullmatch(r"(.*) \(at line (\d+), column \d+\)", message, re.S)
+    if at is None:
+        return message
+    what, line_no = at.group(1), int(at.group(2))
+    lines = text.splitlines()
+    line = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+    if what == "Cannot overwrite a value" and "=" in line:
+        key = line.split("=", 1)[0].strip()
+        return (
+            f"{escape(key)} is set twice in one table (the second at line {line_no}: "
+            f"{escape(line)}); keep one"
+        )
+    declared = re.fullmatch(r"Cannot declare \((.*?),?\) twice", what)
+    if declared is not None:
+        name = ".".join(part.strip().strip("'\"") for part in declared.group(1).split(","))
+        return (
+            f"[{escape(name)}] is defined twice (again at line {line_no}): put its keys under "
+            "one table"
+        )
+    return message
 
 
 def _env_value(expected: Any, raw: str, where: str) -> Any:

@@ -269,3 +269,26 @@ def test_dnsbl_nameservers_audit_takes_load(tmp_path: Path) -> None:
     servers = ["10.0.0.53", "10.0.0.53:5353", "[fd57:d4::2]:5353", "[::1]", "::1", "fd57:d4::2:53"]
     path = write(tmp_path / "ok.toml", f"[audit]\ndnsbl_nameservers = {servers!r}\n")
     assert config.load(path, tmp_path / "nodir", environ={}).audit.dnsbl_nameservers == servers
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[smtp]\nports = [25]\nports = [587]\n",
+         "invalid TOML: ports is set twice in one table (the second at line 3: ports = [587]); "
+         "keep one"),
+        ("[smtp]\nports = [25]\n[smtp]\nrelay_ports = [25]\n",
+         "invalid TOML: [smtp] is defined twice (again at line 3): put its keys under one table"),
+        ("[a.b]\nx = 1\n[a.b]\n", "invalid TOML: [a.b] is defined twice (again at line 3)"),
+        ("x = 1 x\n", "invalid TOML: Expected newline or end of document after a statement "
+                      "(at line 1, column 7)"),
+    ],
+)  # fmt: skip
+def test_a_key_or_a_table_given_twice_is_named(tmp_path: Path, text: str, said: str) -> None:
+    """An admin's two `ports =` lines (a value changed by adding a line) read "Cannot overwrite
+    a value (at line 3, column 14)", and two `[smtp]` tables "Cannot declare ('smtp',) twice":
+    which key, and what to do, was left to guess."""
+    main = write(tmp_path / "main.toml", text)
+    with pytest.raises(ConfigError) as err:
+        config.load(main, tmp_path / "nodir", environ={})
+    assert str(err.value) == f"{main}: {said}" or said in str(err.value)
