@@ -607,6 +607,17 @@ def _misplaced(section: str, key: str, origin: str) -> str:
     return f": a key of {', '.join(f'[{o}]' for o in owners)}" if owners else ""
 
 
+def _sections_hint(name: str) -> str:
+    """`` (did you mean [smtp]? sections: ...)`` for an unknown section: a key said which
+    keys it knows, a section nothing (`[smpt]: unknown section`)."""
+    import difflib
+
+    names = sorted(_section_types())
+    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
+    guess = f"did you mean [{close[0]}]? " if close else ""
+    return f" ({guess}sections: {', '.join(names)})"
+
+
 def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str) -> None:
     sections = _section_types()
     where = f"{origin}: {'.'.join(path)}"
@@ -618,7 +629,7 @@ def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str)
         data["mode"] = _check_type(str, value, where)
         return
     if len(path) != 2 or path[0] not in sections:
-        raise ConfigError(f"{where}: unknown section")
+        raise ConfigError(f"{where}: unknown section{_sections_hint(path[0])}")
     section = sections[path[0]]
     hints = _key_types(section)
     if path[1] not in hints:
@@ -635,7 +646,7 @@ def _merge_layer(
     for key, value in layer.items():
         if isinstance(value, dict) and key != "mode":
             if key not in _section_types():
-                raise ConfigError(f"{origin}: [{key}]: unknown section")
+                raise ConfigError(f"{origin}: [{key}]: unknown section{_sections_hint(key)}")
             for sub, subvalue in value.items():
                 _set_checked(data, [key, sub], subvalue, origin)
                 sources[f"{key}.{sub}"] = origin
@@ -1070,7 +1081,8 @@ def load(
         else:
             section = next((s for s in sections if rest.startswith(s + "_")), None)
             if section is None:
-                raise ConfigError(f"environment: {name}: unknown section")
+                first = rest.split("_", 1)[0]
+                raise ConfigError(f"environment: {name}: unknown section{_sections_hint(first)}")
             key_path = [section, rest[len(section) + 1 :]]
         where = f"environment {name}"
         value = _toml_value(raw, where)

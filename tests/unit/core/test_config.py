@@ -292,3 +292,22 @@ def test_a_key_or_a_table_given_twice_is_named(tmp_path: Path, text: str, said: 
     with pytest.raises(ConfigError) as err:
         config.load(main, tmp_path / "nodir", environ={})
     assert str(err.value) == f"{main}: {said}" or said in str(err.value)
+
+
+def test_an_unknown_section_names_the_sections_and_the_likely_one(tmp_path: Path) -> None:
+    """An unknown key listed the keys of its section; an unknown section said only "unknown
+    section", in a file and in the environment (`SPAMTRACE_ALERT_HOST` for [alerts])."""
+    main = write(tmp_path / "main.toml", "[smpt]\nports = [25]\n")
+    with pytest.raises(ConfigError) as err:
+        config.load(main, tmp_path / "nodir", environ={})
+    assert str(err.value).startswith(
+        f"{main}: [smpt]: unknown section (did you mean [smtp]? sections: accounts, alerts, "
+    )
+    with pytest.raises(ConfigError) as err:
+        config.load(None, tmp_path / "nodir", environ={"SPAMTRACE_ALERT_HOST": "x"})
+    assert "SPAMTRACE_ALERT_HOST: unknown section (did you mean [alerts]? sections:" in str(
+        err.value
+    )
+    main.write_text("[zzz]\n")
+    with pytest.raises(ConfigError, match=r"\[zzz\]: unknown section \(sections: accounts, "):
+        config.load(main, tmp_path / "nodir", environ={})
