@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spamtrace.config import Config
 from spamtrace.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from spamtrace.audit.runner import AuditReport
 
 
 def register(sub: Any) -> None:
@@ -99,6 +102,20 @@ def _check_ips(ips: list[str], allow_non_public: bool) -> None:
             )
 
 
+def _nothing_fixed(report: AuditReport, only: list[str]) -> str:
+    """Why ``--fix`` repaired nothing: the checks it repairs were left out by ``--only``, or
+    none of them failed or warned."""
+    from spamtrace.audit.finding import FixableCheck
+    from spamtrace.audit.runner import ALL_CHECKS, wanted_ids
+
+    fixable = [i for c in ALL_CHECKS if isinstance(c, FixableCheck) for i in c.fixable]
+    wanted = set(wanted_ids(only, ALL_CHECKS))
+    if not wanted.intersection(fixable):
+        return f"--fix repaired nothing: it repairs {', '.join(fixable)}, which --only left out"
+    states = sorted({f"{f.id}: {f.status.value}" for f in report.findings if f.id in fixable})
+    return f"--fix repaired nothing: {', '.join(states) or ', '.join(fixable) + ' not judged'}"
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.audit.environment import AuditEnv
     from spamtrace.audit.runner import run_audit, wanted_ids
@@ -126,6 +143,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print_json(report)
     else:
         print_human(report)
+    if args.fix and not report.fixes:  # --fix asked, nothing done: said, not left to guess
+        print(f"spamtrace: note: {_nothing_fixed(report, args.only)}", file=sys.stderr)
     if os.geteuid() != 0:  # after the report: the last thing read on a terminal
         print(
             "spamtrace: note: not run as root: what only root may read (sshd -T with the host "

@@ -290,3 +290,29 @@ def test_an_audit_without_root_says_it_is_partial(
         assert "run `sudo spamtrace audit` for a complete audit" in err
     else:
         assert err == ""
+
+
+def test_a_fix_that_repaired_nothing_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`audit --only mta --fix`, or `--fix` where sshd.tcp-forwarding passes: the report was
+    the same as without --fix and nothing said that --fix had done nothing, nor why."""
+    fake = Fake()
+    monkeypatch.setattr(runner, "ALL_CHECKS", (fake,))
+    monkeypatch.setattr(runner.run_audit, "__defaults__", ((), False, (fake,)))
+    monkeypatch.setattr(runner.wanted_ids, "__defaults__", ((fake,),))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", "/nonexistent")
+    assert cli_main.main(["audit", "--only", "fake.two", "--fix"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(  # (a run without root adds its own note after it)
+        "spamtrace: note: --fix repaired nothing: it repairs fake.one, which --only left out\n"
+    )
+    fake.fixed = True  # fake.one passes: nothing to repair
+    assert cli_main.main(["audit", "--fix"]) == 0
+    assert capsys.readouterr().err.startswith(
+        "spamtrace: note: --fix repaired nothing: fake.one: pass\n"
+    )
+    fake.fixed = False  # repaired now: said by the report's FIX line, no note
+    assert cli_main.main(["audit", "--fix"]) == 0
+    captured = capsys.readouterr()
+    assert "FIX fake.one: applied" in captured.out and "repaired nothing" not in captured.err
