@@ -93,9 +93,44 @@ def _smtp(ctx: Ctx) -> int:
 @feature("smtp_dialogue")
 def _smtp_dialogue(ctx: Ctx, rule: Rule) -> Hit | None:
     pos = _smtp(ctx)
-    if pos < 0:
+    if pos < 0 or _fixed_local_dialogue(ctx):
         return None
     return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+
+
+_LOCAL_HOST = tight(rb"(?:(?:tcp|ssl|tls)://)?(?:localhost|127\.0\.0\.1|\[?::1\]?)(?::\d+)?")
+_HOST_ARG = {b"fsockopen": 0, b"pfsockopen": 0, b"stream_socket_client": 0, b"socket_connect": 1}
+
+
+def _fixed_local_dialogue(ctx: Ctx) -> bool:
+    """Every socket the file opens goes to this machine (a literal ``localhost`` or
+    ``127.0.0.1``) and every line it writes to one is fixed text, no variable in it
+    (``fwrite($f, "RCPT TO: test@example.com\\r\\n")``, ``"Today is " . date("r")``): a page
+    that tests the local MTA with a letter of its own to an address of its own. A mailer
+    writes its recipients and letters from variables, and a beacon goes to another host."""
+    hosts = calls_to(ctx, tuple(_HOST_ARG), 20)
+    if not hosts:
+        return False  # socket_create() alone: where it connects is not written here
+    for start, args in hosts:
+        name = ctx.code[start : start + 24].split(b"(", 1)[0].strip().lower()
+        parts = top_args(args[: close_paren(args)])
+        at = _HOST_ARG.get(name)
+        if at is None or len(parts) <= at:
+            return False
+        held = PLACEHOLDER.fullmatch(parts[at].strip())
+        if held is None:
+            return False  # a host in a variable: where it goes is not written here
+        host = ctx.lx.value(int(held.group(1))).strip().lower()
+        if _LOCAL_HOST.fullmatch(host) is None:
+            return False
+    writes = calls_to(ctx, SOCKET_WRITES, 200)
+    if not writes:
+        return False
+    for _start, args in writes:
+        data = b",".join(top_args(args[: close_paren(args)])[1:])
+        if VAR.search(interpolated(ctx, data)) is not None:
+            return False
+    return True
 
 
 _FREEMAIL = tight(
