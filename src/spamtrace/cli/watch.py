@@ -317,12 +317,18 @@ def _incidents(args: argparse.Namespace, cfg: Config) -> int:
     return ExitCode.FOUND if alerting else ExitCode.CLEAN
 
 
+#: the events of one incident that `incident ID` reads (--json lists them; more are counted)
+INCIDENT_EVENTS = 10_000
+
+
 def _incident(args: argparse.Namespace, cfg: Config) -> int:
     with _reader(args, cfg) as reader:
         rec = reader.incident(args.id)
         if rec is None:
             raise UsageError(f"no incident {quoted(args.id)} in the store")
-        events = reader.events_of(rec.id)
+        events = reader.events_of(rec.id, limit=INCIDENT_EVENTS)
+        # read up to a limit: how many there are (10,050 read as "events (10000)")
+        total = reader.count_events_of(rec.id) if len(events) >= INCIDENT_EVENTS else len(events)
         actions = reader.actions_of([rec.id])[rec.id]
     now = _pids_now(rec, actions)
     if args.json:
@@ -331,11 +337,11 @@ def _incident(args: argparse.Namespace, cfg: Config) -> int:
         dump_json({
             "schema": INCIDENT_SCHEMA,
             "incident": {**incident_json(rec, actions, now), "process": rec.process},
-            "events": [event_json(e) for e in events],
+            "events": [event_json(e) for e in events], "events_total": total,
         })  # fmt: skip
         return ExitCode.CLEAN
     from spamtrace.render.incidents import print_incident
     from spamtrace.render.output import console
 
-    print_incident(console(), rec, events, actions, now)
+    print_incident(console(), rec, events, actions, now, total)
     return ExitCode.CLEAN

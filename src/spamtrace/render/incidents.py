@@ -344,10 +344,12 @@ def print_incident(
     events: Sequence[EventRecord],
     actions: Sequence[ActionRecord],
     now: dict[int, PidNow] | None = None,
+    total_events: int | None = None,
 ) -> None:
     """The human view of ``spamtrace incident ID``: who, what, the files, why, what to do, the
     responses and the events. Every attacker-controlled string is escaped. ``now``: what
-    holds the pids its advice names as it is read (:func:`incident_json`)."""
+    holds the pids its advice names as it is read (:func:`incident_json`); ``total_events``:
+    how many events it has when ``events`` are the first of them."""
     from rich.text import Text
 
     from spamtrace.policy.responses import advice_after
@@ -427,11 +429,14 @@ def print_incident(
     if actions:
         heading("actions:")
         _print_actions(con, actions)
-    heading(f"events ({len(events)}):")
+    total = max(len(events), total_events or 0)
+    heading(f"events ({total}):")
     if events:
         block(con, _events_table(con, events[:SHOWN_EVENTS]))
-    if len(events) > SHOWN_EVENTS:
-        heading(f"  ... {len(events) - SHOWN_EVENTS} more (--json for all)")
+    if total > SHOWN_EVENTS:
+        # --json lists what was read: all of them, or the first N when there are more
+        listed = "all" if total == len(events) else f"the first {len(events)}"
+        heading(f"  ... {total - min(len(events), SHOWN_EVENTS)} more (--json lists {listed})")
 
 
 def _process_tree(sender: dict[str, Any], parents: Sequence[Any]) -> Any:

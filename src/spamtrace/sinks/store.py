@@ -643,6 +643,13 @@ class StoreReader:
         )
         return [_event_from_row(r) for r in rows]
 
+    def count_events_of(self, incident_id: str) -> int:
+        """How many events the incident has: :meth:`events_of` reads at most its ``limit``."""
+        rows = self._rows(
+            "SELECT count(*) FROM incident_events WHERE incident_id = ?", (incident_id,)
+        )
+        return int(rows[0][0])
+
     def events(self, since: float | None = None, limit: int = 10_000) -> list[EventRecord]:
         rows = self._rows(
             "SELECT * FROM events WHERE wall >= ? ORDER BY wall LIMIT ?",

@@ -596,3 +596,34 @@ def test_watch_refuses_a_store_path_with_no_store(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--db" in err and "--no-store" in err, err
     assert not db.exists()
+
+
+def test_an_incident_with_more_events_than_read_says_how_many(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`incident ID` reads an incident's first 10,000 events: one of 10,050 said "events
+    (10000)", "... 9950 more (--json for all)", and --json listed 10,000 with no word of the
+    50 newest left out."""
+    import json
+
+    from spamtrace.cli import watch as watch_cli
+
+    monkeypatch.setattr(watch_cli, "INCIDENT_EVENTS", 3, raising=False)
+    monkeypatch.setattr("spamtrace.render.incidents.SHOWN_EVENTS", 2)
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    try:
+        for n in range(5):
+            assert store.submit(event(1_700_000_000.0 + n, pid=100 + n), incident())
+        store.flush()
+    finally:
+        store.close()
+    assert main(["incident", "inc-0123", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "  events (5):\n" in out and "  ... 3 more (--json lists the first 3)\n" in out
+    assert main(["incident", "inc-0123", "--json", "--db", db]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (len(doc["events"]), doc["events_total"]) == (3, 5)
+    monkeypatch.setattr(watch_cli, "INCIDENT_EVENTS", 10)
+    assert main(["incident", "inc-0123", "--db", db]) == 0
+    assert "  ... 3 more (--json lists all)\n" in capsys.readouterr().out
