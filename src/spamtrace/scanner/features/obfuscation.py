@@ -511,6 +511,54 @@ def _quiet_kit(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# keeps running after the visitor's connection closes (not the bare call, which only reads
+# the setting), with no time limit, deletes its own script, and never leaves a loop
+_KEEPS_RUNNING = tight(rb"@?ignore_user_abort\s*\(\s*(?:true|1|!\s*0)\s*\)")
+_NO_TIME_LIMIT = tight(
+    rb"@?set_time_limit\s*\(\s*0\s*\)|"
+    rb"@?ini_set\s*\(\s*\x01\d+\x01\s*,\s*(?:0|\x01\d+\x01)\s*\)"
+)
+_DELETES_ITSELF = tight(
+    rb"@?unlink\s*\(\s*(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*\)"
+)
+_ENDLESS_LOOP = tight(rb"\bwhile\s*\(\s*(?:true|1|!\s*0)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
+_SELF_NAMES = frozenset({b"script_filename", b"php_self", b"script_name"})
+_NO_LIMIT_SETTING = frozenset({b"max_execution_time"})
+
+
+@feature("self_deleting_resident")
+def _self_deleting_resident(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that, once requested, deletes its own file and stays in memory: it keeps
+    running after the visitor's connection closes (ignore_user_abort(true)) with no time
+    limit and, once its file is gone, enters a loop that never ends, where it rewrites a
+    backdoor, polls a controller or watches a file: a resident ("immortal") shell no file on
+    disk shows. An installer deletes itself when it is done and leaves; a worker that loops
+    for ever is a file the site keeps; a big shell's "remove me" button is followed by no
+    endless loop."""
+    code = ctx.code
+    if _KEEPS_RUNNING.search(code) is None or _ENDLESS_LOOP.search(code) is None:
+        return None
+    value = ctx.lx.value
+    limit = False
+    for m in itertools.islice(_NO_TIME_LIMIT.finditer(code), 20):
+        lits = [int(x) for x in PLACEHOLDER.findall(m.group(0))]
+        if not lits or (  # set_time_limit(0), or ini_set('max_execution_time', 0 or '0')
+            value(lits[0]).strip().lower() in _NO_LIMIT_SETTING
+            and (len(lits) == 1 or value(lits[1]).strip() == b"0")
+        ):
+            limit = True
+            break
+    if not limit:
+        return None
+    for m in itertools.islice(_DELETES_ITSELF.finditer(code), 20):
+        lit = PLACEHOLDER.search(m.group(0))
+        if lit is not None and value(int(lit.group(1))).strip().lower() not in _SELF_NAMES:
+            continue
+        if _ENDLESS_LOOP.search(code, m.end()) is not None:  # gone from disk, then stays
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
+    return None
+
+
 _IMAGE_EXT = re.compile(
     r"\.(?:ico|png|jpe?g|gif|bmp|webp|svg|txt|log|css|js|pdf|mp3|ttf|woff2?|zip)$", re.IGNORECASE
 )
