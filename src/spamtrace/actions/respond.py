@@ -251,6 +251,24 @@ class Responder:
             self._check_continued(inc, sender, getattr(att.event, "monotonic", None))
         return self._decide(inc, att.event.wall)
 
+    def on_attempts(self, atts: Sequence[AttributedAttempt], inc: Incident) -> list[Decision]:
+        """Attempts of one incident (a batch of the engine's backlog, in order), counted in
+        ``inc`` already: noted as :meth:`on_attempt` notes each, decided once, at the last."""
+        if not atts:
+            return []
+        latest: dict[int, tuple[Sender, float | None]] = {}
+        for att in atts:
+            self.windows.note(inc.id, att.event.wall)
+            sender = sender_of(att)
+            if sender is not None:
+                latest.pop(sender.pid, None)  # the latest last
+                latest[sender.pid] = (sender, getattr(att.event, "monotonic", None))
+        self._remember(self._incidents, inc.id, inc)
+        for sender, when in latest.values():
+            self._remember(self._senders, inc.id, sender)
+            self._check_continued(inc, sender, when)
+        return self._decide(inc, atts[-1].event.wall)
+
     def _check_continued(self, inc: Incident, sender: Sender, when: float | None) -> None:
         """A sender this run stopped (SIGSTOP) that connects again after the stop was
         continued by another process: a watchdog of its own account sending SIGCONT (`kill

@@ -27,6 +27,7 @@ from spamtrace.model import (
     SmtpConnectBlocked,
     SocketRecord,
     TcpState,
+    Verdict,
     is_within,
     without_deleted,
 )
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from spamtrace.attribution.exec_cache import ExecCache
     from spamtrace.attribution.mta import MtaIdentity
     from spamtrace.config import Config
+    from spamtrace.model import Account
     from spamtrace.sources.fpm_access import FpmAccessLogs
 
 #: how long a live /proc read of a pid is reused for later events of the same process
@@ -46,6 +48,9 @@ AFTER_READ_SECONDS = 5.0
 #: how long the program of a process read in full names a vanished exec of the same uid,
 #: folder and command name (:meth:`Attributor._same_name`)
 SAME_NAME_SECONDS = 60.0
+#: how long the judgement of an NFLOG record is reused for the next ones of its uid and
+#: destination (:meth:`Attributor.blocked`)
+BLOCKED_JUDGED_SECONDS = 1.0
 #: the processes whose live read and attribution are kept (the latest updated)
 MAX_KNOWN_PROCESSES = 4096
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -116,6 +121,10 @@ def _request_state(pid: int) -> RequestState | None:
     except OSError:
         return None
     return exe, cmdline, cwd, frozenset(open_script_files("/proc", pid))
+
+
+#: an account, a verdict and its reasons
+_Judged = tuple["Account | None", Verdict, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +246,9 @@ class Attributor:
         #: for each, and an exec makes another program of the same pid: read again), and
         #: the attribution of its latest connect (the engine's backlog reuses it)
         self.known = KnownProcesses()
+        #: (uid, destination, settings) -> the account, verdict and reasons of an NFLOG
+        #: record (see :meth:`blocked`)
+        self._blocked_judged: dict[tuple[object, ...], tuple[float, _Judged]] = {}
         #: (uid, folder, command name) -> (when, exe) of processes whose program was read
         #: (live or at exec), for an exec of the same name gone before it could be read
         self._named: OrderedDict[tuple[int, str, str], tuple[float, str]] = OrderedDict()
@@ -569,14 +581,26 @@ class Attributor:
         return _status_uid(ev.pid)[0]
 
     def blocked(self, ev: SmtpConnectBlocked) -> AttributedAttempt:
-        account = self.accounts.for_uid(ev.uid) if ev.uid is not None else None
-        from spamtrace.policy.verdict import judge
+        # a refused flood sends thousands of records of one uid to one place: judged once a
+        # second (and again after a reload, which gives new settings, accounts and MTA)
+        memo_key = (ev.uid, ev.remote, id(self.cfg), id(self.accounts), id(self.mta))
+        now = time.monotonic()
+        hit = self._blocked_judged.get(memo_key)
+        if hit is not None and now - hit[0] < BLOCKED_JUDGED_SECONDS:
+            judged = hit[1]
+        else:
+            account = self.accounts.for_uid(ev.uid) if ev.uid is not None else None
+            from spamtrace.policy.verdict import judge
 
-        verdict, reasons = judge(ev.remote, None, ev.uid, account, self.mta, self.cfg)
-        reasons = (*reasons, "blocked by the firewall (NFLOG record: uid only, no pid)")
+            verdict, reasons = judge(ev.remote, None, ev.uid, account, self.mta, self.cfg)
+            reasons = (*reasons, "blocked by the firewall (NFLOG record: uid only, no pid)")
+            judged = (account, verdict, reasons)
+            if len(self._blocked_judged) >= 1024:
+                self._blocked_judged.clear()
+            self._blocked_judged[memo_key] = (now, judged)
         key = AttributionMethod.NFLOG_UID_ONLY.value
         self.counts[key] = self.counts.get(key, 0) + 1
-        return AttributedAttempt(ev, None, account, verdict, reasons, blocked=True)
+        return AttributedAttempt(ev, None, *judged, blocked=True)
 
 
 def canonical_path(path: str, home: str | None) -> str:

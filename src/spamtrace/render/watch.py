@@ -36,6 +36,7 @@ from spamtrace.safetext import escape, escape_argv, escape_message
 from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
+    AttemptsRecorded,
     BlockedRecorded,
     BlocksReconciled,
     CaptureModeChanged,
@@ -65,6 +66,7 @@ class WatchView:
     """Prints what the engine publishes (stdout: events and incidents; stderr: status)."""
 
     name = "watch-view"
+    takes_batches = True
 
     def __init__(self, json: bool) -> None:
         self.json = json
@@ -116,7 +118,12 @@ class WatchView:
 
     def _handle(self, message: Message) -> None:
         if isinstance(message, (AttemptRecorded, BlockedRecorded)):
-            self._event(message.record, message.incident, message.incident_opened)
+            inc = message.incident
+            self._event(message.record, inc.id, inc.connections, message.incident_opened)
+        elif isinstance(message, AttemptsRecorded):  # a batch of the backlog: a line each
+            ident = message.incident_id
+            for rec, n in zip(message.records, message.connections, strict=True):
+                self._event(rec, ident, n, False)
         elif isinstance(message, IncidentOpened):
             actions = self._early.pop(message.incident.id, [])
             self._opened(message.incident, message.alerting, message.scan, actions)
@@ -179,13 +186,13 @@ class WatchView:
         for text in m.notes:
             self._say(self.err, "spamtrace: note: ", escape_message(text))
 
-    def _event(self, rec: EventRecord, inc: IncidentRecord, opened: bool) -> None:
+    def _event(self, rec: EventRecord, ident: str, connections: int, opened: bool) -> None:
         if self.json:
             self.line(
                 {
                     **event_json(rec),
                     "incident_opened": opened,
-                    "incident_connections": inc.connections,
+                    "incident_connections": connections,
                 }
             )
             return
@@ -202,7 +209,7 @@ class WatchView:
         elif rec.cwd:
             parts.append(f"cwd={escape(rec.cwd)}")
         parts.append(f"[{rec.method}]")
-        parts.append(f"{inc.id} #{inc.connections}")
+        parts.append(f"{ident} #{connections}")
         details = "  ".join(parts)
         when = (iso(rec.wall) or "")[11:23]
         con = self.out

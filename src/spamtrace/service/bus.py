@@ -58,6 +58,12 @@ What is published, when:
 - :class:`AttemptRecorded` for every attributed connect attempt (tracepoint or polling),
   :class:`BlockedRecorded` for every NFLOG record of a blocked attempt. Both carry the event
   as stored, its incident (as stored) and whether this attempt opened it.
+- :class:`AttemptsRecorded` for a batch of the backlog (the attempts of a sender whose uid
+  the kernel refuses already, handled behind everything else): every attempt of one incident
+  handled in one loop turn, each counted and stored, in one message. Only a subscriber whose
+  class says ``takes_batches = True`` gets it; any other gets its attempts one by one as
+  :class:`AttemptRecorded` / :class:`BlockedRecorded` (:meth:`AttemptsRecorded.each`), as
+  before, with the incident's state after the batch (its ``connections`` after each).
 - :class:`IncidentOpened` once per incident. For a ``suspicious`` one it waits for the scan
   of the sender's scripts and folder (at most the scan budget + 1 s; events keep flowing
   meanwhile) so that it names the file.
@@ -89,7 +95,7 @@ What is published, when:
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Union
 
@@ -101,7 +107,9 @@ if TYPE_CHECKING:
 
 # ============================================================================ plug-in protocols
 class Subscriber(Protocol):
-    """Receives the engine's messages on the engine's loop (see the module docstring)."""
+    """Receives the engine's messages on the engine's loop (see the module docstring). A
+    class attribute ``takes_batches = True`` says it handles :class:`AttemptsRecorded`
+    itself (else it gets one message per attempt)."""
 
     name: str
 
@@ -205,6 +213,38 @@ class AttemptRecorded(_Recorded):
 @dataclass(frozen=True, slots=True)
 class BlockedRecorded(_Recorded):
     """The firewall blocked an attempt (NFLOG record: uid only, no pid), attributed, stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptsRecorded:
+    """Attempts of one incident from the backlog, counted and stored in one step: a flood
+    of a contained sender costs a message a loop turn, not one per attempt. In arrival
+    order; none of them opened the incident. ``connections``: the incident's count after
+    each; ``incident``: its state after the last, as stored."""
+
+    attempts: tuple[AttributedAttempt, ...]
+    records: tuple[EventRecord, ...]  # as stored
+    connections: tuple[int, ...]
+    incident: IncidentRecord
+
+    @property
+    def incident_id(self) -> str:
+        return self.incident.id
+
+    def each(self) -> Iterator[AttemptRecorded | BlockedRecorded]:
+        """The batch as one message per attempt (for a subscriber that takes no batches):
+        the incident's state after the batch, with its count after that attempt."""
+        from dataclasses import replace
+
+        from spamtrace.model import SmtpConnectBlocked
+
+        final = self.incident
+        for att, rec, n in zip(self.attempts, self.records, self.connections, strict=True):
+            inc = final if n == final.connections else replace(final, connections=n)
+            if isinstance(att.event, SmtpConnectBlocked):
+                yield BlockedRecorded(att, rec, inc, False)
+            else:
+                yield AttemptRecorded(att, rec, inc, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +432,7 @@ Message = Union[  # noqa: UP007 (a runtime alias: Python 3.10 has no `type` stat
     EngineStopping,
     AttemptRecorded,
     BlockedRecorded,
+    AttemptsRecorded,
     IncidentOpened,
     IncidentUpdated,
     ScanCompleted,

@@ -93,6 +93,7 @@ class StatusBoard:
     """Keeps what ``status`` shows that the engine does not count itself."""
 
     name = "status-board"
+    takes_batches = True  # attempts are not its business
 
     def __init__(self) -> None:
         self.firewall: FirewallChecked | None = None
@@ -130,6 +131,7 @@ class JournalLog:
     """One line on stderr (the journal) per thing an admin should know; escaped."""
 
     name = "journal-log"
+    takes_batches = True  # attempts are not its business
 
     def __init__(self, out: Any = None) -> None:
         self.out = out

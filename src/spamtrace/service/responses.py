@@ -19,14 +19,17 @@ import contextlib
 import os
 import sys
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from spamtrace.actions.respond import Responder
-from spamtrace.policy.responses import BlockUid
+from spamtrace.model import SmtpConnectBlocked
+from spamtrace.policy.responses import BlockUid, Decision
 from spamtrace.service.bus import (
     ActionRecord,
     ActionRecorded,
     AttemptRecorded,
+    AttemptsRecorded,
     BlocksReconciled,
     ConfigReloaded,
     EngineStarted,
@@ -67,6 +70,7 @@ def bus_record(a: StoredAction) -> ActionRecord:
 
 class ResponsesSubscriber:
     name = "responses"
+    takes_batches = True
 
     def __init__(self, engine: Engine, cfg: Config, responder: Responder | None = None) -> None:
         self.engine = engine
@@ -89,10 +93,13 @@ class ResponsesSubscriber:
             inc = incident_of_record(message.incident)
             self._remember(message.incident)
             if inc is not None:
-                for d in self.responder.on_attempt(message.attempt, inc):
-                    if isinstance(d, BlockUid) and self.responder.blocks_in_force(d.uid):
-                        # refused in the kernel from now: its next attempts can wait
-                        self.engine.contain(d.uid)
+                self._contain(self.responder.on_attempt(message.attempt, inc))
+        elif isinstance(message, AttemptsRecorded):  # a batch of the backlog
+            inc = incident_of_record(message.incident)
+            self._remember(message.incident)
+            atts = [a for a in message.attempts if not isinstance(a.event, SmtpConnectBlocked)]
+            if inc is not None and atts:
+                self._contain(self.responder.on_attempts(atts, inc))
         elif isinstance(message, (IncidentOpened, IncidentUpdated)):
             if message.incident.verdict in MAIL_VERDICT_NAMES:
                 self._remember(message.incident)
@@ -120,6 +127,12 @@ class ResponsesSubscriber:
         elif isinstance(message, EngineStopping):
             self.responder.close(FINISH_TIMEOUT)
             self.engine.flush_posted()
+
+    def _contain(self, decisions: Sequence[Decision]) -> None:
+        for d in decisions:
+            if isinstance(d, BlockUid) and self.responder.blocks_in_force(d.uid):
+                # refused in the kernel from now: its next attempts can wait
+                self.engine.contain(d.uid)
 
     def reload(self, cfg: Config) -> None:
         """A new config (the daemon's SIGHUP): mode and [responses] apply from the next

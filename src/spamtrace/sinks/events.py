@@ -47,6 +47,7 @@ from spamtrace.safetext import escape
 from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
+    AttemptsRecorded,
     BlockedRecorded,
     ConfigReloaded,
     EventOutputFailing,
@@ -643,6 +644,7 @@ class EventStream:
     publishes to event lines and hands each to every writer."""
 
     name = "events"
+    takes_batches = True
 
     #: incidents whose actions are kept for their lines (the oldest are forgotten first)
     MAX_TRACKED = 1000
@@ -670,6 +672,9 @@ class EventStream:
     def handle(self, message: Message) -> None:
         if isinstance(message, (AttemptRecorded, BlockedRecorded)):
             self.attempt(message.record)
+        elif isinstance(message, AttemptsRecorded):  # a batch of the backlog: a line each
+            for rec in message.records:
+                self.attempt(rec)
         elif isinstance(message, IncidentOpened):
             inc = message.incident
             self.incident(incident_json(inc, self._actions.get(inc.id)), "incident-opened")

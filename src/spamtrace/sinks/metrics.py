@@ -29,10 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import RuntimeFailure
-from spamtrace.model import Verdict
+from spamtrace.model import SmtpConnectBlocked, Verdict
 from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
+    AttemptsRecorded,
     BlockedRecorded,
     CaptureModeChanged,
     EngineStarted,
@@ -199,12 +200,14 @@ class Metrics:
         self._degraded_reasons = bool(degraded)
         self.capture_mode(capture_mode)
 
-    def attempt(self, verdict: str, incident_id: str, last_seen: float) -> None:
-        self.connects.labels(verdict).inc()
+    def attempt(self, verdict: str, incident_id: str, last_seen: float, n: int = 1) -> None:
+        self.connects.labels(verdict).inc(n)
         self._seen(incident_id, verdict, last_seen)
 
-    def blocked_attempt(self, verdict: str, incident_id: str, last_seen: float) -> None:
-        self.blocked.labels(verdict).inc()
+    def blocked_attempt(
+        self, verdict: str, incident_id: str, last_seen: float, n: int = 1
+    ) -> None:
+        self.blocked.labels(verdict).inc(n)
         self._seen(incident_id, verdict, last_seen)
 
     def incident_opened(self, verdict: str, incident_id: str, last_seen: float) -> None:
@@ -443,6 +446,8 @@ class MetricsSubscriber:
     ``handle`` is a few dict operations per message; the HTTP server has its own thread.
     """
 
+    takes_batches = True
+
     name = "metrics"
 
     def __init__(
@@ -470,7 +475,18 @@ class MetricsSubscriber:
 
     def handle(self, message: Message) -> None:
         m = self.metrics
-        if isinstance(message, (AttemptRecorded, BlockedRecorded)):
+        if isinstance(message, AttemptsRecorded):  # a batch of the backlog
+            inc = message.incident
+            counts: dict[tuple[bool, str], int] = {}
+            for att in message.attempts:
+                key = (isinstance(att.event, SmtpConnectBlocked), att.verdict.value)
+                counts[key] = counts.get(key, 0) + 1
+            for (blocked, verdict), n in counts.items():
+                if blocked:
+                    m.blocked_attempt(verdict, inc.id, inc.last_seen, n)
+                else:
+                    m.attempt(verdict, inc.id, inc.last_seen, n)
+        elif isinstance(message, (AttemptRecorded, BlockedRecorded)):
             inc = message.incident
             if isinstance(message, AttemptRecorded):
                 m.attempt(message.verdict.value, inc.id, inc.last_seen)

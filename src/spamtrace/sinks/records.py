@@ -23,14 +23,31 @@ from spamtrace.model import (
 
 if TYPE_CHECKING:
     from spamtrace.attribution.mail import MailMessage
-    from spamtrace.model import Account
+    from spamtrace.model import Account, ProcessInfo
     from spamtrace.policy.incidents import Incident
     from spamtrace.policy.mail import MailIncident
     from spamtrace.sinks.store import EventRecord, IncidentRecord
 
 
-def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord:
+#: the JSON of the parents and the notes of the processes recorded last (by identity: the
+#: backlog's attempts of one process share its ProcessInfo, converted once, not per event)
+_PROCESS_PARTS: dict[int, tuple[ProcessInfo, list[Any], list[str]]] = {}
+
+
+def _process_parts(p: ProcessInfo) -> tuple[list[Any], list[str]]:
     from spamtrace.render.output import to_jsonable
+
+    hit = _PROCESS_PARTS.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1], hit[2]
+    parents, notes = to_jsonable(p.parents), list(p.notes)
+    if len(_PROCESS_PARTS) >= 64:
+        _PROCESS_PARTS.clear()
+    _PROCESS_PARTS[id(p)] = (p, parents, notes)
+    return parents, notes
+
+
+def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord:
     from spamtrace.sinks.store import EventRecord, EventType
 
     ev = att.event
@@ -43,8 +60,7 @@ def event_record(att: AttributedAttempt, incident_id: str | None) -> EventRecord
         details = {"prefix": ev.prefix}
     if p is not None:
         details["name"] = p.name
-        details["parents"] = to_jsonable(p.parents)
-        details["notes"] = list(p.notes)
+        details["parents"], details["notes"] = _process_parts(p)
     return EventRecord(
         type=EventType.CONNECT_BLOCKED if blocked_ev else EventType.CONNECT_ATTEMPTED,
         wall=ev.wall,

@@ -1087,6 +1087,36 @@ class Store:
         """Queue one event (and the incident's new state); never blocks. False when lost."""
         return self._enqueue(_Write(event, incident))
 
+    def submit_many(
+        self, events: Sequence[EventRecord], incident: IncidentRecord | None = None
+    ) -> int:
+        """Queue events (a batch of the engine's backlog), the incident's new state with the
+        last; never blocks. Returns how many were queued (the others are lost, counted)."""
+        if not events:
+            return 0
+        writes = [_Write(e, None) for e in events[:-1]]
+        writes.append(_Write(events[-1], incident))
+        if self._error is not None:
+            with self._lock:
+                self._lost += len(writes)
+            return 0
+        with self._lock:  # counted before the writer can take them
+            self._pending += len(writes)
+        self._idle.clear()
+        put = self._queue.put_nowait
+        queued = 0
+        for write in writes:
+            try:
+                put(write)
+            except queue.Full:
+                break
+            queued += 1
+        if queued < len(writes):
+            with self._lock:
+                self._pending -= len(writes) - queued
+                self._lost += len(writes) - queued
+        return queued
+
     def submit_incident(self, incident: IncidentRecord) -> bool:
         """Queue a new state of one incident without an event (e.g. its suspect files)."""
         return self._enqueue(_Write(None, incident))
@@ -1218,6 +1248,17 @@ class Store:
         try:
             db.execute("BEGIN IMMEDIATE")
             incidents: dict[str, IncidentRecord] = {}
+            # the rows of one process (a flood) share its tuples: each written as JSON once
+            memo: dict[int, tuple[Sequence[Any], str]] = {}
+
+            def jl(values: Sequence[Any]) -> str:
+                hit = memo.get(id(values))
+                if hit is not None and hit[0] is values:
+                    return hit[1]
+                text = _jl(values)
+                memo[id(values)] = (values, text)
+                return text
+
             for w in batch:
                 if w.incident is not None:
                     incidents[w.incident.id] = _merged(incidents.get(w.incident.id), w.incident)
@@ -1234,8 +1275,8 @@ class Store:
                     (
                         ev.type.value, ev.wall, ev.pid, ev.start_time, ev.uid, ev.gid,
                         _enc(ev.user), _enc(ev.account), _enc(ev.exe), _enc(ev.cwd),
-                        _jl(ev.cmdline), _jl(ev.scripts), ev.local, ev.remote,
-                        *_split_remote(ev.remote), ev.verdict, _jl(ev.reasons), ev.method,
+                        jl(ev.cmdline), jl(ev.scripts), ev.local, ev.remote,
+                        *_split_remote(ev.remote), ev.verdict, jl(ev.reasons), ev.method,
                         int(ev.blocked), ev.incident_id, ev.source, _j(ev.details),
                     ),
                 )  # fmt: skip

@@ -37,6 +37,7 @@ from spamtrace.service.bus import (
     ActionRecord,
     ActionRecorded,
     AttemptRecorded,
+    AttemptsRecorded,
     BlockedRecorded,
     ConfigReloaded,
     IncidentOpened,
@@ -66,6 +67,7 @@ class _Reload:
 
 class AlertSubscriber:
     name = "alerts"
+    takes_batches = True
 
     def __init__(
         self,
@@ -96,6 +98,8 @@ class AlertSubscriber:
             self._keep(rec)
             if message.incident_opened:
                 self._pending_open.add(rec.id)
+        elif isinstance(message, AttemptsRecorded):  # a batch of the backlog: none opened
+            self._keep(message.incident)
         elif isinstance(message, IncidentOpened):
             self._keep(message.incident)
             self._pending_open.discard(message.incident.id)
