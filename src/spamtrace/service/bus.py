@@ -336,6 +336,9 @@ class FirewallChecked:
     repaired: bool = False  # the confirmed policy was re-applied ([daemon] firewall_repair)
     error: str | None = None  # the check itself failed (nft missing, ...)
     note: str | None = None
+    #: a confirmed (or on trial) policy exists: an absent table is one that went away (at a
+    #: boot whose firewall unit failed, a flush before the daemon started), not one never set up
+    set_up: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,7 +95,7 @@ class FirewallMonitor:
                     if loaded else NEVER_SET_UP
                 )  # fmt: skip
                 state = FirewallState.LOADED if loaded else FirewallState.ABSENT
-                return FirewallChecked(state, backend_name, (), now, note=note)
+                return FirewallChecked(state, backend_name, (), now, note=note, set_up=False)
             backend = self._backend(str(policy.get("backend")))
             backend_name = backend.name
             loaded, drift = backend.drift(policy)

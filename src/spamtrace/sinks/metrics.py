@@ -241,16 +241,19 @@ class Metrics:
         if count > 0:
             self.lost.labels(source).inc(count)
 
-    def firewall_checked(self, state: str, *, error: str | None, repaired: bool) -> None:
+    def firewall_checked(
+        self, state: str, *, error: str | None, repaired: bool, set_up: bool = False
+    ) -> None:
         for name in FIREWALL_STATES:
             self.firewall.labels(name).set(1 if name == state else 0)
         if error is not None:  # the check failed: what was known of the drift stays
             self.firewall_checks.labels("error").inc()
             return
-        # drift: edited by hand, or gone after it was seen loaded (a host that never applied
-        # the firewall is "absent" without drifting)
-        self.drift.set(1 if state == "drifted" or (state == "absent" and self._firewall_was_loaded)
-                       else 0)  # fmt: skip
+        # drift: edited by hand, or gone: seen loaded before, or confirmed (`set_up`: a boot
+        # whose firewall unit failed left it absent from the daemon's start: it read 0). A
+        # host that never applied the firewall is "absent" without drifting
+        gone = state == "absent" and (self._firewall_was_loaded or set_up)
+        self.drift.set(1 if state == "drifted" or gone else 0)
         self._firewall_was_loaded |= state in ("loaded", "drifted")
         self.firewall_checks.labels("repaired" if repaired else "checked").inc()
 
@@ -509,7 +512,10 @@ class MetricsSubscriber:
         elif isinstance(message, EventsLost):
             m.events_lost(message.source, message.count)
         elif isinstance(message, FirewallChecked):
-            m.firewall_checked(message.state.value, error=message.error, repaired=message.repaired)
+            m.firewall_checked(
+                message.state.value, error=message.error, repaired=message.repaired,
+                set_up=message.set_up,
+            )  # fmt: skip
         elif isinstance(message, EngineStarted):
             if message.store is not None:
                 m.store_path = message.store

@@ -1036,7 +1036,7 @@ def test_a_firewall_never_set_up_is_said_so_not_only_absent(
     checked = monitor.check()
     # the advice is a note, not drift: drift is what differs in a loaded table (data)
     assert checked.state is FirewallState.ABSENT and checked.drift == ()
-    assert checked.note == NEVER_SET_UP
+    assert checked.note == NEVER_SET_UP and checked.set_up is False  # no drift in /metrics
     JournalLog().handle(checked)
     assert capsys.readouterr().err == (
         "spamtrace: firewall ABSENT (nft): our table is not loaded; never set up here (no "

@@ -127,6 +127,27 @@ def test_firewall_drift_is_an_edit_or_a_removal_after_it_was_loaded() -> None:
     assert value(m, "spamtrace_firewall_checks_total", result="checked") == 4
 
 
+def test_a_confirmed_firewall_absent_from_the_daemons_start_is_drift() -> None:
+    """A confirmed policy whose table is absent when the daemon starts (the boot unit failed,
+    `nft flush ruleset` before a restart): port 25 open to every account, `status` says
+    ABSENT, but the drift gauge read 0 (never seen loaded in this run), so the shipped
+    SpamtraceFirewallDrift alert never fired. A host that never set one up stays 0."""
+    import time
+
+    from spamtrace.service.bus import FirewallChecked, FirewallState
+    from spamtrace.sinks.metrics import MetricsSubscriber
+
+    m = Metrics(process_metrics=False)
+    sub = MetricsSubscriber(m)
+    sub.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), time.time(), set_up=False))
+    assert value(m, "spamtrace_firewall_drift") == 0  # never set up here
+    sub.handle(FirewallChecked(FirewallState.ABSENT, "nft", (), time.time()))  # confirmed
+    assert value(m, "spamtrace_firewall_drift") == 1
+    fresh = Metrics(process_metrics=False)
+    fresh.firewall_checked("absent", error=None, repaired=False, set_up=True)
+    assert value(fresh, "spamtrace_firewall_drift") == 1
+
+
 def test_store_size_and_alert_failures_are_read_at_scrape_time(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     m = Metrics(process_metrics=False, store_path=str(db))
