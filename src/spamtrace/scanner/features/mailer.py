@@ -100,14 +100,19 @@ def _smtp_dialogue(ctx: Ctx, rule: Rule) -> Hit | None:
 
 _LOCAL_HOST = tight(rb"(?:(?:tcp|ssl|tls)://)?(?:localhost|127\.0\.0\.1|\[?::1\]?)(?::\d+)?")
 _HOST_ARG = {b"fsockopen": 0, b"pfsockopen": 0, b"stream_socket_client": 0, b"socket_connect": 1}
+# what a fixed letter may hold besides its literals: the time it was sent
+_CLOCK_CALL = tight(rb"(?<![\w$>:])(?:date|gmdate|time|microtime)\s*\(\s*(?:\x01\d+\x01)?\s*\)")
+_FIXED_WRITE = tight(rb"[\s.,()]*")
 
 
 def _fixed_local_dialogue(ctx: Ctx) -> bool:
     """Every socket the file opens goes to this machine (a literal ``localhost`` or
-    ``127.0.0.1``) and every line it writes to one is fixed text, no variable in it
-    (``fwrite($f, "RCPT TO: test@example.com\\r\\n")``, ``"Today is " . date("r")``): a page
-    that tests the local MTA with a letter of its own to an address of its own. A mailer
-    writes its recipients and letters from variables, and a beacon goes to another host."""
+    ``127.0.0.1``) and every line it writes to one is fixed text, no variable in it and no
+    call but the clock's (``fwrite($f, "RCPT TO: test@example.com\\r\\n")``, ``"Today is "
+    . date("r")``): a page that tests the local MTA with a letter of its own to an address
+    of its own. A mailer writes its recipients and letters from variables, a beacon goes to
+    another host, and what a call answers (``file_get_contents()``, ``gethostname()``) is
+    the server's, not the page's."""
     hosts = calls_to(ctx, tuple(_HOST_ARG), 20)
     if not hosts:
         return False  # socket_create() alone: where it connects is not written here
@@ -130,6 +135,8 @@ def _fixed_local_dialogue(ctx: Ctx) -> bool:
         data = b",".join(top_args(args[: close_paren(args)])[1:])
         if VAR.search(interpolated(ctx, data)) is not None:
             return False
+        if _FIXED_WRITE.fullmatch(_CLOCK_CALL.sub(b" ", PLACEHOLDER.sub(b" ", data))) is None:
+            return False  # a call's answer written (file_get_contents(...), gethostname())
     return True
 
 
