@@ -236,7 +236,11 @@ def status_lines(
     unconfirmed = bool(status["loaded"]) and "compared_with" in status and (
         status["compared_with"] is None
     )
-    if not status["loaded"]:
+    if not status["loaded"] and status.get("compared_with") == "confirmed" and pending is None:
+        from spamtrace.actions.firewall.transaction import CONFIRMED_GONE
+
+        lines.append(f"firewall: NOT LOADED ({backend}): {CONFIRMED_GONE}")
+    elif not status["loaded"]:
         lines.append(f"firewall: NOT LOADED ({backend}); run `spamtrace firewall apply`")
     elif in_sync(status) and not unconfirmed:
         lines.append(f"firewall: loaded and in sync ({backend}, mode {plan.mode.value})")

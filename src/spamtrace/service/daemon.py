@@ -271,7 +271,11 @@ class JournalLog:
             from spamtrace.service.firewall_check import NEVER_SET_UP
 
             gone = WARNING if m.note != NEVER_SET_UP else NOTICE
-            self.say(f"firewall ABSENT ({m.backend}): our table is not loaded{note}", gone)
+            if m.note and m.note != NEVER_SET_UP:  # it says what is missing: not twice
+                note = f": {escape(m.note)}"
+            else:
+                note = f": our table is not loaded{note}"
+            self.say(f"firewall ABSENT ({m.backend}){note}", gone)
         elif m.note:  # loaded, but nothing confirmed: the boot unit would not load it again
             self.say(f"firewall {m.state.value} ({m.backend}): {escape(m.note)}", WARNING)
         else:

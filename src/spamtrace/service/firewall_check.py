@@ -62,6 +62,7 @@ class FirewallMonitor:
 
     def check(self) -> FirewallChecked:
         from spamtrace.actions.firewall.transaction import (
+            CONFIRMED_GONE,
             OLDER_RULES,
             UNCONFIRMED,
             confirmed_by_older,
@@ -111,6 +112,8 @@ class FirewallMonitor:
             older = bool(found) and trial is None and confirmed_by_older(policy)
             if older:
                 why = OLDER_RULES
+            elif not loaded and trial is None and not self.repair:  # what to do about it
+                why = f"{why or 'not loaded'}: {CONFIRMED_GONE}"
             if state is FirewallState.LOADED or not self.repair or pending is not None or older:
                 return FirewallChecked(state, backend_name, found, now, note=why)
             backend.restore(policy)

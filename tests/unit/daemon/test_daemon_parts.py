@@ -604,6 +604,30 @@ def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) 
     ]
 
 
+def test_journal_says_what_to_do_about_a_confirmed_table_gone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Confirmed, then flushed: the journal said "firewall ABSENT (nft): our table is not
+    loaded; table inet spamtrace is not loaded" (the same twice, and nothing to do)."""
+    d = _daemon(tmp_path, "")
+    fw = FakeBackend()
+    d.monitor._backends = {"nft": fw, "auto": fw}  # type: ignore[dict-item]
+    try:
+        transaction.apply(fw, Plan("v1"), transaction.state_dir(str(tmp_path / "fw")),  # type: ignore[arg-type]
+                          timeout=60, yes=True, rollback_argv=lambda t: [])  # fmt: skip
+        fw.loaded = None
+        checked = d.monitor.check()
+    finally:
+        d.engine.close()
+    capsys.readouterr()
+    JournalLog().handle(checked)
+    assert capsys.readouterr().err == (
+        "spamtrace: firewall ABSENT (nft): table inet spamtrace is not loaded: the confirmed "
+        "policy is not in force (flushed, or a boot that did not load it): SMTP egress is open; "
+        "`spamtrace firewall load-confirmed` loads it again\n"
+    )
+
+
 def test_journal_lines_carry_their_priority_under_systemd(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1067,7 +1091,12 @@ def test_status_json_keeps_advice_out_of_firewall_drift(tmp_path: Path) -> None:
         d.board.handle(d.monitor.check())
         doc = d.status()
         assert doc["firewall"]["state"] == "absent" and doc["firewall"]["drift"] == []
-        assert doc["firewall"]["note"] == "table inet spamtrace is not loaded"
+        # and what to do about it: it said only "table inet spamtrace is not loaded"
+        assert doc["firewall"]["note"] == (
+            "table inet spamtrace is not loaded: the confirmed policy is not in force (flushed, "
+            "or a boot that did not load it): SMTP egress is open; `spamtrace firewall "
+            "load-confirmed` loads it again"
+        )
         fw.loaded = "edited by hand"
         d.board.handle(d.monitor.check())
         doc = d.status()

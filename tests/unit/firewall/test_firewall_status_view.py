@@ -144,3 +144,20 @@ def test_times_of_the_firewall_and_of_status_are_utc_and_say_so(tmp_path: Path) 
     doc = {"running": True, "firewall": {
         "state": "absent", "backend": "nft", "checked": "2026-12-07T09:19:12.441Z"}}  # fmt: skip
     assert any("ABSENT (nft), checked 09:19:12 UTC" in x for x in status_lines(doc))
+
+
+def test_a_confirmed_policy_not_loaded_says_load_confirmed_not_apply() -> None:
+    """Confirmed rules flushed (or a boot that did not load them): `firewall status` said
+    "NOT LOADED (nft); run `spamtrace firewall apply`", a new trial of the config's rules with
+    its own confirm, where `load-confirmed` puts back what was confirmed."""
+    plan = make_plan()
+    gone = {"loaded": False, "drift": [], "compared_with": "confirmed", "counters": {}}
+    assert status_lines("nft", plan, gone, None)[0] == (
+        "firewall: NOT LOADED (nft): the confirmed policy is not in force (flushed, or a boot "
+        "that did not load it): SMTP egress is open; `spamtrace firewall load-confirmed` loads "
+        "it again"
+    )
+    never = {"loaded": False, "drift": [], "compared_with": None, "counters": {}}
+    assert status_lines("nft", plan, never, None)[0] == (
+        "firewall: NOT LOADED (nft); run `spamtrace firewall apply`"
+    )

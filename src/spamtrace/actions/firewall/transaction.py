@@ -320,6 +320,13 @@ OLDER_RULES = (
 #: said where our table is loaded and no rules were ever confirmed here: the boot unit loads
 #: only confirmed rules, so these would be gone after a reboot (an upgrade from a spamtrace of
 #: before 2026-12-04, whose ``confirm`` kept no record, leaves the host so)
+#: a confirmed policy whose table is not loaded (or holds only the responses' blocks): what
+#: it means and the one command that mends it (`apply` starts a new trial, with its confirm)
+CONFIRMED_GONE = (
+    "the confirmed policy is not in force (flushed, or a boot that did not load it): SMTP "
+    "egress is open; `spamtrace firewall load-confirmed` loads it again"
+)
+
 UNCONFIRMED = (
     "no confirmed rules are kept in the state dir (the `confirm` of a spamtrace older than "
     "2026-12-04 kept none, or the table was loaded by hand): `firewall load-confirmed` at boot "
