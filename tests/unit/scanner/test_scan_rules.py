@@ -1174,6 +1174,14 @@ def test_a_script_that_deletes_itself_and_loops_for_ever_is_a_resident_shell() -
     found = analyze_bytes(resident)
     assert "php.self-deleting-resident" in rule_ids(found)
     assert found.verdict is ScanVerdict.MALICIOUS
+    for rewritten in (
+        resident.replace(b"@unlink(__FILE__);", b"@unlink(basename(__FILE__));"),
+        resident.replace(b"@unlink(__FILE__);", b"$me = __FILE__;\nunlink($me);"),
+        resident.replace(b"while (1) {", b"do {").replace(
+            b"sleep(9);\n}", b"sleep(9);\n} while (1);"
+        ),
+    ):
+        assert "php.self-deleting-resident" in rule_ids(analyze_bytes(rewritten)), rewritten
     for kept in (
         b"<?php\nignore_user_abort(true);\nset_time_limit(0);\nimport_all();\n"
         b"@unlink(__FILE__);\nheader('Location: /');\n",
@@ -1182,6 +1190,10 @@ def test_a_script_that_deletes_itself_and_loops_for_ever_is_a_resident_shell() -
         b"<?php\nignore_user_abort(true);\nset_time_limit(0);\n"
         b"while (true) { if (done()) break; }\nunlink(__FILE__);\n",
         b"<?php\nignore_user_abort();\nset_time_limit(0);\nunlink(__FILE__);\n"
+        b"while (true) { tick(); }\n",
+        b"<?php\nignore_user_abort(true);\nset_time_limit(0);\nunlink(__FILE__);\n"
+        b"while (true) { $l = fgets($f); if ($l === false) { break; } echo $l; }\n",
+        b"<?php\nignore_user_abort(true);\nset_time_limit(0);\nunlink($cache);\n"
         b"while (true) { tick(); }\n",
     ):
         assert "php.self-deleting-resident" not in rule_ids(analyze_bytes(kept))

@@ -20,17 +20,21 @@ from spamtrace.scanner.context import (
     NAME_P,
     PLACEHOLDER,
     SPACE,
+    VAR,
     Ctx,
     Hit,
     bounded_finditer,
+    braced,
     concats_cached,
     decoded_payloads,
     excerpt,
     feature,
+    first_arg,
     has_any,
     has_word,
     prefiltered_finditer,
     site_session_gated,
+    var_assigns,
 )
 from spamtrace.scanner.lexer import names as lexer_names
 from spamtrace.scanner.rules import Rule
@@ -518,10 +522,20 @@ _NO_TIME_LIMIT = tight(
     rb"@?set_time_limit\s*\(\s*0\s*\)|"
     rb"@?ini_set\s*\(\s*\x01\d+\x01\s*,\s*(?:0|\x01\d+\x01)\s*\)"
 )
-_DELETES_ITSELF = tight(
-    rb"@?unlink\s*\(\s*(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])\s*\)"
+_UNLINK = tight(rb"(?<![\w$>:])unlink\s*\(")
+# the script's own file: __FILE__ (or its basename, its real path), or the request's
+# SCRIPT_FILENAME, as the argument or through a variable set to it
+_OWN_FILE = tight(
+    rb"@?\s*(?:(?:basename|realpath)\s*\(\s*__file__\s*\)|__file__|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*"
+)
+_TAIL_OWN_FILE = tight(
+    rb"\s*=\s*(?:(?:basename|realpath)\s*\(\s*__file__\s*\)|__file__|"
+    rb"\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*;"
 )
 _ENDLESS_LOOP = tight(rb"\bwhile\s*\(\s*(?:true|1|!\s*0)\s*\)|\bfor\s*\(\s*;\s*;\s*\)")
+# what leaves a loop: a loop with one of these in its body ends
+_LEAVES = tight(rb"\b(?:break|return|exit|die)\b")
 _SELF_NAMES = frozenset({b"script_filename", b"php_self", b"script_name"})
 _NO_LIMIT_SETTING = frozenset({b"max_execution_time"})
 
@@ -550,13 +564,42 @@ def _self_deleting_resident(ctx: Ctx, rule: Rule) -> Hit | None:
             break
     if not limit:
         return None
-    for m in itertools.islice(_DELETES_ITSELF.finditer(code), 20):
-        lit = PLACEHOLDER.search(m.group(0))
-        if lit is not None and value(int(lit.group(1))).strip().lower() not in _SELF_NAMES:
-            continue
-        if _ENDLESS_LOOP.search(code, m.end()) is not None:  # gone from disk, then stays
+    for m in itertools.islice(_UNLINK.finditer(code), 40):
+        arg = first_arg(code[m.end() : m.end() + 200])
+        if _names_own_file(ctx, arg) and _endless_loop_after(code, m.end()):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
+
+
+def _names_own_file(ctx: Ctx, arg: bytes) -> bool:
+    """Whether the unlink() argument ``arg`` is the script's own file."""
+    value = ctx.lx.value
+    arg = arg.strip()
+    own = _OWN_FILE.fullmatch(arg)
+    if own is not None:
+        return own.group(1) is None or value(int(own.group(1))).strip().lower() in _SELF_NAMES
+    v = VAR.fullmatch(arg.strip().lstrip(b"@").strip())
+    if v is None:
+        return False
+    for _, am in var_assigns(ctx.code, v.group(1), _TAIL_OWN_FILE, 4):
+        if am.group(1) is None or value(int(am.group(1))).strip().lower() in _SELF_NAMES:
+            return True
+    return False
+
+
+def _endless_loop_after(code: bytes, start: int) -> bool:
+    """Whether a loop that never ends starts after ``start``: while (1), while (true),
+    for (;;) whose body has no break, return, exit or die (the closing while of a do-loop
+    counts as it is)."""
+    for loop in itertools.islice(_ENDLESS_LOOP.finditer(code, start), 10):
+        rest = code[loop.end() : loop.end() + 40].lstrip()
+        if rest.startswith(b";"):
+            return True  # } while (true);
+        if rest.startswith(b"{"):
+            body = braced(code, code.index(b"{", loop.end()))
+            if _LEAVES.search(body) is None:
+                return True
+    return False
 
 
 _IMAGE_EXT = re.compile(
