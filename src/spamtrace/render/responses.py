@@ -82,15 +82,25 @@ def print_quarantine_list(
             print(f"nothing in quarantine ({escape(folder)})")
         return
     from spamtrace.actions.quarantine import HELD_OPEN
-    from spamtrace.render.output import console, ellipsis
+    from spamtrace.render.layout import field
+    from spamtrace.render.output import console, ellipsis, fitted
 
-    cut = ellipsis(console())  # the hashes are shown by their first 16 digits
+    con = console()
+    cut = ellipsis(con)  # the hashes are shown by their first 16 digits
     for i in items:
         owner = i.owner or str(i.uid)
-        print(
-            f"{i.id}  {escape(i.path)}  {i.size} B  {escape(owner)} {i.mode:04o}  "
-            f"sha256 {i.sha256[:16]}{cut}  incident {i.incident or '-'}"
-        )
+        about = f"{i.size} B  {escape(owner)} {i.mode:04o}  sha256 {i.sha256[:16]}{cut}"
+        line = f"{i.id}  {escape(i.path)}  {about}  incident {i.incident or '-'}"
+        if fitted(con) and len(line) > con.width:
+            # a terminal narrower than the line (80 columns: every line was ~100 and more,
+            # folded by the terminal inside the path or the hash): its fields under its id
+            print(i.id)
+            about = f"{i.size} B, {escape(owner)} {i.mode:04o}, sha256 {i.sha256[:16]}{cut}"
+            for label, text in (("path", escape(i.path)), ("file", about),
+                                ("incident", i.incident or "-")):  # fmt: skip
+                field(con, label, text, indent=4, width=9)
+        else:  # a pipe: one whole line per file, for grep
+            print(line)
         for note in i.notes:
             if note.startswith(HELD_OPEN):  # true at the move; read days later, its pids
                 note = f"when it was quarantined, {note}"  # have ended, or are others'
