@@ -106,12 +106,14 @@ def print_scan(
                 continue
             put("note: ", escape(note), 6)
         q = moved.get(r.path)
+        # on a terminal a wrapped line goes on under its text (it went on at the margin), and
+        # never inside the command to paste (`spamtrace` / `quarantine restore ID` was cut)
         if q is not None and "id" in q:
-            note = f"{q['id']} (to put it back: spamtrace quarantine restore {q['id']})"
-            out.print(Text.assemble(("      QUARANTINED", "bold"), f": {note}"))
+            note = f"{q['id']} (to put it back: `spamtrace quarantine restore {q['id']}`)"
+            put(Text.assemble(("QUARANTINED", "bold"), ": "), note, 6)
         elif q is not None:
-            head = "      GONE" if q.get("gone") else "      NOT QUARANTINED"
-            out.print(Text.assemble((head, "bold"), f": {escape_message(q['error'])}"))
+            head = "GONE" if q.get("gone") else "NOT QUARANTINED"
+            put(Text.assemble((head, "bold"), ": "), escape_message(q["error"]), 6)
         for f in r.findings:
             where = f"line {f.line}" if f.line else "file"
             if f.layer:
@@ -134,10 +136,10 @@ def print_scan(
         )
     )
     if summary["stopped_early"]:
-        out.print(
-            f"note: {summary['stopped_early']} file(s) stopped at the malicious score, enough for "
-            "the verdict; scan --all-reasons lists every reason"
-        )
+        put(
+            "note: ", f"{summary['stopped_early']} file(s) stopped at the malicious score, enough "
+            "for the verdict; `scan --all-reasons` lists every reason", 0,
+        )  # fmt: skip
     for note in summary.get("notes", ()):  # a rule of the admin's that matched nearly all
         out.print(Text(f"note: {note}"))
     if summary["not_examined"]:

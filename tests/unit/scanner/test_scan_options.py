@@ -806,3 +806,29 @@ def test_files_another_quarantine_took_meanwhile_are_gone_not_still_in_place(
     out = capsys.readouterr().out
     assert "still in place" not in out and "      GONE: " in out
     assert out.splitlines()[-1].startswith("GONE: 2 malicious file(s) left their path")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the quarantine is root's")
+def test_on_an_80_column_terminal_the_restore_command_is_never_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`QUARANTINED: q-... (to put it back: spamtrace` / `quarantine restore q-...)`: on an
+    80-column terminal the line was cut inside the command, its second half at the margin,
+    and the summary's note inside `scan --all-reasons` the same."""
+    site = _site(tmp_path)
+    deep = site / "wp-content" / "uploads" / "2026" / "12" / "a-plugin-cache-folder-of-a-long-name"
+    deep.mkdir(parents=True)
+    (deep / "wp-cache.php").write_bytes(SHELL)
+    _config(tmp_path, f'[responses]\nquarantine_dir = "{tmp_path}/q"\n')
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["scan", "--jobs", "1", "--quarantine", str(deep)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("      QUARANTINED: q-"))
+    ident = lines[at].split()[1]
+    whole = f"`spamtrace quarantine restore {ident}`)"
+    assert whole in lines[at] or lines[at + 1].strip() == whole, lines
+    assert all(len(line) <= 80 for line in lines), lines
+    note = next(n for n, line in enumerate(lines) if line.startswith("note: 1 file(s) stopped"))
+    text = " ".join(line.strip() for line in lines[note:])
+    assert "`scan --all-reasons` lists every reason" in text
+    assert all(line.startswith("      ") for line in lines[note + 1 :]), lines
