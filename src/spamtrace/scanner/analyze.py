@@ -545,6 +545,10 @@ def _analyze(
     view, written_only = got if got is not None else (None, False)
     if view is not None:
         check()
+        base = len(lx.raw_strings)
+        if any(v.strip().lower() == b"php://input" for v in view.raw_strings[base:]):
+            # a literal glued from pieces ('php://in' . 'put') names the request body too
+            view = replace(view, code=_input_stream_inline(view))
         # a rule that says what a finding of the code as written says (``overlaps``) is not
         # run again: the file's reasons stay those of its own text
         said = set(hits)

@@ -808,6 +808,18 @@ class _Parser:
             raise _NoValue
         if m.group(1) in (b"implode", b"join"):
             return self.implode(m.end(), depth + 1)
+        if m.group(1) == b"call_user_func":  # call_user_func('strrev', 'x'): strrev('x')
+            args, end = self.args(m.end(), depth + 1)
+            if not args:
+                raise _NoValue
+            name = args[0].strip().lower().lstrip(b"\\")
+            self.built = True
+            if name in _FOLDING_CALLS:
+                return self.call(name, args[1:]), end
+            returned = self.env.returns(name, args[1:]) if self.env.defines(name) else None
+            if returned is None:
+                raise _NoValue
+            return returned, end
         if m.group(1) in _ARRAY_ARG_CALLS:
             margs, end = self.mixed_args(m.end(), depth + 1)
             self.built = True
@@ -1749,8 +1761,17 @@ def literal_runs(code: bytes) -> Iterator[re.Match[bytes]]:
         pos = m.end()  # never empty
 
 
+_CUT_AT = frozenset(b" \t\r\n<>")
+
+
+def _cut_inside(a: bytes, b: bytes) -> bool:
+    """Whether ``a . b`` cuts text anywhere but at a space or a tag's edge."""
+    return bool(a) and bool(b) and a[-1] not in _CUT_AT and b[0] not in _CUT_AT
+
+
 def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
-    """Each run of literals glued by "." that cuts a word in two (``'ev' . 'al'``) as one
+    """Each run of literals glued by "." that cuts text anywhere but at a space or a tag's
+    edge (``'ev' . 'al'``, ``'php://i' . 'nput'``, :func:`_cut_inside`) as one
     literal: the code with a new placeholder for each run, and the new literals' bodies
     (single-quoted, numbered after the file's own). A run with a shell command or an
     interpolating string is left alone."""
@@ -1767,9 +1788,10 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
         ):
             continue
         values = [lx.value(i) for i in idxs]
-        # only a word cut in two: text glued at a space or a tag is how long strings are
-        # written, a word glued from pieces is how a name or a command is hidden
-        if not any(a[-1:].isalnum() and b[:1].isalnum() for a, b in itertools.pairwise(values)):
+        # only text cut inside a word or a name (``'ev' . 'al'``, ``'php:/' . '/input'``):
+        # text glued at a space or a tag is how long strings are written, text glued from
+        # pieces cut anywhere else is how a name, a path or a command is hidden
+        if not any(_cut_inside(a, b) for a, b in itertools.pairwise(values)):
             continue
         value = b"".join(values)
         out.append(code[last : m.start()])
@@ -1784,9 +1806,10 @@ def _glued_literals(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
 
 # PHP 8's call syntax, read as the older one it means:
 # - a named argument's label (``str_replace(search: '_', ...)``, ``system(command: $c)``):
-#   after "(" or ",", a name and one ":" (not "::"); blanked, the arguments are read in the
+#   after "(" or ",", a name and one ":" (not "::", not the request body's ``php://input``,
+#   written out in the code); blanked, the arguments are read in the
 #   order written (the way every call of a built name is written)
-_NAMED_LABEL = compile_possessive(rb"([(,]\s*+)([a-z_][a-z0-9_]*+:)(?!:)")
+_NAMED_LABEL = compile_possessive(rb"([(,]\s*+)([a-z_][a-z0-9_]*+:)(?![:/])")
 # - a first-class callable ``strlen(...)``, ``$f(...)``, ``$o->m(...)``: the callable itself;
 #   a function's name the literal of its name, anything else the expression without "(...)"
 _FIRST_CLASS = compile_possessive(rb"\(\s*+\.\.\.\s*+\)")
@@ -2144,6 +2167,66 @@ def _calls_renamed(text: bytes, done: set[bytes]) -> bytes:
     return b"".join(parts)
 
 
+# ``call_user_func(`` as a function's call (not a method's, not ``fnvar_call_user_func(``)
+_USER_FUNC = tight(rb"(?<![\w$>:\\\x80-\xff])call_user_func\s*\(\s*")
+_HELD_NAME = tight(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*)\s*(?=[,)])")
+MAX_USER_FUNC_CALLS = 200  # call_user_func() calls looked at per file
+
+
+def user_func_calls(code: bytes, lx: Lexed, env: Env) -> bytes:
+    """``call_user_func('system', $c)`` written ``system($c)``: the same call, made by PHP's
+    function instead of its syntax. The name may be any expression the folder reads
+    (``strrev('metsys')``, ``'sys' . 'tem'``) or a variable that holds one where it is called
+    (as :func:`inline_name_variables` reads ``$f($c)``); one it cannot read, or that is not a
+    function's name, is left as it is."""
+    out: list[bytes] = []
+    last = 0
+    used: set[bytes] | None = None  # the variables of closures' use lists
+    for seen, m in enumerate(_USER_FUNC.finditer(code)):
+        if seen >= MAX_USER_FUNC_CALLS:
+            break
+        arg = m.end()
+        held = _HELD_NAME.match(code, arg)
+        value: bytes | None = None
+        if held is not None:
+            var, end = held.group(1), held.end()
+            if used is None:
+                used = {
+                    v
+                    for u in _USE_LIST.finditer(code)
+                    if not u.start() or code[u.start() - 1] not in _NOT_BEFORE_CALL
+                    for v in _VAR.findall(u.group(1))
+                }
+            if var != b"this" and not _written_otherwise(code, var, used):
+                try:
+                    got = env.get(var, m.start())
+                except (_NoValue, ValueError, IndexError, RecursionError):
+                    got = None
+                value = None if got is None else got[0]
+        else:
+            folded = fold_at(code, lx, arg, env)
+            if folded is not None:
+                value, end = folded.value, _skip_ws(code, folded.end)
+        if value is None:
+            continue
+        name = value.strip().lower().lstrip(b"\\")
+        if (
+            not _FUNCTION_NAME.match(name)
+            or name in _CONSTRUCTS
+            or code[end : end + 1] not in (b",", b")")
+        ):
+            continue
+        out.append(code[last : m.start()])
+        after = _skip_ws(code, end + 1) if code[end : end + 1] == b"," else end
+        # the line breaks of the name's expression are kept: findings keep their lines
+        out.append(name + b"(" + b"\n" * code.count(b"\n", m.start(), after))
+        last = after
+    if not out:
+        return code
+    out.append(code[last:])
+    return b"".join(out)
+
+
 def normalized(
     lx: Lexed,
     cache: dict[str, Any] | None = None,
@@ -2198,6 +2281,15 @@ def normalized_view(
     named = named_closures(view.code)
     if named is not view.code:
         view = replace(view, code=named) if view is not lx else replace(lx, code=named, _values={})
+    if has(b"call_user_func"):
+        env = Env(view.code, view, cache if view is orig else None)
+        called = user_func_calls(view.code, view, env)
+        if called is not view.code:
+            view = (
+                replace(view, code=called)
+                if view is not lx
+                else replace(lx, code=called, _values={})
+            )
     inlined = inline_name_variables(view, None if view is not orig else cache)
     if inlined is not None:
         view = (
