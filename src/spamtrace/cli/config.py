@@ -112,8 +112,13 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         print(f"config ok: {', '.join(shown)}; {tail}" if shown else f"config ok: {tail}")
     else:
         print("config ok: " + ", ".join(shown))
-    for note in notes:
-        print(f"note: {escape_message(note)}")
+    if notes:
+        from spamtrace.render.layout import field
+        from spamtrace.render.output import console
+
+        con = console()  # on a terminal a note wraps under its text, not at the margin
+        for note in notes:
+            field(con, "note: ", escape_message(note), indent=0)
     return ExitCode.CLEAN
 
 

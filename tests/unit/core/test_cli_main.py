@@ -481,3 +481,24 @@ def test_verbose_still_shows_the_traceback_of_a_runtime_failure(tmp_path: Path) 
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" in proc.stderr
     assert proc.stderr.rstrip().splitlines()[-1].startswith("spamtrace: error:")
+
+
+def test_config_check_notes_wrap_under_their_text_on_a_terminal(tmp_path: Path) -> None:
+    """On an 80-column terminal each `note:` of `config check` ran on at the margin, where a
+    wrapped part read as a line of its own; in a pipe a note stays one line."""
+    import os
+
+    conf = tmp_path / "c.toml"
+    conf.write_text('[metrics]\nlisten = "0.0.0.0:9945"\n[mta]\nusers = ["nosuchuser"]\n')
+    env = {**os.environ, "COLUMNS": "80", "SPAMTRACE_CONFIG_DIR": str(tmp_path / "none")}
+    proc = run_cli("--config", str(conf), "config", "check", env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines[1:]), lines  # (the first names the file)
+    notes = [n for n, line in enumerate(lines) if line.startswith("note: ")]
+    assert len(notes) == 2 and notes[0] == 1
+    others = [line for n, line in enumerate(lines) if n and n not in notes]
+    assert others and all(line.startswith("      ") for line in others), lines
+    env.pop("COLUMNS")
+    proc = run_cli("--config", str(conf), "config", "check", env=env)
+    assert len(proc.stdout.splitlines()) == 3  # a pipe: config ok, and one line per note
