@@ -505,9 +505,17 @@ def _tcp_fix(snap: SshdSnapshot) -> str:
             "; remove `AllowTcpForwarding yes|all|local` from the Match blocks that re-enable "
             f"it ({', '.join(reenabling)})"
         )
+    # the config audited, when it is not sshd's default: the commands to paste name it (they
+    # tested and repaired /etc/ssh/sshd_config, not the file this finding is about)
+    named = ""
+    if snap.config_path != DEFAULT_SSHD_CONFIG:
+        import shlex
+
+        named = escape(shlex.quote(snap.config_path))
     steps += (
-        "; then `sshd -t` and reload sshd (`systemctl reload ssh` or `kill -HUP $(cat "
-        "/run/sshd.pid)`). Or run `spamtrace audit --only sshd.tcp-forwarding --fix` (backs up, "
+        f"; then `sshd -t{f' -f {named}' if named else ''}` and reload sshd (`systemctl reload "
+        "ssh` or `kill -HUP $(cat /run/sshd.pid)`). Or run `spamtrace audit --only "
+        f"sshd.tcp-forwarding --fix{f' --sshd-config {named}' if named else ''}` (backs up, "
         "validates with sshd -t, reloads, verifies, rolls back on error). An admin account that "
         "needs forwarding can get it back in a `Match User <admin>` block with `PermitOpen` "
         "limited to the hosts it needs."

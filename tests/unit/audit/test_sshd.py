@@ -593,3 +593,23 @@ def test_a_relative_sshd_config_is_one_file_with_its_absolute_name(
         f"{main_file}:2: AllowTcpForwarding no",
         f"{main_file}:4: AllowTcpForwarding yes (in Match User st*)",
     ], evidence
+
+
+def test_the_fix_of_another_config_names_it_in_the_commands(fixtures: Path) -> None:
+    """`audit --sshd-config /srv/jail/sshd_config`: the fix said `sshd -t` and `spamtrace audit
+    --only sshd.tcp-forwarding --fix`, which test and repair /etc/ssh/sshd_config, not the file
+    the finding is about."""
+    values = sshd.parse_sshd_t((fixtures / "sshd_T_default.txt").read_text())
+    other = "/srv/jail one/sshd_config"
+    parsed = sshd.parse_sshd_config(other, {other: "Port 22\n"}.get, lambda p: [])
+    snap = _snap(fixtures, values=values, parsed=parsed, users=(ALICE,), config_path=other)
+    fix = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding").fix
+    assert "`sshd -t -f '/srv/jail one/sshd_config'`" in fix
+    assert (
+        "`spamtrace audit --only sshd.tcp-forwarding --fix --sshd-config "
+        "'/srv/jail one/sshd_config'`" in fix
+    )
+    parsed = sshd.parse_sshd_config(MAIN, {MAIN: "Port 22\n"}.get, lambda p: [])
+    snap = _snap(fixtures, values=values, parsed=parsed, users=(ALICE,))
+    fix = _by_id(sshd.judge(snap, CFG), "sshd.tcp-forwarding").fix
+    assert "`sshd -t`" in fix and "--sshd-config" not in fix  # sshd's own: as before
