@@ -14,8 +14,12 @@ and handled late from the backlog; and when, after B's connect, the engine had h
 them all (``status``: nothing queued) and when the store had them all (``incidents``),
 polled every half second.
 
+``--fork python|c``: A's flood forks a new process for each connect (each one a process the
+daemon has not seen), as fast as it can up to ``--connects`` in ``--seconds``; ``c``: a
+compiled flooder (built with gcc), which forks far faster than Python.
+
 Usage: .venv/bin/python bench/flood_bench.py [--trials 3] [--connects 30000] [--seconds 3]
-       [--b-after 1]
+       [--b-after 1] [--fork python|c]
 """
 
 from __future__ import annotations
@@ -39,6 +43,59 @@ from test_flood import FLOOD, ONE  # noqa: E402
 from test_guard import NsDaemon  # noqa: E402
 from test_watch import _remove_instance as remove_instance  # noqa: E402
 from world import World, run, second_account  # noqa: E402
+
+#: A's flood with a new process per connect: the parent forks, the child connects and exits
+FORKING_FLOOD = """import os, signal, socket, sys, time
+host, n, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
+t0 = time.time()
+print(t0, flush=True)
+for i in range(n):
+    if i % 20 == 0:
+        time.sleep(max(0.0, t0 + secs * i / n - time.time()))
+    if os.fork() == 0:
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.connect((host, 25))
+        except OSError:
+            pass
+        os._exit(0)
+print(time.time(), flush=True)
+"""
+#: the same in C (``--fork c``): a compiled sender forks far faster than Python does
+FORKING_FLOOD_C = r"""#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+static double now(void) {
+    struct timeval t;
+    gettimeofday(&t, 0);
+    return t.tv_sec + t.tv_usec / 1e6;
+}
+int main(int argc, char **argv) {
+    int n = atoi(argv[2]); double secs = atof(argv[3]), t0 = now();
+    struct sockaddr_in to = {0};
+    to.sin_family = AF_INET; to.sin_port = htons(25); inet_pton(AF_INET, argv[1], &to.sin_addr);
+    signal(SIGCHLD, SIG_IGN);
+    printf("%f\n", t0); fflush(stdout);
+    for (int i = 0; i < n; i++) {
+        double ahead = i % 20 ? 0 : t0 + secs * i / n - now();
+        if (ahead > 0) usleep(ahead * 1e6);
+        if (fork() == 0) {
+            int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            connect(s, (struct sockaddr *)&to, sizeof to);
+            _exit(0);
+        }
+    }
+    printf("%f\n", now()); fflush(stdout);
+    return 0;
+}
+"""
 
 
 def rss_mb(pid: int) -> float:
@@ -66,16 +123,25 @@ def incidents(d: NsDaemon, uid: int) -> list[dict[str, Any]]:
 
 
 def trial(
-    world: World, b: pwd.struct_passwd, n: int, secs: float, after: float, k: int
+    world: World, b: pwd.struct_passwd, n: int, secs: float, after: float, k: int,
+    fork: str | None = None,
 ) -> dict[str, Any]:
     assert world.user is not None and world.uploads is not None and world.uid is not None
     tmp = world.tmp / f"trial{k}"
     tmp.mkdir()
     d = NsDaemon(world, tmp, only_accounts=[world.user, b.pw_name])
     flood, one = world.uploads / "flood.py", Path(b.pw_dir) / "one.py"
-    flood.write_text(FLOOD)
+    flood.write_text(FORKING_FLOOD if fork == "python" else FLOOD)
     one.write_text(ONE)
     os.chown(flood, world.uid, world.uid)
+    argv = ["python3", str(flood)]
+    if fork == "c":
+        source = world.uploads / "flood.c"
+        source.write_text(FORKING_FLOOD_C)
+        binary = world.uploads / "flood"
+        run(["gcc", "-O2", "-o", str(binary), str(source)])
+        os.chown(binary, world.uid, world.uid)
+        argv = [str(binary)]
     os.chown(one, b.pw_uid, b.pw_uid)
     d.start()
     assert d.proc is not None
@@ -85,8 +151,7 @@ def trial(
     out: dict[str, Any] = {"rss_start": rss0}
     try:
         a = world.spawn(
-            ["runuser", "-u", world.user, "--", "python3", str(flood), world.mx_ip, str(n),
-             str(secs)],
+            ["runuser", "-u", world.user, "--", *argv, world.mx_ip, str(n), str(secs)],
             cwd=world.uploads,
         )
         assert a.stdout is not None
@@ -146,17 +211,19 @@ def main() -> int:
     ap.add_argument("--connects", type=int, default=30_000)
     ap.add_argument("--seconds", type=float, default=3.0, help="the flood's length (paced)")
     ap.add_argument("--b-after", type=float, default=1.0)
+    ap.add_argument("--fork", choices=("python", "c"), help="a new process per connect")
     args = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("flood_bench needs root (namespaces, nft, tracefs)")
     results = []
     with second_account("stb") as b, World(server_ns=True) as world:
         for k in range(args.trials):
-            res = trial(world, b, args.connects, args.seconds, args.b_after, k)
+            res = trial(world, b, args.connects, args.seconds, args.b_after, k, args.fork)
             print(json.dumps(res), file=sys.stderr, flush=True)
             results.append(res)
     late = [r["late"] for r in results if r["late"] is not None]
-    print(f"flood bench: {args.trials} trials, account A makes {args.connects} connects "
+    how = f" (a process each, {args.fork})" if args.fork else ""
+    print(f"flood bench: {args.trials} trials, account A makes {args.connects} connects{how} "
           f"(refused), account B one connect {args.b_after:g} s in; enforce, stop off")  # fmt: skip
     print(f"  B's connect -> B's uid blocked: p50 {pct(late, 50):.2f} s, max "
           f"{max(late, default=float('nan')):.2f} s; not blocked within 180 s: "

@@ -139,14 +139,30 @@ class LiveRead:
 
 
 @dataclass(frozen=True, slots=True)
+class ChildSeen:
+    """The latest connect, attributed in full, of a process forked by this one that had not
+    exec'd (it ran this one's program): its command name, its attribution, and what named
+    this process then: its start time (epoch seconds, as ``ProcessInfo.start_time``; None:
+    it could not be read) and when it began its program as the exec cache knows it (None:
+    the cache does not know it)."""
+
+    comm: str | None
+    attributed: AttributedAttempt
+    parent_start: float | None
+    parent_began: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KnownProcess:
     """What is known about the process holding one pid: its latest live read (reused for
-    :data:`LIVE_MEMO_SECONDS`), and the attribution of its latest connect attributed in full
-    with the command name the trace gave it (the engine's backlog reuses it)."""
+    :data:`LIVE_MEMO_SECONDS`), the attribution of its latest connect attributed in full
+    with the command name the trace gave it (the engine's backlog reuses it), and that of
+    its latest child's (:class:`ChildSeen`)."""
 
     read: LiveRead | None = None
     comm: str | None = None
     attributed: AttributedAttempt | None = None
+    child: ChildSeen | None = None
 
 
 class KnownProcesses:
@@ -187,7 +203,34 @@ class KnownProcesses:
         if p is None or p.uid is None or p.method is AttributionMethod.UID_ONLY:
             return
         old = self._by_pid.get(pid)
-        self._put(pid, KnownProcess(old.read if old else None, comm, att))
+        if old is None:
+            self._put(pid, KnownProcess(None, comm, att))
+        else:
+            self._put(pid, replace(old, comm=comm, attributed=att))
+
+    def child_attributed(self, parent: int, child: ChildSeen) -> None:
+        """A connect of a process forked by ``parent`` with no exec since, attributed in
+        full: its siblings' connects may reuse it."""
+        p = child.attributed.process
+        if p is None or p.uid is None or p.method is AttributionMethod.UID_ONLY:
+            return
+        old = self._by_pid.get(parent) or KnownProcess()
+        self._put(parent, replace(old, child=child))
+
+    def forked(self, parent: int, comm: str | None) -> ChildSeen | None:
+        """For a new process forked by ``parent`` (no exec since) whose connect the trace
+        names ``comm``: the attribution of ``parent``'s own connect under that name, else of
+        its latest child's, with what named ``parent`` then (the caller checks that
+        ``parent`` is still that process). None: neither is kept."""
+        known = self._by_pid.get(parent)
+        if known is None:
+            return None
+        if known.attributed is not None and known.comm == comm:
+            p = known.attributed.process
+            return ChildSeen(comm, known.attributed, p.start_time if p is not None else None)
+        if known.child is not None and known.child.comm == comm:
+            return known.child
+        return None
 
     def sender(self, pid: int, comm: str | None) -> AttributedAttempt | None:
         """The latest attribution of a connect of ``pid`` named ``comm`` (None: none kept).
@@ -196,6 +239,17 @@ class KnownProcesses:
         if known is None or known.attributed is None or known.comm != comm:
             return None
         return known.attributed
+
+
+def _still_running(pid: int, start_time: float | None) -> bool:
+    """Whether ``pid`` is held now by the process that started at ``start_time`` (epoch)."""
+    from spamtrace.attribution.process import started_now
+
+    try:
+        now = started_now(pid)
+    except OSError:
+        return False
+    return now is not None and start_time is not None and abs(now - start_time) < 0.05
 
 
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
@@ -452,10 +506,64 @@ class Attributor:
         self.counts[method] = self.counts.get(method, 0) + 1
         att = AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
         if pid == traced_pid and pid_note is None:
-            # the trace named the process itself (not a guess from its tgid column): its
-            # later connects under that pid and name may reuse this attribution
-            self.known.attributed(pid, ev.comm, att)
+            # the trace named the process itself (not a guess from its tgid column)
+            self.remember(att)
         return att
+
+    def remember(self, att: AttributedAttempt) -> None:
+        """Keep the attribution of a connect for the later connects of its process (its pid
+        and the trace's command name), and for those of its siblings when it runs its
+        parent's program (forked, no exec since: :meth:`forked_sender`)."""
+        ev = att.event
+        if not isinstance(ev, SmtpConnectAttempted):
+            return
+        self.known.attributed(ev.pid, ev.comm, att)
+        cache = self.cache
+        parent = cache.forked_from(ev.pid, ev.monotonic) if cache is not None else None
+        if parent is not None:
+            from spamtrace.attribution.process import started_now
+
+            try:
+                parent_start = started_now(parent)
+            except OSError:
+                parent_start = None
+            began = cache.began(parent) if cache is not None else None
+            if parent_start is not None or began is not None:  # else not told from another
+                self.known.child_attributed(parent, ChildSeen(ev.comm, att, parent_start, began))
+
+    def forked_sender(self, ev: SmtpConnectAttempted) -> AttributedAttempt | None:
+        """A connect of a new process that the proc connector saw forked, with no exec since,
+        by a process whose own connect (or another child's) of the same command name was
+        attributed in full: that attribution for this process (its pid; learned from the
+        exec cache's fork record). The parent must be the process it was then: the exec
+        cache knew it at the fork (it began its program then, and had not exited), or it
+        still runs with the same start time. None: not known so."""
+        cache = self.cache
+        if cache is None or not ev.comm:
+            return None
+        parent = cache.forked_from(ev.pid, ev.monotonic)
+        if parent is None:
+            return None
+        found = self.known.forked(parent, ev.comm)
+        if found is None or found.attributed.process is None:
+            return None
+        same = found.parent_began is not None and cache.ran(
+            parent, found.parent_began, ev.monotonic
+        )
+        if not same and not _still_running(parent, found.parent_start):
+            return None  # its parent's pid is another process's (or unreadable)
+        base = found.attributed
+        p = base.process
+        assert p is not None
+        note = (
+            f"forked by pid {parent} (no exec since: its program); attributed as that "
+            f"process's earlier connect (pid {p.pid}) was, not read itself"
+        )
+        child = replace(
+            p, pid=ev.pid, start_time=None, method=AttributionMethod.EXEC_CACHE,
+            notes=(*p.notes, note),
+        )  # fmt: skip
+        return AttributedAttempt(ev, child, base.account, base.verdict, base.reasons)
 
     def _fpm_request(self, ev: SmtpConnectAttempted, live: ProcessInfo) -> ProcessInfo:
         """A php-fpm worker read live after its connect: the request that made it, from the

@@ -344,6 +344,9 @@ class ExecCache:
         #: pid -> (exec time, what was read then): :meth:`prefetch`'s reads, for the exec's
         #: event when it is handled (:meth:`on_exec`)
         self._prefetched: dict[int, tuple[float, RawExec]] = {}
+        #: child pid -> (its parent's pid, forked at, exited at or None) of a process that has
+        #: not exec'd since its fork (it runs its parent's program), bounded like entries
+        self._forks: OrderedDict[int, tuple[int, float, float | None]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -389,6 +392,32 @@ class ExecCache:
             return None
         return pid
 
+    def forked_from(self, pid: int, at: float) -> int | None:
+        """The pid of the process that forked the process holding ``pid`` at monotonic time
+        ``at``, if that one had not exec'd since its fork (it ran its parent's program);
+        None when the cache does not know (a fork before the watcher, or an exec since)."""
+        fork = self._forks.get(pid)
+        if fork is None or fork[1] > at + 0.001:
+            return None  # not known, or a later process of the same pid
+        if fork[2] is not None and fork[2] + 0.001 < at:
+            return None  # it had exited before: the pid was another's at ``at``
+        return fork[0]
+
+    def began(self, pid: int) -> float | None:
+        """When the process the cache knows at ``pid`` began running its program (its exec,
+        or its fork; monotonic): with the pid, it names that process. None: not known."""
+        entry = self._entries.get(pid)
+        return entry.exec_time if entry is not None else None
+
+    def ran(self, pid: int, began: float, at: float) -> bool:
+        """Whether the process that began at ``began`` (:meth:`began`) held ``pid`` at
+        monotonic time ``at``: the cache still knows it (no exec or fork of that pid since)
+        and it had not exited by then."""
+        entry = self._entries.get(pid)
+        if entry is None or entry.exec_time != began or began > at + 0.001:
+            return False
+        return entry.exited_at is None or entry.exited_at + 0.001 >= at
+
     def forked_exe(self, pid: int, at: float) -> str | None:
         """For the process that had ``pid`` at ``at``, if it exec'd a program nothing could
         be read of: the exe of the process it was forked from (whether it ran the same
@@ -418,6 +447,8 @@ class ExecCache:
 
     def on_exec(self, pid: int, when: float) -> None:
         self._execs += 1
+        if self._forks:
+            self._forks.pop(pid, None)  # another program now
         if self._reader is None:
             pre = self._prefetched.get(pid) if self._prefetched else None
             if pre is not None and pre[0] >= when:
@@ -490,6 +521,11 @@ class ExecCache:
         return entry.info
 
     def on_fork(self, parent: int, child: int, when: float) -> None:
+        forks = self._forks
+        forks[child] = (parent, when, None)
+        forks.move_to_end(child)
+        if len(forks) > self.max_entries:
+            forks.popitem(last=False)
         entry = self._entries.get(parent)
         if entry is None:
             return
@@ -529,6 +565,9 @@ class ExecCache:
         )
 
     def on_exit(self, pid: int, when: float) -> None:
+        fork = self._forks.get(pid)
+        if fork is not None and fork[2] is None:
+            self._forks[pid] = (fork[0], fork[1], when)
         entry = self._entries.get(pid)
         if entry is not None and entry.exited_at is None:
             entry.exited_at = when
@@ -573,6 +612,13 @@ class ExecCache:
         ]
         for tid in gone:
             del self._threads[tid]
+        ended = [
+            pid
+            for pid, (_, _, exited) in self._forks.items()
+            if exited is not None and exited + self.linger < now
+        ]
+        for pid in ended:
+            del self._forks[pid]
         return len(dead)
 
     def stats(self) -> ExecCacheStats:

@@ -892,12 +892,21 @@ class Engine:
         connect, read at once, never counted as the contained sender's."""
         if not self._contained or not isinstance(ev, SmtpConnectAttempted):
             return None
-        known = self.attributor.known.sender(ev.pid, ev.comm) if self.attributor else None
-        if known is None or known.process is None or known.process.uid is None:
+        if self.attributor is None:
             return None
-        if not self._is_contained(known.process.uid, now):
+        known = self.attributor.known.sender(ev.pid, ev.comm)
+        if known is not None:
+            if known.process is None or known.process.uid is None:
+                return None
+            if not self._is_contained(known.process.uid, now):
+                return None
+            return known if _still_the_process(ev.pid, known.process.start_time) else None
+        # a new process forked, with no exec since, by one whose own connect or an earlier
+        # child's was attributed: a flood that forks a process per connect
+        forked = self.attributor.forked_sender(ev)  # its parent checked there
+        if forked is None or forked.process is None or forked.process.uid is None:
             return None
-        return known if _still_the_process(ev.pid, known.process.start_time) else None
+        return forked if self._is_contained(forked.process.uid, now) else None
 
     def _schedule(self, *, drain: bool = False) -> None:
         """Handle what was read: first the attempts of senders not contained yet (a new

@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from watchfake import Accounts, connect, proc
 
-from spamtrace.attribution.attributor import KnownProcesses
+from spamtrace.attribution.attributor import Attributor, KnownProcesses
+from spamtrace.attribution.exec_cache import ExecCache
 from spamtrace.config import Config
 from spamtrace.model import (
     AttributedAttempt,
@@ -40,7 +41,8 @@ def _pids_not_on_this_host(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class SlowAttributor:
-    """2 ms a live read (a busy host); the uid of each pid from UIDS."""
+    """2 ms a live read (a busy host); the uid of each pid from UIDS. What it knows of the
+    processes it read it keeps as the real one does."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
@@ -55,14 +57,35 @@ class SlowAttributor:
             ev, proc(pid=ev.pid, uid=uid, cwd=f"/home/user{uid}", scripts=()),
             Accounts().for_uid(uid), Verdict.SUSPICIOUS, ("direct to port 25",),
         )  # fmt: skip
-        self.known.attributed(ev.pid, ev.comm, att)  # as Attributor.attempt does
+        self.remember(att)  # as Attributor.attempt does
         return att
+
+    def remember(self, att: AttributedAttempt) -> None:
+        self.known.attributed(att.event.pid, att.event.comm, att)  # type: ignore[union-attr]
+
+    def forked_sender(self, ev: SmtpConnectAttempted) -> None:
+        return None  # no exec cache: no fork is known
 
     def blocked(self, ev: SmtpConnectBlocked) -> AttributedAttempt:
         return AttributedAttempt(
             ev, None, Accounts().for_uid(ev.uid or 0), Verdict.SUSPICIOUS, ("blocked",),
             blocked=True,
         )  # fmt: skip
+
+
+class ForkingAttributor(SlowAttributor):
+    """The same, with an exec cache that saw the forks: the forks of a process whose earlier
+    child was attributed are known as the real one knows them."""
+
+    def __init__(self, cache: ExecCache) -> None:
+        super().__init__()
+        self.cache = cache
+
+    def remember(self, att: AttributedAttempt) -> None:
+        Attributor.remember(self, att)  # type: ignore[arg-type]
+
+    def forked_sender(self, ev: SmtpConnectAttempted) -> Any:
+        return Attributor.forked_sender(self, ev)  # type: ignore[arg-type]
 
 
 class Seen:
@@ -399,4 +422,76 @@ def test_the_backlog_is_counted_stored_and_published_a_batch_at_a_time() -> None
         assert "100 attempts" in updates and "1000 attempts" in updates
     finally:
         e.store = None
+        e.close()
+
+
+def test_a_flood_that_forks_a_process_per_connect_waits_behind_another_accounts_connect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A flooder that forks a new process for each connect (no exec: each child runs its
+    parent's program) made every connect a new process's, read in full in arrival order:
+    another account's first connect behind 20,000 of them was blocked 13 s after it was
+    made. A child of a process whose earlier child was attributed, of a contained uid, now
+    waits in the backlog with that attribution (its own pid) while its parent is the
+    process it was (the exec cache knew it at the fork, or it still runs with the same
+    start); a child that exec'd, or of a parent whose pid another process holds now, is
+    read at once."""
+    from spamtrace.attribution import process as procinfo
+    from spamtrace.attribution.exec_cache import ExecCache
+
+    parent, children = 400, list(range(700, 1001))
+    for pid in children:
+        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
+    started = {parent: 1000.0}
+    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
+    cache = ExecCache(reader=lambda pid: proc(pid=pid))
+    e, _, seen, trace, nflog = engine()
+    att = e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
+    try:
+        first, rest = children[0], children[1:]
+        cache.on_exec(parent, time.monotonic())  # the flooder started its program
+        cache.on_fork(parent, first, time.monotonic())
+        trace.events = [connect(first, comm="fl")]
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        nflog.events = [refused(UIDS[FLOODER])]
+        e._read_source(nflog, None)  # type: ignore[arg-type]
+        e._flush_blocked(None, force=True)
+        for pid in rest:
+            cache.on_fork(parent, pid, time.monotonic())
+        cache.on_exec(rest[10], time.monotonic())  # exec'd: another program, read
+        trace.events = [connect(pid, comm="fl") for pid in rest]
+        trace.events.append(connect(OTHER, comm="b"))
+        before = len(seen.handled)
+        read_at = time.monotonic()
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        handled = [a.event.pid for _, a, _ in seen.handled[before:]]
+        assert handled[:2] == [rest[10], OTHER]  # (old code: the 299 others first, 0.6 s)
+        other_at = seen.handled[before + 1][0]
+        assert other_at - read_at < 0.2
+        e._schedule(drain=True)
+        assert att.read == [first, rest[10], OTHER]  # the other children: not read
+        flood = [(a, i) for _, a, i in seen.handled if getattr(a.event, "pid", 0) in rest]
+        assert len(flood) == 300 and flood[-1][1].connections == 301
+        assert all(a.process is not None and a.process.pid == a.event.pid for a, _ in flood)
+        assert len({i.id for _, i in flood}) == 1
+        # the flooder ended, its connects not all read yet: the cache knew it at their forks
+        gone_child, late = 1001, 1002
+        for pid in (gone_child, late):
+            monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
+        cache.on_fork(parent, gone_child, time.monotonic())
+        trace.events = [connect(gone_child, comm="fl")]
+        cache.on_exit(parent, time.monotonic())
+        del started[parent]
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._schedule(drain=True)
+        assert att.read[-1] == OTHER and seen.handled[-1][1].event.pid == gone_child
+        # its pid is another process's now: that one's children are read
+        started[parent] = 2000.0
+        time.sleep(0.01)  # (the cache's times match within a millisecond)
+        cache.on_fork(parent, late, time.monotonic())
+        trace.events = [connect(late, comm="fl")]
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._schedule(drain=True)
+        assert att.read[-1] == late
+    finally:
         e.close()
