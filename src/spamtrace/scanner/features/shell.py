@@ -40,6 +40,7 @@ from spamtrace.scanner.context import (
     close_paren,
     decoded_payloads,
     excerpt,
+    expression,
     feature,
     find_calls,
     first_arg,
@@ -2305,6 +2306,16 @@ def _literals_in(ctx: Ctx, args: bytes) -> list[bytes]:
     return [ctx.lx.value(int(p.group(1))).lower() for p in PLACEHOLDER.finditer(args)]
 
 
+def _literals_reaching(ctx: Ctx, args: bytes) -> list[bytes]:
+    """The literals of ``args`` and those of what its variables are set to (one step:
+    ``$server = "x -oProxyCommand=..." . $c; imap_open('{' . $server . '}', ...)``)."""
+    lits = _literals_in(ctx, args)
+    for var in VAR.findall(args)[:4]:
+        for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
+            lits.extend(_literals_in(ctx, m.group(1)))
+    return lits
+
+
 @feature("disable_functions_bypass")
 def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
     """A known way around ``disable_functions`` (commands run although system() and its kind
@@ -2325,7 +2336,6 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
         if ctx.first(name) < 0:
             continue
         for start, args in calls_to(ctx, (name,), 20):
-            lits = _literals_in(ctx, args)
             if name == b"symlink":
                 first = PLACEHOLDER.fullmatch(first_arg(args).strip())
                 hit = first is not None and ctx.lx.value(int(first.group(1))).strip() in (
@@ -2336,8 +2346,8 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
                 hit = len(parts) >= 5 and any(
                     rx is not None and rx.search(v) for v in _literals_in(ctx, parts[4])
                 )
-            else:
-                hit = rx is not None and any(rx.search(v) for v in lits)
+            else:  # the giveaway in the call or in what one of its variables holds
+                hit = rx is not None and any(rx.search(v) for v in _literals_reaching(ctx, args))
             if hit:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     if ctx.first(b"ffi") >= 0:
@@ -2878,6 +2888,60 @@ def _ssh_key_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# what a .htaccess needs to make the web server run a file as a program: CGI turned on
+# (Options +ExecCGI, a cgi-script handler), or PHP mapped onto other extensions
+_CGI_ON = tight(rb"(?:add|set)handler\s+cgi-script|options\s[^\n]{0,80}\+execcgi")
+_PHP_TYPE = tight(
+    rb"(?:addtype|addhandler)\s+application/x-httpd-[\w.-]{0,20}php[\w.-]{0,12}"
+    rb"((?:[ \t]+\.?[\w]+)+)"
+)
+_PHP_EXTENSION = tight(rb"\.?(?:php\d?|phtml?|pht|phar|phps|inc)")
+
+
+def _runs_programs(text: bytes) -> bool:
+    """``text`` (a .htaccess's content, lower-cased) turns on CGI or maps PHP onto an
+    extension that is not PHP's own (``AddType application/x-httpd-php .jpg``)."""
+    if _CGI_ON.search(text):
+        return True
+    for m in itertools.islice(_PHP_TYPE.finditer(text), 10):
+        if any(_PHP_EXTENSION.fullmatch(e) is None for e in m.group(1).split()):
+            return True
+    return False
+
+
+@feature("htaccess_exec_handler")
+def _htaccess_exec_handler(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A .htaccess written with lines that make the web server run files as programs
+    (``Options +ExecCGI``, ``AddHandler cgi-script .xyz``, PHP mapped onto ``.jpg``): the
+    way around disable_functions through mod_cgi (a shell script of the attacker's run by
+    Apache, not by PHP) or a backdoor hidden in an image. A site's settings page writes
+    rewrite rules, headers and PHP's own handler for .php."""
+    if string_text(ctx).find(b".htaccess") < 0:
+        return None
+    for start, args in calls_to(ctx, (b"file_put_contents",), 20):
+        parts = top_args(args)
+        if (
+            len(parts) >= 2
+            and _path_holds(ctx, parts[0], b".htaccess")
+            and any(_runs_programs(v) for v in _literals_reaching(ctx, parts[1]))
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    for m in itertools.islice(_OPEN_HANDLE.finditer(ctx.code), 20):
+        mode = ctx.lx.value(int(m.group(3)))[:1]
+        if mode not in (b"w", b"a", b"x", b"c") or not _path_holds(ctx, m.group(2), b".htaccess"):
+            continue
+        for _, wargs in calls_to(ctx, (b"fwrite", b"fputs"), 20):
+            parts = top_args(wargs)
+            if (
+                len(parts) >= 2
+                and parts[0].strip() == b"$" + m.group(1)
+                and any(_runs_programs(v) for v in _literals_reaching(ctx, parts[1]))
+            ):
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
 # requests and connections to an address (a web page, a host and port)
 _FLOOD_REQUESTS = (b"curl_init", b"fsockopen", b"pfsockopen", b"stream_socket_client",
                    b"get_headers")  # fmt: skip
@@ -2982,6 +3046,200 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
             if len(parts) >= 5 and _from_visitor(ctx, parts[4]):
                 at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
+# a pause in a loop: sleep(n) (an int: sleep(0.3) is sleep(0), no pause), usleep(µs)
+_PAUSE = tight(rb"(?<![\w$>:])(u?sleep|time_nanosleep|time_sleep_until)\s*\(\s*([^;]{0,40})")
+# a way out of a loop other than the clock
+_LOOP_EXIT = tight(rb"(?<![\w$>:])(?:break|return|exit|die|throw|goto)\b")
+_IF_AT = tight(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
+_CLOCK_CALL = tight(rb"(?<![\w$>:])(?:micro|hr)?time\s*\(")
+# a request's address given to curl after curl_init(): curl_setopt($ch, CURLOPT_URL, $target)
+_CURL_URL = tight(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,")
+# a function or method of the file called in a loop: flood(...), $this->request()
+_CALLED = tight(rb"(?:(?<![\w$>:])|->|::)(" + NAME_P + rb")\s*\(")
+
+
+def _pauses(body: bytes) -> bool:
+    """The loop ``body`` waits between turns: a sleep of a second or more, a usleep of a
+    tenth of a second or more, or one of a length the code works out."""
+    for m in itertools.islice(_PAUSE.finditer(body), 10):
+        fn = m.group(1)
+        if fn not in (b"sleep", b"usleep"):
+            return True  # time_nanosleep, time_sleep_until
+        try:
+            n = float(m.group(2).split(b")")[0].strip())
+        except ValueError:
+            return True  # a length the code computes: a pause
+        if n >= (1 if fn == b"sleep" else 100_000):
+            return True
+    return False
+
+
+def _exits(body: bytes) -> bool:
+    """The loop ``body`` can stop other than by the clock: a break/return/exit that no test
+    of the time guards (``if (time() > $end) break;`` is the clock's)."""
+    spans: list[tuple[int, int]] = []
+    for m in itertools.islice(_IF_AT.finditer(body), 40):
+        cond_end = m.end() + close_paren(body[m.end() : m.end() + 400])
+        if _CLOCK_CALL.search(body, m.end(), cond_end) is None:
+            continue
+        stmt = cond_end + 1
+        while stmt < len(body) and body[stmt : stmt + 1].isspace():
+            stmt += 1
+        if body[stmt : stmt + 1] == b"{":
+            spans.append((m.start(), stmt + len(braced(body, stmt))))
+        else:
+            semi = body.find(b";", stmt)
+            spans.append((m.start(), semi + 1 if semi >= 0 else len(body)))
+    for e in itertools.islice(_LOOP_EXIT.finditer(body), 40):
+        if not any(a <= e.start() < b for a, b in spans):
+            return True
+    return False
+
+
+def _request_targets(body: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset in ``body``, address expression) of each request or connection the block
+    makes: the first argument of curl_init/fsockopen/stream_socket_client/get_headers, or
+    the address a curl_setopt(..., CURLOPT_URL, ...) gives."""
+    for at, args in find_calls(body, _FLOOD_REQUESTS, 20):
+        target = first_arg(args).strip()
+        if target:
+            yield at, target
+    for m in itertools.islice(_CURL_URL.finditer(body), 10):
+        yield m.start(), expression(body[m.end() :]).rstrip(b") ")
+
+
+def _loop_set(body: bytes, target: bytes) -> bool:
+    """A variable of ``target`` is set in the loop ``body`` (a new address each turn: a
+    crawler's next page, a poller's next offset)."""
+    for var in VAR.findall(target)[:4]:
+        if var in (b"this", b"argv"):
+            continue
+        if var_assigns(body, var, TAIL_RHS, 1) or var_assigns(body, var, _COMPOUND_SET, 1):
+            return True
+    return False
+
+
+_COMPOUND_SET = tight(rb"\s*(?:\.=|\+=|\+\+|--)")
+
+
+@feature("unpaused_request_loop")
+def _unpaused_request_loop(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Requests or connections made over and over, for ever or until a time (``while
+    (true)``, ``while (time() < $end)``), with no pause between them and no way out but
+    the clock, to the same address every turn, one the script does not write (from the
+    command line, a parameter, a property): an HTTP or TCP flood (a CC attack, an L7
+    stresser's worker), also when the request is made by a function or method the loop
+    calls or its address is given with curl_setopt(CURLOPT_URL). A health check waits
+    between tries and stops when the service answers; a crawler asks for a new address
+    each turn."""
+    code = ctx.code
+    if not calls_to(ctx, (*_FLOOD_REQUESTS, b"curl_setopt"), 1):
+        return None
+    heads = {fm.group(1): fm for fm in itertools.islice(_FUNCTION_HEAD.finditer(code), 300)}
+    for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        if _CLOCK.search(code[m.end() : head_end]) is None:
+            continue  # for ever or for a time only
+        brace = code.find(b"{", head_end, head_end + 4)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if _pauses(body) or _exits(body):
+            continue
+        blocks = [body]
+        for c in itertools.islice(_CALLED.finditer(body), 12):
+            fm = heads.get(c.group(1))
+            if fm is None:
+                continue
+            called = braced(code, fm.end() - 1)
+            if not fm.start() <= m.start() < fm.end() + len(called):
+                blocks.append(called)  # not the function the loop is in (a recursion)
+        for block in blocks:
+            if block is not body and _pauses(block):
+                continue
+            for _at, target in _request_targets(block):
+                if PLACEHOLDER.fullmatch(target) or VAR.search(target) is None:
+                    continue  # an address written in the script: its own service
+                lead = PLACEHOLDER.match(target) if block is body else None
+                if lead is not None and ctx.lx.value(int(lead.group(1))).strip().lower().startswith(
+                    (b"udp://", b"tcp://")
+                ):
+                    continue  # a scheme written out in the loop itself: shell.udp-flood's
+                if block is body and _loop_set(body, target):
+                    continue
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
+
+
+# the ports of UDP services that answer a small question with a big reply, what a
+# reflection (amplification) attack bounces off: chargen, DNS, portmap, NTP, NetBIOS, SNMP,
+# CLDAP, SSDP, WS-Discovery, mDNS, memcached
+_REFLECTOR_PORT = tight(rb"(?<![\w.])(?:19|53|111|123|137|161|389|1900|3702|5353|11211)(?![\w.])")
+_UDP_MARK = tight(rb"\bsock_dgram\b|\bsol_udp\b")
+_PROBE_CALLS = (b"socket_connect", b"socket_sendto", b"fsockopen", b"stream_socket_client")
+# a reply read into a variable: socket_recvfrom($s, $buf, ...), socket_recv($s, $buf, ...)
+_RECV_INTO = tight(rb"socket_recv(?:from)?\s*\(\s*\$\w+\s*,\s*\$(" + NAME_P + rb")")
+# ... or returned by a read: $buf = fread($s, 512)
+_RECV_SET = tight(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(?:fread|fgets|socket_read|stream_socket_recvfrom|"
+    rb"stream_get_contents)\s*\("
+)
+# what reads a reply's content (a DNS or game-server client parses what it was sent)
+_PARSES = tight(
+    rb"(?:unpack|substr|ord|explode|str_split|preg_\w+|json_decode|strpos|stripos|bin2hex|"
+    rb"hexdec|strstr|str_replace|trim|rtrim|ltrim|sprintf|printf|echo|print|var_dump|print_r|"
+    rb"htmlspecialchars|fwrite|fputs|file_put_contents|md5|sha1|crc32)\s*\(?[^;]{0,40}$"
+)
+
+
+def _reply_vars(ctx: Ctx) -> list[bytes]:
+    """The variables a UDP reply is read into, and those set from a function of the file
+    that returns one (``$content = discover($ip)``, discover() returning its reply)."""
+    code = ctx.code
+    got = [m.group(1) for m in itertools.islice(_RECV_INTO.finditer(code), 10)]
+    got += [m.group(1) for m in itertools.islice(_RECV_SET.finditer(code), 10)]
+    for name, body in function_bodies(ctx).items():
+        if any(body.find(b"return $" + v) >= 0 for v in got):
+            call = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*" + re.escape(name) + rb"\s*\(")
+            got += [m.group(1) for m in itertools.islice(call.finditer(code), 5)]
+    return list(dict.fromkeys(got))
+
+
+def _only_measured(code: bytes, var: bytes) -> bool:
+    """``$var`` (a reply) is measured with strlen() and its content never read: no
+    parsing, printing or saving of it anywhere in the file (only assigned and returned)."""
+    measured = False
+    for at in var_mentions(code, var, 200):
+        before = code[max(0, at - 48) : at]
+        if re.search(rb"strlen\s*\(\s*$", before):
+            measured = True
+        elif _PARSES.search(before):
+            return False
+    return measured
+
+
+@feature("udp_amplifier_probe")
+def _udp_amplifier_probe(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A UDP question sent to a reflection service's port (DNS 53, NTP 123, SSDP 1900,
+    memcached 11211...) of host after host, each reply only measured (its length kept,
+    its content never read): the filter of a DDoS stresser, which looks for the servers
+    whose replies are biggest to bounce an amplification attack off them. A DNS or game
+    server client reads what it was answered."""
+    code = ctx.code
+    if _UDP_MARK.search(code) is None and string_text(ctx).find(b"udp://") < 0:
+        return None
+    if code.find(b"strlen") < 0 or (code.find(b"foreach") < 0 and code.find(b"pcntl_fork") < 0):
+        return None
+    for start, args in calls_to(ctx, _PROBE_CALLS, 20):
+        parts = top_args(args)
+        if not any(_REFLECTOR_PORT.fullmatch(p.strip()) for p in parts[1:]):
+            continue
+        if any(_only_measured(code, v) for v in _reply_vars(ctx)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
 
