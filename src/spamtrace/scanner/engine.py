@@ -525,25 +525,32 @@ def _batches(files: Iterable[Listed]) -> Iterator[list[Listed]]:
 def _work(file: Listed) -> FileReport:
     path = file.path
     limits: Limits = _W["limits"]  # type: ignore[assignment]
-    # hard stop a little after the cooperative deadline
-    signal.setitimer(signal.ITIMER_REAL, limits.file_timeout + 0.5)
+    report: FileReport | None = None
     try:
-        return scan_file(
-            path,
-            limits,
-            _W["rules"],  # type: ignore[arg-type]
-            _W["yara"],  # type: ignore[arg-type]
-            known_hashes=_W["known"],  # type: ignore[arg-type]
-            memo=_W["memo"],  # type: ignore[arg-type]
-            user=_W.get("user"),  # type: ignore[arg-type]
-            ident=file.ident,
-        )
+        # hard stop a little after the cooperative deadline
+        signal.setitimer(signal.ITIMER_REAL, limits.file_timeout + 0.5)
+        try:
+            report = scan_file(
+                path,
+                limits,
+                _W["rules"],  # type: ignore[arg-type]
+                _W["yara"],  # type: ignore[arg-type]
+                known_hashes=_W["known"],  # type: ignore[arg-type]
+                memo=_W["memo"],  # type: ignore[arg-type]
+                user=_W.get("user"),  # type: ignore[arg-type]
+                ident=file.ident,
+            )
+        except MemoryError:
+            report = _skipped(path, 0, "out of memory while scanning")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except BudgetExceeded:
-        return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
-    except MemoryError:
-        return _skipped(path, 0, "out of memory while scanning")
-    finally:
+        # the alarm rang during the file, or after it was done but before it was disarmed
+        # (a loaded machine): raised out of here it ended the whole scan with a traceback
         signal.setitimer(signal.ITIMER_REAL, 0)
+    if report is None:
+        return _skipped(path, 0, f"too slow: over {limits.file_timeout:g}s")
+    return report
 
 
 class _Pool(multiprocessing.pool.Pool):

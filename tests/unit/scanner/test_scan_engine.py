@@ -724,3 +724,41 @@ def test_check_and_watch_do_not_read_through_a_folder_swapped_after_listing(
     ranked = rank_files([str(site)], limit=5, time_budget=5.0)
     assert all(r.verdict is not ScanVerdict.MALICIOUS for r in ranked)
     assert all(r.reason in (None, REPLACED) for r in ranked)
+
+
+@pytest.mark.parametrize("done", [True, False])
+def test_a_worker_alarm_that_rings_as_a_file_ends_does_not_end_the_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, done: bool
+) -> None:
+    """The worker's hard stop rang after the file's report was made but before the timer was
+    disarmed (a loaded machine, a file that took just under the limit): BudgetExceeded went
+    out of the worker and the whole scan ended with a traceback. The report made stands; a
+    file the alarm stopped is skipped as too slow."""
+    p = tmp_path / "ok.php"
+    p.write_bytes(b"<?php echo 1;\n")
+    made = _scan(p)
+    from spamtrace.scanner.context import BudgetExceeded
+
+    def scanned(*args: object, **kwargs: object) -> engine.FileReport:
+        if not done:
+            raise BudgetExceeded
+        return made
+
+    rang: list[bool] = []
+
+    def setitimer(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+        if seconds == 0 and not rang:
+            rang.append(True)
+            raise BudgetExceeded  # the alarm, just before it was disarmed
+        return (0.0, 0.0)
+
+    monkeypatch.setattr(engine, "scan_file", scanned)
+    monkeypatch.setattr(engine.signal, "setitimer", setitimer)
+    monkeypatch.setitem(engine._W, "limits", Limits())
+    for key in ("rules", "yara", "known", "memo"):
+        monkeypatch.setitem(engine._W, key, None)
+    report = engine._work(engine.Listed(str(p)))
+    if done:
+        assert report is made
+    else:
+        assert report.verdict is ScanVerdict.SKIPPED and "too slow" in (report.reason or "")
