@@ -131,3 +131,40 @@ def test_clean_glued_text_stays_clean() -> None:
         b"echo isset($data['id']) ? (int) $data['id'] : 0;\n"
     )
     assert analyze_bytes(sample).verdict.value == "clean"
+
+
+# ------------------------------------------------------------------ the script in a function
+_RUNNER = (
+    b"<?php\nfunction ekse($c) {\n    if (function_exists('system')) { @ob_start(); "
+    b"@system($c); $b = @ob_get_contents(); @ob_end_clean(); return $b; }\n}\n"
+)
+
+
+def test_a_register_globals_shell_moved_into_a_function_is_followed() -> None:
+    """``global $cmd`` in the function the script runs in names the top-level ``$cmd``,
+    which the script never sets (register_globals fills it from ``?cmd=``)."""
+    sample = _RUNNER + (
+        b"function page() { global $cmd, $out;\n"
+        b"    if (isset($_GET['cmd']) && $_GET['cmd'] != '') { $out = ekse($cmd); echo $out; }\n"
+        b"}\npage();\n"
+    )
+    assert "shell.exec-wrapper-followed" in rule_ids(analyze_bytes(sample))
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        b"$cmd = 'uptime';\n",
+        b"function init() { global $cmd; $cmd = 'uptime'; }\ninit();\n",
+    ],
+)
+def test_a_global_the_script_sets_is_not_register_globals_input(setting: bytes) -> None:
+    sample = (
+        _RUNNER
+        + setting
+        + (
+            b"function page() { global $cmd;\n"
+            b"    if (isset($_GET['cmd'])) { echo htmlspecialchars(ekse($cmd)); }\n}\npage();\n"
+        )
+    )
+    assert "shell.exec-wrapper-followed" not in rule_ids(analyze_bytes(sample))

@@ -3309,9 +3309,24 @@ def _wrapper_called_with(
                 continue
             if bare is None:
                 bare = bare_of(ctx)
-            if used & bare and _enclosing_def(code, pos) is None:
-                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
+            if used & bare:
+                d = _enclosing_def(code, pos)
+                if d is None or _global_in(code, d.end(), pos, used & bare):
+                    return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
     return None
+
+
+_GLOBAL_STMT = tight(rb"(?<![\w$>:])global\s([^;]{1,300});")
+
+
+def _global_in(code: bytes, start: int, pos: int, names: set[bytes]) -> bool:
+    """Whether a ``global`` statement between ``start`` (a function's head) and ``pos``
+    names one of ``names``: in that function they are the script's top-level variables (a
+    script moved into a function it calls once)."""
+    for g in itertools.islice(_GLOBAL_STMT.finditer(code, start, pos), 20):
+        if not names.isdisjoint(VAR.findall(g.group(1))):
+            return True
+    return False
 
 
 @feature("eval_wrapper_request")
@@ -3335,7 +3350,10 @@ _REQUEST_KEY = tight(rb"\$_(?:get|post|request|cookie)\s*\[\s*\x01(\d+)\x01\s*\]
 
 
 # what sets a variable named after it: foreach (... as $v), list(..., $v) =, global $v, &$v
-_SETS_BEFORE = rb"(?:as|list\s*\([^)]{0,200}|global[^;]{0,200}|&)\s*"
+# ways of setting a variable other than "=" (a foreach target, list(), a reference); not
+# ``global $cmd``, which names the script's own top-level variable: a script moved into a
+# function it calls once (``function page() { global $cmd; ... }``) still never sets it
+_SETS_BEFORE = rb"(?:as|list\s*\([^)]{0,200}|&)\s*"
 
 
 def _register_globals_vars(ctx: Ctx) -> set[bytes]:
