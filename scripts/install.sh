@@ -29,6 +29,6 @@ fi
 if [ -d src/spamtrace ]; then .venv/bin/python -m compileall -q src/spamtrace >/dev/null 2>&1 || true; fi
 if ! .venv/bin/python -c 'import spamtrace.scanner._lexer, spamtrace.scanner._words, spamtrace.sources.maillog._scan' 2>/dev/null; then
     echo "install.sh: note: the compiled parts (scanner, mail log parsers) were not built (no C compiler or Python" \
-        "headers: apt-get install gcc python3-dev); scan and mail work, taking 1.5x and 1.5-2x as long" >&2
+        "headers: apt-get install gcc python3-dev); scan and mail work, taking about 1.5 and 6 times as long" >&2
 fi
 echo "spamtrace installed: $(pwd)/.venv/bin/spamtrace"
