@@ -949,6 +949,11 @@ def _create_private(path: str) -> None:
     """Create the store file 0600 whatever the umask (SQLite gives its -wal and -shm files
     the database's mode): it holds command lines, which may carry a password, user names and
     addresses that the hosting accounts must not read."""
+    if os.path.islink(path) and not os.path.exists(path):
+        # a symlink to a store not made yet (the data moved to another disk): O_EXCL refused
+        # the link, and SQLite then made its target with the umask's mode, 0644, readable by
+        # every account; the target is made here, 0600, as the path itself would be
+        path = os.path.realpath(path)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                      0o600)  # fmt: skip

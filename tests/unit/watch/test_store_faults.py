@@ -259,6 +259,31 @@ def test_a_new_store_is_readable_by_root_only(tmp_path: Path) -> None:
             assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
 
 
+def test_a_new_store_made_through_a_symlink_is_readable_by_root_only(tmp_path: Path) -> None:
+    """`[store] path` a symlink to a store not made yet (the data kept on another disk): the
+    store was made 0644 through the link (and its -wal and -shm files as the database),
+    readable by every hosting account, where a plain path is made 0600."""
+    import os
+
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "data" / "spamtrace.db"
+    link = tmp_path / "spamtrace.db"
+    link.symlink_to(target)
+    old = os.umask(0o022)
+    try:
+        st = Store(str(link))
+        st.submit(ev(1))
+        st.flush()
+        st.close()
+    finally:
+        os.umask(old)
+    assert link.is_symlink() and target.exists()
+    for name in ("spamtrace.db", "spamtrace.db-wal", "spamtrace.db-shm"):
+        if (tmp_path / "data" / name).exists():
+            assert (tmp_path / "data" / name).stat().st_mode & 0o077 == 0, name
+    assert len(StoreReader(str(link)).incidents(since=0.0)) >= 0  # it reads through the link
+
+
 @pytest.mark.parametrize("table", ["incidents", "events", "actions"])
 def test_a_store_missing_one_of_its_tables_is_damaged_at_open(tmp_path: Path, table: str) -> None:
     """A store whose schema lost a table (a damaged page, a hand-made `DROP`): `watch` started
