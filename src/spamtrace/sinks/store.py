@@ -538,6 +538,11 @@ class StoreReader:
 
             if (problem := not_a_folder(os.path.dirname(os.path.abspath(path)))) is not None:
                 raise StoreError(f"store {path}: {problem}")
+            if os.path.islink(path):  # ls shows it: say what is missing
+                raise StoreError(
+                    f"store {path}: a symlink to {quoted(os.readlink(path))}, which does not "
+                    "exist (run `spamtrace watch` first, or point the link at the store)"
+                )
             raise StoreError(
                 f"store {path}: does not exist (run `spamtrace watch` first, or give --db)"
             )

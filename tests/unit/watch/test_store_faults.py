@@ -259,6 +259,19 @@ def test_a_new_store_is_readable_by_root_only(tmp_path: Path) -> None:
             assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
 
 
+def test_a_store_path_that_is_a_dangling_symlink_names_its_target(tmp_path: Path) -> None:
+    """`incidents --db link.db` with the link's target gone said "store link.db: does not
+    exist" of a file `ls` shows."""
+    link = tmp_path / "link.db"
+    link.symlink_to("/srv/data/spamtrace.db")
+    with pytest.raises(StoreError) as err:
+        StoreReader(str(link))
+    assert str(err.value) == (
+        f"store {link}: a symlink to '/srv/data/spamtrace.db', which does not exist (run "
+        "`spamtrace watch` first, or point the link at the store)"
+    )
+
+
 def test_a_new_store_made_through_a_symlink_is_readable_by_root_only(tmp_path: Path) -> None:
     """`[store] path` a symlink to a store not made yet (the data kept on another disk): the
     store was made 0644 through the link (and its -wal and -shm files as the database),
