@@ -549,12 +549,15 @@ def _analyze(
         if any(v.strip().lower() == b"php://input" for v in view.raw_strings[base:]):
             # a literal glued from pieces ('php://in' . 'put') names the request body too
             view = replace(view, code=_input_stream_inline(view))
-        # a rule that says what a finding of the code as written says (``overlaps``) is not
-        # run again: the file's reasons stay those of its own text
+        # a rule that says what a finding of the code as written says (``overlaps``), and
+        # no more strongly, is not run again: the file's reasons stay those of its own text
+        # (a heavier one may still find what the code as written hid from it)
         said = set(hits)
-        for rule, _hit, _layer in list(hits.values()):
-            said.update(rule.overlaps)
-        said.update(r.id for r, *_ in ready.plan if not said.isdisjoint(r.overlaps))
+        said.update(
+            r.id
+            for r, *_ in ready.plan
+            if any(o in hits and hits[o][0].weight >= r.weight for o in r.overlaps)
+        )
         # "written-out": the view differs from the code only by interpolated strings written
         # as concatenations (plain PHP, not a rewrite that hides)
         kind = "written-out" if written_only else True

@@ -235,6 +235,23 @@ def variables(raw: bytes) -> list[tuple[int, int]] | None:
     return spans
 
 
+def read_code(raw: bytes) -> tuple[list[bytes], bool] | None:
+    """The code of each variable PHP reads in a double-quoted body or heredoc (``raw`` as
+    written), in order, as :func:`written_out` writes it (``$_GET[p]`` as ``$_get[K]``,
+    ``{$o->f('a')}`` as ``$o->f(K)``) with each quoted literal of it written as the
+    placeholder ``K`` = ``\\x01-1\\x01`` (a key's text is not known here: a rule that reads a
+    literal's value finds none); and whether the body has text besides them. None for a body
+    this reader does not follow (see the module's doc)."""
+    added = _Added(0)
+    try:
+        pieces = _pieces(raw, added)
+    except _Unwritable:
+        return None
+    reads = [_NEW_LITERAL.sub(b"\x01-1\x01", p) for p in pieces if p[:1] == b"$"]
+    return reads, len(reads) < len(pieces)
+
+
+_NEW_LITERAL = tight(rb"\x01\d+\x01")
 _INTERPOLATING_KINDS = frozenset({"dq", "heredoc"})
 
 

@@ -13,6 +13,7 @@ sources): they count only where any value is damning.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -42,7 +43,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     words_in_code,
 )
-from spamtrace.scanner.interp import MAX_COPY_HOPS, copy_chains, plain_copies
+from spamtrace.scanner.interp import MAX_COPY_HOPS, copy_chains, plain_copies, read_code, variables
 from spamtrace.scanner.rx import compile_possessive, tight
 
 REQ = (
@@ -959,6 +960,150 @@ _URL_ENCODED_ARG = tight(
 )
 
 
+# --- variables read inside double-quoted strings and heredocs ------------------------------
+#
+# PHP fills ``"From: $name <{$email}>\r\n"`` with the variables' values, as ``'From: ' . $name
+# . ' <' . $email . ">\r\n"`` does: the string's value carries what they hold. The lexer sets
+# every literal apart, so the copies the pass follows in the code (``$h = 'x' . $email``) miss
+# such a string; these are followed here, with the same checks as a "." join (a lookup key,
+# a validator's argument, escapeshellarg()'s quoted argument do not carry the input).
+# Single-quoted strings and nowdocs read no variable.
+
+# the names a body reads ("$to", "{$to[...]}", "${to}"), as written (a cheap first look; the
+# reader of interp tells which are PHP's)
+_READ_NAME = tight(rb"\$\{?([a-zA-Z_\x80-\xff][\w\x80-\xff]*)")
+_STRING_REQ = tight(
+    rb"\$_(?:get|post|request|cookie|files)\b|\$http_(?:post|get|cookie|raw_post)_(?:vars|data)"
+)
+_STRING_REQ_NAMES = frozenset(
+    {b"_get", b"_post", b"_request", b"_cookie", b"_files", b"http_post_vars",
+     b"http_get_vars", b"http_cookie_vars", b"http_raw_post_data"}
+)  # fmt: skip
+MAX_READING_STRINGS = 2000  # double-quoted strings and heredocs followed per file, at most
+MAX_READ_NAMES = 20_000  # places of a "$name" in them looked at per file, at most
+_READING_KINDS = frozenset({"dq", "heredoc"})
+
+
+@per_file("reading-strings")
+def reading_strings(ctx: Ctx) -> list[tuple[int, int, frozenset[bytes]]]:
+    """(literal index, offset of its placeholder in the code, the names it may read,
+    lower-cased) of each double-quoted string and heredoc that has a ``$`` before a name:
+    those of the first :data:`MAX_READ_NAMES` such names (at most
+    :data:`MAX_READING_STRINGS` strings), in the code's order. The bodies are searched
+    joined, without a Python step per literal (a padded file has millions)."""
+    lx = ctx.lx
+    code = ctx.code
+    out: list[tuple[int, int, frozenset[bytes]]] = []
+    if "dq" not in lx.kinds and "heredoc" not in lx.kinds:
+        return out
+    dq = list(itertools.compress(itertools.count(), map(_READING_KINDS.__contains__, lx.kinds)))
+    bodies = list(map(lx.raw_strings.__getitem__, dq))
+    joined = b"\x00".join(bodies)
+    if joined.find(b"$") < 0:
+        return out
+    starts = list(itertools.accumulate(map((1).__add__, map(len, bodies)), initial=0))
+    found: dict[int, set[bytes]] = {}
+    for m in itertools.islice(_READ_NAME.finditer(joined), MAX_READ_NAMES):
+        at = bisect.bisect_right(starts, m.start()) - 1
+        names = found.get(at)
+        if names is None:
+            if len(found) >= MAX_READING_STRINGS:
+                break
+            names = found[at] = set()
+        names.add(m.group(1).lower())
+    pos = 0
+    for at, names in found.items():  # in the literals' order, as their placeholders stand
+        mark = b"\x01%d\x01" % dq[at]
+        where = code.find(mark, pos)
+        if where < 0:
+            where = code.find(mark)
+            if where < 0:
+                continue
+        else:
+            pos = where + len(mark)
+        out.append((dq[at], where, frozenset(names)))
+    return out
+
+
+def constant_literal(ctx: Ctx, text: bytes) -> bool:
+    """``text`` is one literal whose value is its own text: single-quoted, a nowdoc, or a
+    double-quoted string or heredoc that reads no variable (``"From: $email"`` is the
+    variable's value, as ``'From: ' . $email`` is)."""
+    lit = PLACEHOLDER.fullmatch(text.strip())
+    if lit is None:
+        return False
+    idx = int(lit.group(1))
+    if idx >= len(ctx.lx.kinds) or ctx.lx.kinds[idx] not in _READING_KINDS:
+        return True
+    raw = ctx.lx.raw_strings[idx]
+    return raw.find(b"$") < 0 or not variables(raw)
+
+
+def _strings_read_request(ctx: Ctx) -> bool:
+    """Whether a double-quoted string or heredoc may read a request array."""
+    return any(not names.isdisjoint(_STRING_REQ_NAMES) for *_, names in reading_strings(ctx))
+
+
+def _string_copies(
+    ctx: Ctx,
+    sets: tuple[set[bytes], set[bytes], set[bytes], set[bytes]],
+    stmts: dict[int, re.Match[bytes] | None],
+    rounds: int = 3,
+) -> None:
+    """Add to ``sets`` (request input, decoded data, request input as it is, names given
+    request input not percent-encoded) the variables assigned a double-quoted string or
+    heredoc that reads request input or a variable of those sets, as a "." join of the same
+    pieces would add them (see above); ``rounds``: strings that read such a string's
+    variable, and so on."""
+    req, dec, direct, raw_set = sets
+    code = ctx.code
+    strings = reading_strings(ctx)
+    if not strings:
+        return
+    for _round in range(rounds):
+        grew = False
+        held = req | dec | direct
+        for idx, at, names in strings:
+            if names.isdisjoint(held) and names.isdisjoint(_STRING_REQ_NAMES):
+                continue
+            got = assignment_before(code, at, stmts)
+            if got is None or _CLOSURE.match(got[1]):
+                continue
+            target = got[0]
+            if code[max(0, at - 8) : at].rstrip().endswith(b"["):
+                continue  # a key of a lookup ($t["$a"]), not the value
+            read = read_code(ctx.lx.raw_strings[idx])
+            if read is None:
+                continue
+            pieces, text = read
+            # the string as a whole inside a check, a hash, a method's argument, a lookup...
+            safe = _copy_wrapped_safe(ctx, code, at) or _shell_quoted_at(code, at)
+            before = (target in req, target in dec, target in direct)
+            for piece in pieces[:50]:
+                if not safe:
+                    for m in itertools.islice(_STRING_REQ.finditer(piece), 5):
+                        if not _wrapped_safe(ctx, piece, m.start()):
+                            req.add(target)
+                            raw_set.add(target)
+                            if not text and len(pieces) == 1 and _DIRECT_REQ.match(piece):
+                                direct.add(target)
+                            break
+                for m in itertools.islice(VAR.finditer(piece), 10):
+                    var = m.group(1)
+                    if var == target or var not in held:
+                        continue
+                    if var in req and not safe and not _wrapped_safe(ctx, piece, m.start()):
+                        req.add(target)
+                    if var in dec:
+                        dec.add(target)
+                    if var in direct and not safe and not text and piece == m.group(0):
+                        direct.add(target)  # "$a" alone: $a as it is
+            if before != (target in req, target in dec, target in direct):
+                grew = True
+        if not grew:
+            break
+
+
 def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
     """Variables assigned from request input, and from decoders / built-up names.
 
@@ -984,7 +1129,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
         spelt = _foreach_request_names(ctx)
         req.update(spelt)
         direct.update(spelt)
-    if has_any(ctx, SOURCES) or has_word(ctx, b"\x01."):
+    if has_any(ctx, SOURCES) or has_word(ctx, b"\x01.") or _strings_read_request(ctx):
         for m in _FOREACH_REQ.finditer(code):
             req.add(m["value"])
             if m["split"] is None and m["end"] is not None and not m["mid"].strip():
@@ -1076,6 +1221,8 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                     direct.add(m.group(2))
         req -= _SUPERGLOBAL_VARS
         direct -= _SUPERGLOBAL_VARS
+        # "From: $email\r\n", "{$_POST['to']}": what a string reads, as a "." join carries it
+        _string_copies(ctx, (req, dec, direct, raw), stmts)
         copied = sorted(req | dec | direct)[:40]  # one level of copies: $b = $a;
         for var, offsets in zip(copied, _mentions(code, copied, 20), strict=True):
             needle = b"$" + var
@@ -1112,6 +1259,13 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
             for held in (req, dec, direct):
                 if held and pairs:
                     held |= copy_chains(pairs, held, MAX_COPY_HOPS - 1)
+            # a string that reads a copy ($e = $email; $h = "From: $e"), and copies of it
+            sizes = (len(req), len(dec), len(direct))
+            _string_copies(ctx, (req, dec, direct, raw), stmts, 2)
+            if pairs and sizes != (len(req), len(dec), len(direct)):
+                for held in (req, dec, direct):
+                    if held:
+                        held |= copy_chains(pairs, held, MAX_COPY_HOPS - 1)
         if req and has_word(ctx, b"compact"):
             # $job = compact('f', 'a'): an array of those variables, by their names; a value
             # the request gave as it came is one of its elements as it came

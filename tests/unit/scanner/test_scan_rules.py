@@ -204,8 +204,8 @@ def test_overlapping_rules_count_once_the_heaviest() -> None:
     assert rule_ids(analyze_bytes(relay)) & mail_rules == {"mailer.mail-request-recipient"}
     rules = {r.id: r for r in load_rules()}
     assert rules["mailer.mail-tainted-args"].overlaps == (
-        "mailer.mail-request-args", "mailer.mail-request-recipient"
-    )  # fmt: skip  (declared on the other two, it binds both ways)
+        "mailer.header-forgery", "mailer.mail-request-args", "mailer.mail-request-recipient"
+    )  # fmt: skip  (declared on the others, it binds both ways)
 
 
 def test_small_file_bonus_counts_intent_not_plain_calls_or_signed_in_pages() -> None:

@@ -77,6 +77,7 @@ from spamtrace.scanner.taint import (
     REQ_RE,
     STOP_WORDS,
     assignment_before,
+    constant_literal,
     decoder_functions,
     email_safe,
     encoded_argument,
@@ -929,8 +930,8 @@ def literal_at(ctx: Ctx, var: bytes, pos: int) -> bool:
     if not sites:
         return False
     at, m = sites[-1]
-    if m.group(1) or PLACEHOLDER.fullmatch(m.group(2).strip()) is None:
-        return False
+    if m.group(1) or not constant_literal(ctx, m.group(2)):
+        return False  # "Contact from $name" is no literal: the name's value is in it
     before = code[max(0, at - 200) : at].rstrip()
     if before[-1:] not in (b";", b"{", b"}") and not before.endswith(b"?>"):
         return False  # if ($x) $subject = '...'; or a condition's value
@@ -974,15 +975,16 @@ def owner_subject(ctx: Ctx, parts: list[bytes], start: int) -> bool:
 
 def fixed_recipient(ctx: Ctx, arg: bytes) -> bool:
     """``arg`` (a mail() recipient) is the script's own address: a literal, a constant, or a
-    variable only ever assigned literals."""
+    variable only ever assigned literals (not a double-quoted string that reads a variable:
+    ``"$to"`` is the variable's value)."""
     arg = arg.strip()
-    if PLACEHOLDER.fullmatch(arg) is not None or re.fullmatch(rb"[a-z_][a-z0-9_]*", arg):
+    if constant_literal(ctx, arg) or re.fullmatch(rb"[a-z_][a-z0-9_]*", arg):
         return True
     var = VAR.fullmatch(arg)
     if var is None:
         return False
     sets = var_assigns(ctx.code, var.group(1), TAIL_RHS, 5)
-    return bool(sets) and all(PLACEHOLDER.fullmatch(m.group(1).strip()) for _, m in sets)
+    return bool(sets) and all(constant_literal(ctx, m.group(1)) for _, m in sets)
 
 
 _IF_OPEN = tight(rb"(?<![\w$>:])if\s*\(")
@@ -1103,6 +1105,9 @@ def looked_up_var(ctx: Ctx, var: bytes) -> bool:
         got = _LOOKED_UP.match(code, w.end())
         if got is None:
             return False
+        lit = PLACEHOLDER.match(got.group().strip())
+        if lit is not None and not constant_literal(ctx, lit.group()):
+            return False  # "ping -c 4 $ip": the variable's value, no literal of the script's
         tables = {t for t in got.groups() if t is not None}
         if not all(literal_list_var(ctx, t, keyed=True) for t in tables):
             return False

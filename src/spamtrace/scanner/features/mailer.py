@@ -58,6 +58,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.features.execution import fixed_recipient, never_set, owner_subject
+from spamtrace.scanner.interp import read_code
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, getenv_header, taint
@@ -782,6 +783,18 @@ def _verbatim(ctx: Ctx, expr: bytes, req: set[bytes], depth: int = 0) -> bool:
         e = e[8:].strip()
     if not e or depth > 3:
         return False
+    lit = PLACEHOLDER.fullmatch(e)
+    if lit is not None:  # "$_POST[m]", "{$msg}": a string that is one value and nothing else
+        idx = int(lit.group(1))
+        kinds = ctx.lx.kinds
+        read = (
+            read_code(ctx.lx.raw_strings[idx])
+            if idx < len(kinds) and kinds[idx] in ("dq", "heredoc")
+            else None
+        )
+        if read is None or read[1] or len(read[0]) != 1:
+            return False
+        return _verbatim(ctx, read[0][0], req, depth + 1)
     t = _TERNARY_REQ.fullmatch(e) or _COALESCE.fullmatch(e)
     if t is not None:
         return _verbatim(ctx, t.group(1), req, depth + 1)
