@@ -173,6 +173,21 @@ class MissingFolder(QuarantineError):
         self.folder = folder
 
 
+def linked_folder(path: str) -> str | None:
+    """Why a quarantine folder that is a symlink is refused (the quarantine follows no link
+    on its paths), or None: it said "cannot open: Not a directory" of a link to a folder."""
+    if not os.path.islink(path):
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:  # replaced since
+        target = "?"
+    return (
+        f"{quoted(path)} is a symlink (to {quoted(target)}): no symlink is followed on the "
+        "quarantine's paths; set quarantine_dir to the folder itself"
+    )
+
+
 @contextlib.contextmanager
 def open_dir_nofollow(parts: Sequence[str], where: str) -> Iterator[int]:
     """An fd of ``/parts...``, each step relative to the last with ``O_NOFOLLOW``."""
@@ -315,7 +330,7 @@ class Quarantine:
     def _open_root(self, create: bool) -> int:
         from spamtrace.folders import not_a_folder
 
-        problem = not_a_folder(self.directory)
+        problem = not_a_folder(self.directory) or linked_folder(self.directory)
         if problem is not None:  # the errno text "Not a directory" named neither part nor key
             raise ConfigError(f"[responses] quarantine_dir: {problem}")
         parents, name = _split(self.directory)

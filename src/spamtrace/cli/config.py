@@ -206,6 +206,11 @@ def _folder_notes(cfg: config_mod.Config) -> list[str]:
     ):  # fmt: skip
         if (problem := not_a_folder(folder)) is not None:
             notes.append(f"{key} = {value!r}: {problem}; {who}")
+    from spamtrace.actions.quarantine import linked_folder
+
+    if (linked := linked_folder(cfg.responses.quarantine_dir)) is not None:
+        notes.append(f"responses.quarantine_dir: {linked}; quarantine and scan --quarantine "
+                     "refuse it")  # fmt: skip
     return notes
 
 

@@ -145,9 +145,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if args.quarantine and os.geteuid() != 0:  # before the scan: not after an hour of it
         raise PermissionRequired("--quarantine needs root (the quarantine folder is root's)")
     if args.quarantine:  # a file there: said once, before the scan, not as each file's error
+        from spamtrace.actions.quarantine import linked_folder
         from spamtrace.folders import not_a_folder
 
-        problem = not_a_folder(cfg.responses.quarantine_dir)
+        folder = cfg.responses.quarantine_dir
+        problem = not_a_folder(folder) or linked_folder(folder)
         if problem is not None:
             raise ConfigError(f"[responses] quarantine_dir: {problem} (scan --quarantine)")
     for glob in args.exclude:  # an unset shell variable: the admin thinks something is left out

@@ -423,3 +423,31 @@ def test_an_id_is_found_in_any_case(site: Path, q: Quarantine) -> None:
     assert q.get(item.id.upper()) == q.get(item.id)
     q.restore(item.id.upper())
     assert site.read_bytes() == BODY and q.items() == []
+
+
+def test_a_quarantine_folder_that_is_a_symlink_is_refused_saying_so(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quarantine_dir` a symlink to a folder on a bigger disk: every move failed with
+    "/var/lib/spamtrace/quarantine: cannot open: Not a directory", `quarantine list` the
+    same, and `config check` said "config ok". The link is named, with what to set."""
+    from spamtrace.cli.main import main
+    from spamtrace.errors import ConfigError
+
+    real = tmp_path / "big-disk" / "quarantine"
+    real.mkdir(parents=True, mode=0o700)
+    link = tmp_path / "quarantine"
+    link.symlink_to(real)
+    said = (
+        f"[responses] quarantine_dir: '{link}' is a symlink (to '{real}'): no symlink is "
+        "followed on the quarantine's paths; set quarantine_dir to the folder itself"
+    )
+    with pytest.raises(ConfigError) as err:
+        Quarantine(str(link)).add(str(site))
+    assert str(err.value) == said and site.exists() and os.listdir(real) == []
+    with pytest.raises(ConfigError):
+        Quarantine(str(link)).items()
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[responses]\nquarantine_dir = "{link}"\n')
+    assert main(["--config", str(conf), "config", "check"]) == 0
+    assert f"note: responses.quarantine_dir: '{link}' is a symlink" in capsys.readouterr().out
