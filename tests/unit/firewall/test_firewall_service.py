@@ -237,6 +237,21 @@ def test_a_state_dir_that_is_a_file_says_so() -> None:
     assert err.value.message == f"state dir {fh.name}: a file, not a folder"
 
 
+def test_a_state_dir_that_is_a_symlink_to_nothing_says_so(tmp_path: Path) -> None:
+    """`--state-dir LINK`, a symlink to a folder not made yet: "a file, not a folder"."""
+    from spamtrace.actions.firewall import transaction
+    from spamtrace.errors import FirewallError
+
+    link = tmp_path / "firewall"
+    link.symlink_to(tmp_path / "data" / "firewall")
+    with pytest.raises(FirewallError) as err:
+        transaction.state_dir(str(link))
+    assert err.value.message == (
+        f"state dir {link}: a symlink to '{tmp_path}/data/firewall', which does not exist "
+        "(make that folder, mode 0700, or point the link at one)"
+    )
+
+
 #: confirmed.json as the spamtrace of 2026-12-05 wrote it (its ``firewall confirm``): the rules
 #: loaded then, no word of which spamtrace made them
 OLD_CONFIRMED = '{"backend": "nft", "previous": "A", "confirmed_at": 1796629192.4}'

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import DamagedTrialRecord, FirewallError, SpamtraceError, UsageError
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, quoted
 
 if TYPE_CHECKING:
     from spamtrace.actions.firewall.backends import Backend
@@ -101,6 +101,11 @@ def state_dir(path: str) -> Path:
     try:
         state.mkdir(mode=0o700, parents=True, exist_ok=True)
     except FileExistsError:  # the path is a file ("File exists" said nothing of that)
+        if state.is_symlink():  # to nothing: it read "a file, not a folder"
+            raise FirewallError(
+                f"state dir {escape(str(state))}: a symlink to {quoted(os.readlink(state))}, "
+                "which does not exist (make that folder, mode 0700, or point the link at one)"
+            ) from None
         raise FirewallError(
             f"state dir {escape(str(state))}: a file, not a folder"
         ) from None
