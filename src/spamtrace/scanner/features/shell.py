@@ -317,15 +317,43 @@ def _names_upload(text: bytes, aliases: tuple[bytes, ...]) -> bool:
     return b"$_files" in text or any(text.find(a + b"[") >= 0 for a in aliases)
 
 
+# foreach over a list of an upload's entry: foreach ($_FILES['f']['name'] as $i => $n),
+# foreach ($up['name'] as $n) (group 1: the entry, 2: the key's literal, 3: the value's name)
+_FOREACH_ENTRY = tight(
+    rb"foreach\s*\(\s*(\$_files\s*\[[^\]]{1,40}\]|\$" + NAME_P + rb")\s*\[\s*\x01(\d+)\x01\s*\]"
+    rb"\s*as\s+(?:&?\s*\$" + NAME_P + rb"\s*=>\s*)?&?\s*\$(" + NAME_P + rb")\s*\)"
+)
+
+
+def _client_name_loops(ctx: Ctx, aliases: tuple[bytes, ...]) -> set[bytes]:
+    """The variables a foreach binds to the client's file names of a multi-file upload
+    (``foreach ($_FILES['f']['name'] as $i => $name)``, also over a variable that holds the
+    upload's entry: ``$up = $_FILES['f']; foreach ($up['name'] as $name)``)."""
+    code = ctx.code
+    if code.find(b"foreach") < 0:
+        return set()
+    found = set()
+    for m in itertools.islice(_FOREACH_ENTRY.finditer(code), 20):
+        entry = m.group(1)
+        if (entry.startswith(b"$_files") or entry in aliases) and ctx.lx.value(
+            int(m.group(2))
+        ).lower() == b"name":
+            found.add(m.group(3))
+    return found
+
+
 @feature("upload_unchecked")
 def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
-    """An upload saved under a .php name, or under the client's own file name (or a name
-    the script makes that keeps the client's extension: md5(time()) . '.' . $ext) with no
-    check of the type or extension anywhere in the file (drop-anything uploader)."""
+    """An upload saved under a .php name, or under the client's own file name (each file of
+    a multi-file upload under the name a foreach takes from its list of names too: foreach
+    ($_FILES['f']['name'] as $i => $n)), or a name the script makes that keeps the client's
+    extension: md5(time()) . '.' . $ext) with no check of the type or extension anywhere in
+    the file (drop-anything uploader)."""
     code = ctx.code
     # variables that hold an uploaded file's entry ($file = $_FILES['f']): $file['name'] is
     # the client's file name, $file['tmp_name'] the upload
     aliases = tuple(b"$" + a for a in sorted(set(_FILES_ALIAS.findall(code)))[:10])
+    loop_names = _client_name_loops(ctx, aliases)
     for m in prefiltered_finditer(_UPLOAD, code, ctx.first):
         args = m.group(2)
         if m.group(1) == b"copy" and b"$_files" not in args and not any(
@@ -348,6 +376,9 @@ def _upload_unchecked(ctx: Ctx, rule: Rule) -> Hit | None:
         while todo and not client_name and len(done) < 8:  # two levels of variables
             var = todo.pop()
             done.add(var)
+            if var in loop_names:  # each file of a multi-file upload under its client name
+                client_name = True
+                break
             for am_start, am in var_assigns(code, var, _TAIL_ANY, 10):
                 rhs = ctx.restore(code[am_start : am.end()]).lower()
                 # the name taken where the file array was ($u = $_FILES['f'] ... $u['name'])
@@ -506,7 +537,7 @@ def _own_upload_form(ctx: Ctx) -> bool:
 # folder part of the destination (nothing but a separator after it)
 _ROOT_DIR = tight(
     rb"^(?:\$_server\s*\[\s*'document_root'\s*\]|__dir__|dirname\s*\(\s*__file__\s*\)|"
-    rb"getcwd\s*\(\s*\))(?:\s*\.\s*'[/\\\\]?')?\s*\.\s*"
+    rb"getcwd\s*\(\s*\)|'\.[/\\\\]')(?:\s*\.\s*'[/\\\\]?')?\s*\.\s*"
 )
 _REQUEST_PATH = tight(rb"\$_(?:get|post|request|cookie)\b")
 
@@ -534,6 +565,9 @@ def _loose_destination(ctx: Ctx, dest: bytes, aliases: tuple[bytes, ...]) -> boo
         for _, am in var_assigns(ctx.code, held.group(1), _TAIL_ANY, 1):
             shown = ctx.restore(am.group(0)).lower().lstrip(b" =@(")
     shown = _BASENAME_HEAD.sub(b"", shown, count=1)  # basename() keeps the client's name
+    named = VAR.match(shown)  # a client name a foreach took from a multi-file upload
+    if named is not None and named.group(1) in _client_name_loops(ctx, aliases):
+        return True
     return shown.startswith(b"$_files") or any(shown.startswith(a + b"[") for a in aliases)
 
 
