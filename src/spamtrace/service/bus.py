@@ -317,7 +317,8 @@ class CaptureModeChanged:
 class EventsLost:
     """A source (or the store) reported lost events: ``count`` new, ``total`` since start."""
 
-    source: str  # "tracepoint", "proc-connector", "nflog", "store", ...
+    #: "tracepoint", "proc-connector", "nflog", "store", "stop" (left unhandled by a stop), ...
+    source: str
     count: int
     total: int
     at: float

@@ -54,7 +54,7 @@ from spamtrace.service.bus import (
     StoreStalled,
     UpdateReason,
 )
-from spamtrace.service.engine import Engine, EngineOptions
+from spamtrace.service.engine import STOP_DRAIN_SECONDS, Engine, EngineOptions
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
@@ -204,10 +204,19 @@ class JournalLog:
                 WARNING,
             )
         elif isinstance(message, EventsLost):
-            self.say(
-                f"{message.count} event(s) lost by {message.source} ({message.total} since start)",
-                WARNING,
-            )
+            if message.source == "stop":
+                self.say(
+                    f"{message.count} attempt(s) read and not handled: the stop handles what "
+                    f"was read for {STOP_DRAIN_SECONDS:g} s at most (a flood's backlog), then "
+                    "stops; they are not counted in their incidents nor stored",
+                    WARNING,
+                )
+            else:
+                self.say(
+                    f"{message.count} event(s) lost by {message.source} "
+                    f"({message.total} since start)",
+                    WARNING,
+                )
         elif isinstance(message, FirewallChecked):
             self._firewall_line(message)
         elif isinstance(message, EngineStopping):

@@ -57,7 +57,7 @@ FIREWALL_STATES = ("loaded", "drifted", "absent", "unknown")
 #: scan outcomes: a suspect file named / nothing suspect / nothing could be scanned
 SCAN_RESULTS = ("found", "clean", "failed")
 #: the sources that report lost events (the engine's ``EventsLost.source`` values)
-LOSS_SOURCES = ("tracepoint", "proc-connector", "nflog", "store")
+LOSS_SOURCES = ("tracepoint", "proc-connector", "nflog", "store", "stop")
 #: an incident with no attempt for this long is closed (``IncidentTracker.idle_gap``)
 IDLE_GAP = 600.0
 #: incidents remembered for the "open" gauge (the oldest are forgotten beyond it)

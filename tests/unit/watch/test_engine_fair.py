@@ -506,3 +506,56 @@ def test_a_flood_that_forks_a_process_per_connect_waits_behind_another_accounts_
         assert att.read[-1] == late
     finally:
         e.close()
+
+
+def test_a_stop_leaves_a_floods_backlog_after_its_time_and_counts_it_lost() -> None:
+    """A stop handled every attempt read before it ended: ~50,000 of a flood took 2-4 minutes,
+    past the unit's TimeoutStopSec=30s, after which systemd kills the daemon with the store's
+    queued writes. It now handles them for STOP_DRAIN_SECONDS of the scheduler's clock, then
+    counts the rest as lost (source "stop"), said once."""
+    e, _att, seen, trace, nflog = engine()
+    try:
+        flooded(e, trace, nflog, 8000)
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        left = e.summary()["backlog"]["queued"]
+        assert left > 1000  # the flood's backlog, after the other account's connect
+        before = len(seen.handled)
+        # as Engine.run's final drain: the stop's time from now (Ticking: 1 ms a reading)
+        e._stop_by = e.clock() + 0.010
+        e._schedule(drain=True)
+        handled = len(seen.handled) - before
+        assert not e.work_pending
+        assert 0 < e.unhandled_at_stop < left
+        assert handled + e.unhandled_at_stop == left
+        e._check_lost()
+        assert e.lost["stop"] == e.unhandled_at_stop
+        e._check_lost()  # said once
+        assert e.lost["stop"] == e.unhandled_at_stop
+    finally:
+        e.close()
+
+
+def test_a_stop_with_time_left_handles_everything_read() -> None:
+    e, _att, _seen, trace, nflog = engine()
+    try:
+        flooded(e, trace, nflog, 300)
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._stop_by = e.clock() + engine_mod.STOP_DRAIN_SECONDS
+        e._schedule(drain=True)
+        assert not e.work_pending and e.unhandled_at_stop == 0
+        assert e.backlog_handled == 300 and "stop" not in e.lost
+    finally:
+        e.close()
+
+
+def test_the_journal_says_what_a_stop_left_unhandled() -> None:
+    import io
+
+    from spamtrace.service.bus import EventsLost
+    from spamtrace.service.daemon import JournalLog
+
+    out = io.StringIO()
+    JournalLog(out=out).handle(EventsLost("stop", 1234, 1234, time.time()))
+    line = out.getvalue()
+    assert "1234 attempt(s) read and not handled" in line
+    assert f"{engine_mod.STOP_DRAIN_SECONDS:g} s" in line and "lost by stop" not in line
