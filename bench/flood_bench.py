@@ -9,8 +9,10 @@ so that A's flood runs its course) in the world's server netns, a fresh one per 
 Prints, over the trials: B's time from its connect to its uid in the block set (p50, max),
 whether B's incident names B's script (its process, alive 0.5 s after its connect, read
 while it ran), the daemon's RSS before and at its peak, and once A's connects are worked
-off, how many were counted in A's incidents, lost by the trace buffer (said in ``status``)
-and handled late from the backlog; and when, after B's connect, the engine had handled
+off, how many were counted in A's incidents (each one's connections, blocked and
+attribution methods in the trial's JSON line: ``nflog-uid-only`` counts connects the NFLOG
+record counted), lost by the trace buffer (said in ``status``) and handled late from the
+backlog; and when, after B's connect, the engine had handled
 them all (``status``: nothing queued) and when the store had them all (``incidents``),
 polled every half second.
 
@@ -194,6 +196,8 @@ def trial(
         out.update(
             rss_peak=peak, seen=seen, lost=lost, backlog=st.get("backlog"),
             caught_up=time.time() - connected, handled=handled,
+            a_incidents=[{k: i[k] for k in ("connections", "blocked", "attribution")}
+                         for i in incidents(d, world.uid)],
         )  # fmt: skip
     finally:
         d.stop()

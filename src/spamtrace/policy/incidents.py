@@ -8,12 +8,16 @@ coming; after ``idle_gap`` seconds without one, the next attempt opens a new inc
 
 Blocked attempts (NFLOG: uid only, no process) join the incident of the same uid that made a
 matching attempt to the same destination moments before (the tracepoint also sees blocked
-SYNs): that attempt is counted as blocked. In a burst the NFLOG records can be read before the
-last of their SYNs' trace lines (a refused sender loops at thousands of connects a second):
-a record with no attempt left to match joins the incident of the same uid's latest attempt to
-that destination if it was within the matching window, counted as blocked (it was a second
-alerting incident, "uid N, ?", for the same run). Without either they form a uid-only incident
-of their own, counted as connections and blocked.
+SYNs): that attempt is counted as blocked. Each connect is counted once, whichever source
+reports it first: in a burst the NFLOG records can be handled before their SYNs' trace lines (a
+refused sender loops at thousands of connects a second; the engine's backlog). A record with no
+attempt left to match counts the connect itself (as a connection, blocked): in the incident of
+the same uid's latest attempt to that destination if it was within the matching window (it was
+a second alerting incident, "uid N, ?", for the same run), else in a uid-only incident of its
+own. Its SYN's attempt, when it comes within the window, is then not counted again
+(``counted_as`` "seen": its pid, destination and attribution method taken in, the record's
+``nflog-uid-only`` method count given over to it), whether the record counted it in the
+attempt's incident or in the uid-only one of its uid.
 
 A seen attempt known by its uid alone (its process gone before it could be read, and not in the
 exec cache: a run of short connections) joins the open incident of the same uid and verdict
@@ -66,6 +70,11 @@ MAX_PIDS = 64
 MAX_KNOWN_PER_UID = 32
 #: how long a seen attempt may wait for its NFLOG record (seconds)
 BLOCK_MATCH_WINDOW = 3.0
+#: seen attempts of one uid to one destination kept waiting for their NFLOG records (and
+#: records for their attempts): a refused flood's records are handled after every SYN read
+#: before them, 15,000 and more of a compiled flooder's (it was 4,096: the records of the
+#: SYNs pushed out found none, and each counted as a connect of its own). ~90 bytes each
+MAX_WAITING = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +131,9 @@ class Incident:
 class IncidentUpdate:
     incident: Incident
     opened: bool  # this attempt opened the incident (report it now)
-    counted_as: str  # "connection", "blocked" (joined a seen attempt) or "connection+blocked"
+    #: "connection", "blocked" (joined a seen attempt), "connection+blocked", or "seen" (a
+    #: seen attempt whose NFLOG record, handled first, counted it)
+    counted_as: str
     #: this attempt, the first that knows the sender, took over the uid-only incident of its
     #: uid (what it shows of the sender is this attempt's now: scan its scripts)
     taken_over: bool = False
@@ -282,6 +293,9 @@ class IncidentTracker:
         self._open: OrderedDict[IncidentKey, _Open] = OrderedDict()
         # recent seen attempts not yet matched by an NFLOG record: (uid, remote) -> times
         self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
+        # recent NFLOG records that matched no seen attempt and counted the connect
+        # themselves, their SYN's attempt not seen yet: (uid, remote) -> (time, key)
+        self._early: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
         # the latest seen attempt of a uid to a destination: (uid, remote) -> (time, key)
         self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
         # the incidents that know the sender, of a uid and verdict, the latest last (a
@@ -309,6 +323,13 @@ class IncidentTracker:
                 joined.last_seen = max(joined.last_seen, when)
                 return IncidentUpdate(joined.snapshot(), opened=False, counted_as="blocked")
         key = key_for(attempt.process, uid, attempt.account, attempt.verdict)
+        if isinstance(event, SmtpConnectBlocked) and uid is not None:
+            latest = self._latest.get((uid, remote))
+            near = None
+            if latest is not None and abs(when - latest[0]) <= BLOCK_MATCH_WINDOW:
+                near = self._open.get(latest[1])
+            if near is not None:
+                key = near.key  # its SYN's trace line may still be unhandled
         account = attempt.account
         kind = account.kind.value if account else None
         vague = _vague(key, kind, account.home if account else None)
@@ -335,28 +356,72 @@ class IncidentTracker:
         if seen and uid is not None and not _uid_only(key):
             self._note_known(uid, key)
             self._remember(key, vague and key == own)
+        method = _method(attempt)
+        early = self._counted_early(uid, remote, when, key) if seen and not opened else None
+        if early is not None and uid is not None:
+            # its NFLOG record came first and counted it (here or in its uid's uid-only one)
+            inc.first_seen = min(inc.first_seen, when)
+            inc.last_seen = max(inc.last_seen, when)
+            self._note_seen(inc, remote, getattr(event, "pid", None))
+            nflog = AttributionMethod.NFLOG_UID_ONLY.value
+            if early == key and inc.methods.get(nflog, 0) > 0:
+                inc.methods[nflog] -= 1
+                if not inc.methods[nflog]:
+                    del inc.methods[nflog]
+                inc.methods[method] = inc.methods.get(method, 0) + 1
+            self._latest[(uid, remote)] = (when, key)
+            self._trim(when)
+            return IncidentUpdate(inc.snapshot(), False, "seen", taken_over)
         inc.connections += 1
         inc.first_seen = min(inc.first_seen, when)
         inc.last_seen = max(inc.last_seen, when)
         if inc.user is None and attempt.process is not None:
             inc.user = attempt.process.user
-        if len(inc.destinations) < MAX_DESTINATIONS:
-            inc.destinations[remote] = None
-        pid = getattr(event, "pid", None)
-        if pid and len(inc.pids) < MAX_PIDS:
-            inc.pids[pid] = None
-        method = _method(attempt)
+        self._note_seen(inc, remote, getattr(event, "pid", None))
         inc.methods[method] = inc.methods.get(method, 0) + 1
         counted = "connection"
-        if attempt.blocked or isinstance(event, SmtpConnectBlocked):
+        if isinstance(event, SmtpConnectBlocked):
+            inc.blocked += 1
+            counted = "connection+blocked"
+            if uid is not None:  # its SYN's attempt, if it comes, is not counted again
+                q = self._early.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
+                q.append((when, key))
+        elif attempt.blocked:
             inc.blocked += 1
             counted = "connection+blocked"
         elif uid is not None:
-            q = self._unmatched.setdefault((uid, remote), deque(maxlen=4096))
+            q = self._unmatched.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
             q.append((when, key))
             self._latest[(uid, remote)] = (when, key)
         self._trim(when)
         return IncidentUpdate(inc.snapshot(), opened, counted, taken_over)
+
+    @staticmethod
+    def _note_seen(inc: _Open, remote: str, pid: int | None) -> None:
+        if len(inc.destinations) < MAX_DESTINATIONS:
+            inc.destinations[remote] = None
+        if pid and len(inc.pids) < MAX_PIDS:
+            inc.pids[pid] = None
+
+    def _counted_early(
+        self, uid: int | None, remote: str, when: float, key: IncidentKey
+    ) -> IncidentKey | None:
+        """A seen attempt of ``uid`` to ``remote`` (counted in ``key``'s incident) whose NFLOG
+        record was handled first, within the matching window, and counted the connect in that
+        incident or in the uid-only one of its uid: that record is taken, and the key of the
+        incident it counted in returned (None: no such record)."""
+        if uid is None or not (q := self._early.get((uid, remote))):
+            return None
+        while q and when - q[0][0] > BLOCK_MATCH_WINDOW:
+            q.popleft()  # too old to be this attempt's
+        uid_only = IncidentKey(key.account, key.uid, None, None, key.verdict)
+        for i, (at, counted_in) in enumerate(q):
+            if abs(when - at) <= BLOCK_MATCH_WINDOW and counted_in in (key, uid_only):
+                del q[i]
+                if not q:
+                    del self._early[(uid, remote)]
+                return counted_in
+        return None
 
     def resume(self, incidents: Iterable[Incident]) -> int:
         """Carry on incidents recorded before a restart (from the store): a later attempt with
@@ -468,10 +533,11 @@ class IncidentTracker:
         inc.key = key
         inc.first = _FirstSeen.of(attempt)
         self._open[key] = inc
-        for q in self._unmatched.values():  # the run's seen attempts, waiting for NFLOG
-            for i, (seen_at, waiting) in enumerate(q):
-                if waiting == old:
-                    q[i] = (seen_at, key)
+        for waiting_for in (self._unmatched, self._early):  # seen attempts / NFLOG records
+            for q in waiting_for.values():
+                for i, (seen_at, waiting) in enumerate(q):
+                    if waiting == old:
+                        q[i] = (seen_at, key)
         for where, (last_at, latest) in list(self._latest.items()):
             if latest == old:
                 self._latest[where] = (last_at, key)
@@ -511,23 +577,24 @@ class IncidentTracker:
     def _match_blocked(self, uid: int, remote: str, when: float) -> _Open | None:
         q = self._unmatched.get((uid, remote))
         while q:
-            seen_at, key = q.popleft()
-            if abs(when - seen_at) <= BLOCK_MATCH_WINDOW and key in self._open:
+            seen_at, key = q[0]
+            if seen_at - when > BLOCK_MATCH_WINDOW:
+                return None  # later attempts: kept for their own records
+            q.popleft()
+            if when - seen_at <= BLOCK_MATCH_WINDOW and key in self._open:
                 if not q:
                     self._unmatched.pop((uid, remote), None)
                 return self._open[key]
         self._unmatched.pop((uid, remote), None)
-        latest = self._latest.get((uid, remote))
-        if latest is not None and abs(when - latest[0]) <= BLOCK_MATCH_WINDOW:
-            return self._open.get(latest[1])
         return None
 
     def _trim(self, now: float) -> None:
         while len(self._open) > self.max_open:
             self._open.popitem(last=False)
-        if len(self._unmatched) > 4096:
-            for k in [k for k, q in self._unmatched.items() if not q or q[-1][0] < now - 10]:
-                del self._unmatched[k]
+        for waiting_for in (self._unmatched, self._early):
+            if len(waiting_for) > 4096:
+                for k in [k for k, q in waiting_for.items() if not q or q[-1][0] < now - 10]:
+                    del waiting_for[k]
         if len(self._latest) > 4096:
             for k in [k for k, (at, _key) in self._latest.items() if at < now - 10]:
                 del self._latest[k]
