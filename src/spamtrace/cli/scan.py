@@ -132,7 +132,7 @@ def _days(text: str) -> float:
 
 def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     from spamtrace.render.output import dump_json
-    from spamtrace.render.scan import print_scan, scan_json
+    from spamtrace.render.scan import print_scan, progress_line, scan_json
     from spamtrace.scanner.engine import Limits, scan_paths
     from spamtrace.scanner.report import ScanTally, ScanVerdict, listed
     from spamtrace.scanner.walk import excluder, scan_targets
@@ -206,13 +206,14 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
         progress = Progress(
             SpinnerColumn(),
-            TextColumn("scanned {task.completed} files"),
+            # "scanned 1 files" on a one-file scan: the count is worded (render.scan)
+            TextColumn("{task.fields[scanned]}"),
             TextColumn("{task.fields[found]}"),
             TimeElapsedColumn(),
             transient=True,
             console=console(stderr=True),
         )
-        task = progress.add_task("scan", total=None, found="")
+        task = progress.add_task("scan", total=None, found="", scanned=progress_line(0))
         progress.start()
     reports = scan_paths(files, limits, jobs=args.jobs, known_hashes=known, user=user)
     interrupted = 0  # the signal that stopped the scan
@@ -231,7 +232,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
             if progress is not None:
                 counts = tally.counts
                 found = f"{counts['malicious']} malicious, {counts['suspicious']} suspicious"
-                progress.update(task, advance=1, found=found)
+                progress.update(task, advance=1, found=found, scanned=progress_line(analysed))
     except KeyboardInterrupt as exc:
         # Ctrl-C an hour into `scan /home`: what was found by then is printed, as partial
         interrupted = exc.args[0] if exc.args else signal.SIGINT

@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 SCHEMA = "spamtrace.scan/1"
 
 
+def files_count(n: int) -> str:
+    """``1 file``, ``2 files`` (a one-file scan said "1 files")."""
+    return f"{n} file" + ("" if n == 1 else "s")
+
+
+def progress_line(scanned: int) -> str:
+    """The terminal's progress line while a scan runs: ``scanned 1 file``."""
+    return f"scanned {files_count(scanned)}"
+
+
 def scan_json(
     shown: list[FileReport], summary: dict[str, Any], moved: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -121,7 +131,7 @@ def print_scan(
             # the scanner cuts long excerpts with an ellipsis (field writes it "..." when plain)
             # a rule of a condition only (a YARA `filesize < 100`) matched no text: what it is
             put(f"{f.rule} (+{f.weight}, {where}): ", f.excerpt or f.description, 6)
-    files = f"{summary['files']} file" + ("" if summary["files"] == 1 else "s")
+    files = files_count(summary["files"])
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious"

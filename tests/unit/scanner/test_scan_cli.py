@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -435,3 +436,26 @@ def test_a_root_that_is_a_dangling_symlink_is_a_usage_error(
     assert main(["scan", str(www)]) == 2
     err = capsys.readouterr().err
     assert f"no such file or directory: {www} (a symlink to {tmp_path}/public_html" in err, err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("count", "worded"), [(1, "1 file"), (2, "2 files")])
+def test_the_progress_line_and_summary_word_the_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    count: int, worded: str,
+) -> None:
+    """A one-file scan said "scanned 1 files" on its progress line."""
+    for i in range(count):
+        (tmp_path / f"f{i}.php").write_text("<?php echo 1;\n")
+    err = _Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    rc = main(["scan", "--jobs", "1", *(str(tmp_path / f"f{i}.php") for i in range(count))])
+    assert rc == 0
+    shown = err.getvalue()
+    assert f"scanned {worded}" in shown
+    assert f"scanned {worded}s" not in shown
+    assert capsys.readouterr().out.startswith(f"{worded},")
