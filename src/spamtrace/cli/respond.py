@@ -17,9 +17,9 @@ from typing import Any
 
 from spamtrace.cli.options import store_help
 from spamtrace.config import Config, ResponsesSection
-from spamtrace.errors import ExitCode, PermissionRequired, StoreError
+from spamtrace.errors import ExitCode, PermissionRequired, StoreError, UsageError
 from spamtrace.render.output import print_error
-from spamtrace.safetext import escape_message
+from spamtrace.safetext import escape_message, quoted
 
 
 def register(sub: Any) -> None:
@@ -32,7 +32,12 @@ def register(sub: Any) -> None:
         "block or stop the uid again, whatever it sends; what it holds back is recorded as "
         "'would' in the incident.",
     )
-    r.add_argument("who", metavar="UID|ACCOUNT", help="a numeric uid or an account/user name")
+    r.add_argument(
+        "who", metavar="UID|ACCOUNT",
+        help="a numeric uid or an account/user name (`uid 1001`, `user shop` are taken too)",
+    )  # fmt: skip
+    # `release uid 1001` was "unrecognized arguments: 1001": the word before is taken
+    r.add_argument("then", nargs="?", help=argparse.SUPPRESS)
     r.add_argument("--json", action="store_true", help="machine-readable result")
     r.add_argument("--db", metavar="PATH", help=store_help())
     r.set_defaults(handler=_release)
@@ -73,12 +78,36 @@ def _release(args: argparse.Namespace, cfg: Config) -> int:
     from spamtrace.render.responses import print_release
     from spamtrace.service.release import release, resolve_uid
 
+    who = _who(args.who, args.then)
     _need_root("release")
     store_path = args.db or cfg.store.path
-    uid, user = resolve_uid(args.who, store_path)
+    uid, user = resolve_uid(who, store_path)
     outcome = release(cfg, uid, user, store_path)
     print_release(outcome, args.json)
     return ExitCode.FAILURE if outcome.failed else ExitCode.CLEAN
+
+
+#: the words that may come before the uid or name: `release uid 1001`, `release user shop`
+_WHO_WORDS = ("uid", "user", "account")
+
+
+def _who(first: str, then: str | None) -> str:
+    """The uid or name of ``release FIRST [THEN]``: ``uid 1001`` and ``user shop`` (or
+    ``account shop``) are ``1001`` and ``shop``; any other second word is a usage error with
+    the command to type."""
+    if then is None:
+        return first
+    if first not in _WHO_WORDS:
+        raise UsageError(
+            f"release: unrecognized arguments: {quoted(then)} (release takes one uid or "
+            "account name, or `uid N` / `user NAME`; see: spamtrace release --help)"
+        )
+    if first == "uid" and not (then.isascii() and then.isdecimal()):
+        raise UsageError(
+            f"release: {quoted(then)} is not a uid (a number); for an account name: "
+            f"spamtrace release {quoted(then)}"
+        )
+    return then
 
 
 # ---------------------------------------------------------------------------- quarantine

@@ -172,3 +172,41 @@ def test_a_failed_response_shows_its_error_once() -> None:
     # a raw control character in a failure's detail is still escaped
     raw = dataclasses.replace(rec, detail="failed: \x1b[2J\udcff")
     assert "\\x1b[2J\\xff" in action_line(raw) and "\x1b" not in action_line(raw)
+
+
+@pytest.mark.parametrize("words", [["uid", "61234"], ["user", "61234"], ["61234"]])
+def test_release_takes_uid_n_and_user_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    words: list[str],
+) -> None:
+    """`release uid 1001` was argparse's "unrecognized arguments: 1001"; the word before the
+    uid or name (`uid`, `user`, `account`) is taken now."""
+    from spamtrace.actions.uidblock import UidBlocker
+    from spamtrace.cli.main import main
+    from spamtrace.errors import FirewallError
+
+    def refuse(self: object, uid: int) -> bool:
+        raise FirewallError("nft: refused")
+
+    monkeypatch.setattr(UidBlocker, "release", refuse)
+    assert main(["release", "--db", str(tmp_path / "none.db"), *words]) == 3
+    assert capsys.readouterr().out.startswith("could not release uid 61234:")
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (["uid", "shop"], "'shop' is not a uid (a number); for an account name: "
+         "spamtrace release 'shop'"),
+        (["shop", "1001"], "unrecognized arguments: '1001' (release takes one uid or account "
+         "name, or `uid N` / `user NAME`"),
+    ],
+)
+def test_release_says_the_syntax_of_two_words_it_cannot_take(
+    capsys: pytest.CaptureFixture[str], words: list[str], said: str
+) -> None:
+    from spamtrace.cli.main import main
+
+    assert main(["release", *words]) == 2
+    err = capsys.readouterr().err
+    assert said in err and len(err.strip().splitlines()) == 1, err
