@@ -21,7 +21,8 @@ from spamtrace.scanner import decode
 from spamtrace.scanner.lexer import STR_MARK, Lexed
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords, builtin_macro
-from spamtrace.scanner.rx import compile_possessive, possessive, sre, tight
+from spamtrace.scanner.rx import LEADING, compile_possessive, possessive, tight
+from spamtrace.scanner.rx import leading_words as leading_words  # used from here too
 
 MAX_PAYLOADS = 12
 
@@ -1436,7 +1437,10 @@ def called_any(ctx: Ctx, names: tuple[bytes, ...]) -> bool:
     if found is None:
         found = False
         code = ctx.code
-        for name in names:
+        present = present_words(ctx)
+        # names that are gate words, none of them in the code (the gate pass knows): no call
+        absent = present is not None and present.isdisjoint(names)
+        for name in () if absent and ctx.gate_words.issuperset(names) else names:
             start = ctx.first(name)
             if start < 0:
                 continue
@@ -1461,69 +1465,9 @@ KEEP = builtin_macro("KEEP").encode()
 KEEP_NAMES = frozenset(re.findall(rb"\w+", KEEP))
 
 
-_LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}
-
-
-_MIN_LEADING = 3  # shorter words occur too often: the regex engine's own scan is faster
-
-
-def leading_words(rx: re.Pattern[bytes]) -> tuple[bytes, ...] | None:
-    """Literal words one of which starts every match of ``rx`` (after zero-width assertions
-    such as a look-behind), or None when there is no such short list."""
-    key = (rx.pattern, rx.flags)
-    if key not in _LEADING:
-        words: frozenset[bytes] | None = None
-        if not rx.flags & re.IGNORECASE:
-            try:
-                _parser, c = sre()
-                parsed = _parser.parse(rx.pattern, rx.flags)
-                items = list(parsed)
-                if not parsed.state.flags & re.IGNORECASE:
-                    words = _first_literals(items)
-                # one word and no look-behind: the engine's own literal-prefix scan is faster
-                if words is not None and len(words) < 2 and items[0][0] is c.LITERAL:
-                    words = None
-            except Exception:  # an unexpected parse tree: let the regex search
-                words = None
-        if words and min(map(len, words)) < _MIN_LEADING:
-            words = None
-        _LEADING[key] = tuple(sorted(words)) if words else None
-    return _LEADING[key]
-
-
-def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
-    """The literal words that begin every match of the parsed sequence ``items``."""
-    c = sre()[1]
-
-    i = 0
-    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT, c.AT):
-        i += 1  # zero-width (a look-around, \b): the match still starts at the next item
-    run = bytearray()
-    while i < len(items) and items[i][0] is c.LITERAL:
-        run.append(items[i][1])
-        i += 1
-    if run:
-        return frozenset([bytes(run)])
-    if i >= len(items):
-        return None
-    op, av = items[i]
-    if op is c.SUBPATTERN:
-        if (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
-            return None
-        return _first_literals(list(av[3]))
-    if op is c.BRANCH:
-        alts = [_first_literals(list(b)) for b in av[1]]
-        if any(a is None for a in alts):
-            return None
-        return frozenset().union(*alts)  # type: ignore[arg-type]
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
-        # (?:mb_)?parse_str: a match starts with the repeated part, or (none of it) the rest
-        body = _first_literals(list(av[2]))
-        if body is None or av[0] >= 1:
-            return body
-        rest = _first_literals(items[i + 1 :])
-        return None if rest is None else body | rest
-    return None
+# the leading words of each pattern (``rx.leading_words``), most recorded by ``rx.tight`` as
+# it compiled them
+_LEADING = LEADING
 
 
 _NEEDS: dict[tuple[bytes, int], tuple[frozenset[bytes], ...]] = {}

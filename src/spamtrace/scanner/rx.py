@@ -308,6 +308,79 @@ else:  # pragma: no cover - Python 3.10, or one whose internals may differ
     _sre = _compiler = None
 
 
+#: (pattern, flags) -> the pattern's leading words (:func:`leading_words`); :func:`tight`
+#: records them from the parse it compiles, so that they need no parse of their own
+LEADING: dict[tuple[bytes, int], tuple[bytes, ...] | None] = {}
+
+
+_MIN_LEADING = 3  # shorter words occur too often: the regex engine's own scan is faster
+
+
+def leading_words(rx: re.Pattern[bytes]) -> tuple[bytes, ...] | None:
+    """Literal words one of which starts every match of ``rx`` (after zero-width assertions
+    such as a look-behind), or None when there is no such short list."""
+    key = (rx.pattern, rx.flags)
+    if key not in LEADING:
+        words: tuple[bytes, ...] | None = None
+        if not rx.flags & re.IGNORECASE:
+            try:
+                words = _leading_of(sre()[0].parse(rx.pattern, rx.flags))
+            except Exception:  # an unexpected parse tree: let the regex search
+                words = None
+        LEADING[key] = words
+    return LEADING[key]
+
+
+def _leading_of(parsed: Any) -> tuple[bytes, ...] | None:
+    """:func:`leading_words` of a parse (its repeats made possessive or not: the same)."""
+    c = sre()[1]
+    items = list(parsed)
+    words: frozenset[bytes] | None = None
+    if not parsed.state.flags & re.IGNORECASE:
+        words = _first_literals(items)
+    # one word and no look-behind: the engine's own literal-prefix scan is faster
+    if words is not None and len(words) < 2 and items[0][0] is c.LITERAL:
+        words = None
+    if words and min(map(len, words)) < _MIN_LEADING:
+        words = None
+    return tuple(sorted(words)) if words else None
+
+
+def _first_literals(items: list[Any]) -> frozenset[bytes] | None:
+    """The literal words that begin every match of the parsed sequence ``items``."""
+    c = sre()[1]
+
+    i = 0
+    while i < len(items) and items[i][0] in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        i += 1  # zero-width (a look-around, \b): the match still starts at the next item
+    run = bytearray()
+    while i < len(items) and items[i][0] is c.LITERAL:
+        run.append(items[i][1])
+        i += 1
+    if run:
+        return frozenset([bytes(run)])
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    if op is c.SUBPATTERN:
+        if (av[1] | av[2]) & c.SRE_FLAG_IGNORECASE:
+            return None
+        return _first_literals(list(av[3]))
+    if op is c.BRANCH:
+        alts = [_first_literals(list(b)) for b in av[1]]
+        if any(a is None for a in alts):
+            return None
+        return frozenset().union(*alts)  # type: ignore[arg-type]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        # (?:mb_)?parse_str: a match starts with the repeated part, or (none of it) the rest
+        body = _first_literals(list(av[2]))
+        if body is None or av[0] >= 1:
+            return body
+        rest = _first_literals(items[i + 1 :])
+        return None if rest is None else body | rest
+    return None
+
+
 def tight(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
     """``re.compile(pattern, flags)``, with each greedy repeat of one character that what
     follows it can never start with made possessive (:func:`_tighten`): ``\\$(\\w+)\\s*=``
@@ -319,6 +392,13 @@ def tight(pattern: bytes, flags: int = 0) -> re.Pattern[bytes]:
         return re.compile(pattern, flags)
     tree, _changed = _parsed(pattern, flags)
     try:
+        # its leading words, from this parse: a repeat made possessive reads as it was
+        key = (pattern, flags | tree.state.flags)
+        if key not in LEADING and not key[1] & re.IGNORECASE:
+            try:
+                LEADING[key] = _leading_of(tree)
+            except Exception:  # an unexpected parse tree: let the regex search
+                LEADING[key] = None
         code = _compiler._code(tree, flags)
         groupindex = tree.state.groupdict
         indexgroup: list[str | None] = [None] * tree.state.groups

@@ -190,3 +190,33 @@ def test_random_patterns_match_as_compiled_by_python(pattern: bytes, text: bytes
         return
     del plain
     _same(rx.tight(pattern), text)
+
+
+def _module_patterns() -> list[re.Pattern[bytes]]:
+    found = [r.regex for r in load_rules() if r.regex is not None]
+    for module in (context, taint, fold, interp, cmdline, analyze, dropper, execution, mailer,
+                   obfuscation, phishing, shell):  # fmt: skip
+        found += [v for v in vars(module).values()
+                  if isinstance(v, re.Pattern) and isinstance(v.pattern, bytes)]  # fmt: skip
+    return found
+
+
+@native
+def test_tight_records_the_leading_words_of_what_it_compiles() -> None:
+    # its own parse gives them (a start-up with no second parse of every pattern for them):
+    # known before anything asks, and what a parse of the pattern as written gives
+    fresh = rb"(?<![\w$>:])(?:quux_one|zorp_two)\s*\(\s*\$(\w+)\s*,"
+    compiled = rx.tight(fresh)
+    assert rx.LEADING[(compiled.pattern, compiled.flags)] == (b"quux_one", b"zorp_two")
+    assert rx.leading_words(compiled) == (b"quux_one", b"zorp_two")
+    recorded = 0
+    for pattern in _module_patterns():
+        key = (pattern.pattern, pattern.flags)
+        if key not in rx.LEADING:
+            continue  # compiled with re.compile: worked out when first asked
+        recorded += 1
+        words = None
+        if not pattern.flags & re.IGNORECASE:
+            words = rx._leading_of(rx.sre()[0].parse(pattern.pattern, pattern.flags))
+        assert rx.LEADING[key] == words, pattern.pattern
+    assert recorded > 900

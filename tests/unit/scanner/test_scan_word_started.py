@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -185,3 +187,54 @@ def test_request_input_and_varcall_on_every_sample() -> None:
         assert request_input_in_code(ctx) == (UIN_RE.search(code) is not None), path.name
         found = BUILT_VARCALL.search(code)
         assert any_varcall_at(ctx) == (found.start() if found is not None else -1), path.name
+
+
+def _asked(ctx: Ctx, ask: Callable[[], object]) -> list[bytes]:
+    """The words ``ask()`` asked ``ctx.first`` about for the first time (misses of its memo:
+    each a search of the code, or a look-up in the gate pass's index)."""
+    asked: list[bytes] = []
+
+    class Seen(dict[bytes, int]):
+        def get(self, word: bytes, default: Any = None) -> Any:  # type: ignore[override]
+            if word not in self:
+                asked.append(word)
+            return super().get(word, default)
+
+    ctx.cache["first"] = Seen(ctx.cache.get("first", {}))
+    ask()
+    return asked
+
+
+_CALL_PIECES = [b"system", b"exec", b"shell_exec", b"(", b" (", b"$", b"->", b"::", b"x",
+                b" ", b"\n", b"'a'", b";", b"system_x", b"_exec"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CALL_PIECES), max_size=20))
+def test_called_any_same_with_the_gate_index(pieces: list[bytes]) -> None:
+    # names known absent from the gate pass are not looked for; the answer is the same
+    from spamtrace.scanner.context import EXEC_NAMES_B, called_any
+
+    code = b"".join(pieces)
+    gated, plain = _gated(code), Ctx(code, "t.php", Lexed(code=code), 0, lambda: None, None)
+    for names in (EXEC_NAMES_B, (b"system",), (b"exec", b"assert")):
+        assert called_any(gated, names) == called_any(plain, names), (code, names)
+
+
+def test_the_words_features_ask_about_are_answered_by_the_gate_pass() -> None:
+    # the words rules ask ctx.first / has_word / has_any / called_any about, each once a
+    # search of the whole code in hundreds of corpus files: the gate pass knows them all
+    from spamtrace.scanner.context import EXEC_NAMES_B, called_any, has_any, has_word
+
+    ready = analyze._prepared(load_rules())
+    assert set(analyze._ASKED_WORDS) <= ready.gate_words
+    ctx = _gated(b"; echo 1 ;")
+    assert not has_any(ctx, (b"rand", b"uniqid", b"str_shuffle")) and not has_word(ctx, b"define")
+    # the functions none of which the gate pass found: no call of them is looked for
+    assert _asked(ctx, lambda: called_any(ctx, EXEC_NAMES_B)) == []
+    assert _asked(ctx, lambda: called_any(ctx, (b"system", b"not_a_gate_word"))) == [
+        b"system", b"not_a_gate_word"
+    ]
+    for word in analyze._ASKED_WORDS:  # the index's answer is the search's
+        text = b"x = " + word + b"(1); " + word
+        assert _gated(text).first(word) == text.find(word) == 4
