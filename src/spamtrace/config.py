@@ -439,16 +439,22 @@ class Config:
         default)."""
         return self.sources.get(key, "default") != "default"
 
-    def override(self, origin: str = "flag", **dotted: Any) -> Config:
-        """Return a copy with ``section__key=value`` overrides applied (from CLI flags)."""
+    def override(
+        self, origin: str = "flag", *, flags: Mapping[str, str] | None = None, **dotted: Any
+    ) -> Config:
+        """Return a copy with ``section__key=value`` overrides applied (from CLI flags).
+        ``flags``: the command-line flag of a ``section__key`` (``{"smtp__relay_ports":
+        "--relay-ports"}``): an error of its value names that flag, not the config key (the
+        admin typed ``--relay-ports``; ``flag: smtp.relay_ports`` named a key of no file)."""
         data = _as_dict(self)
         sources = dict(self.sources)
         for name, value in dotted.items():
             if value is None:
                 continue
             path = name.split("__")
-            _set_checked(data, path, value, origin)
-            sources[".".join(path)] = origin
+            where = (flags or {}).get(name, origin)
+            _set_checked(data, path, value, where)
+            sources[".".join(path)] = where
         return _build(data, sources)
 
 
@@ -618,9 +624,15 @@ def _sections_hint(name: str) -> str:
     return f" ({guess}sections: {', '.join(names)})"
 
 
+def _is_flag(origin: str) -> bool:
+    """Whether a value's origin is a command-line flag by its name (``--relay-ports``): its
+    errors name the flag alone (a file, the environment, ``flag``: the origin and the key)."""
+    return origin.startswith("--")
+
+
 def _set_checked(data: dict[str, Any], path: list[str], value: Any, origin: str) -> None:
     sections = _section_types()
-    where = f"{origin}: {'.'.join(path)}"
+    where = origin if _is_flag(origin) else f"{origin}: {'.'.join(path)}"
     if len(path) == 1:
         if path[0] != "mode":
             if path[0] in sections:
@@ -682,7 +694,12 @@ def _validate(cfg: Config) -> None:
     from spamtrace.sources.maillog.journal import journal_name
 
     def where(key: str) -> str:
-        return f"{cfg.sources.get(key, 'default')}: {key}"
+        origin = cfg.sources.get(key, "default")
+        return origin if _is_flag(origin) else f"{origin}: {key}"
+
+    def named(key: str) -> str:  # the flag that set it (--ports), else the key (smtp.ports)
+        origin = cfg.sources.get(key, "default")
+        return origin if _is_flag(origin) else key
 
     if cfg.mode not in _MODES:
         raise ConfigError(f"{where('mode')}: must be one of {', '.join(_MODES)}")
@@ -705,8 +722,8 @@ def _validate(cfg: Config) -> None:
         # spam straight to remote MX hosts would be counted as a mere `submission`
         raise ConfigError(
             f"{where('smtp.relay_ports')}: {_port_list(cfg.smtp.relay_ports)} leaves out 25, "
-            "which smtp.ports watches: direct port-25 mail would count as submission, not "
-            "suspicious (add 25)"
+            f"which {named('smtp.ports')} watches: direct port-25 mail would count as "
+            "submission, not suspicious (add 25)"
         )
     if cfg.alerts != AlertsSection():
         from spamtrace.sinks.alerts.settings import parse

@@ -80,8 +80,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         overrides["smtp__ports"] = args.ports
     if args.relay_ports:
         overrides["smtp__relay_ports"] = args.relay_ports
-    if overrides:
-        cfg = cfg.override(**overrides)
+    if overrides:  # an error of their values names the flag (--relay-ports), not the key
+        cfg = cfg.override(
+            flags={"smtp__ports": "--ports", "smtp__relay_ports": "--relay-ports"}, **overrides
+        )
     if not cfg.smtp.ports:
         raise UsageError("no SMTP ports configured")
     report = collect_report(cfg)

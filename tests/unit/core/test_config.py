@@ -230,6 +230,32 @@ def test_relay_ports_must_hold_25_only_when_25_is_watched(tmp_path: Path) -> Non
         config.load(None, tmp_path / "nodir", environ=env)
 
 
+def test_a_flags_error_names_the_flag_and_a_files_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check --relay-ports 587` said "flag: smtp.relay_ports: [587] leaves out 25": the key of
+    no file the admin wrote. A flag's error names the flag; a config file's names the key."""
+    from spamtrace.cli.main import main
+
+    cfg = config.load(None, tmp_path / "nodir", environ={})
+    flags = {"smtp__ports": "--ports", "smtp__relay_ports": "--relay-ports"}
+    with pytest.raises(ConfigError, match=r"^--relay-ports: \[587\] leaves out 25, which "
+                       r"smtp\.ports watches"):  # fmt: skip
+        cfg.override(flags=flags, smtp__relay_ports=[587])
+    with pytest.raises(ConfigError, match=r"^--relay-ports: .* which --ports watches"):
+        cfg.override(flags=flags, smtp__ports=[25, 587], smtp__relay_ports=[587])
+    conf = write(tmp_path / "a.toml", "[smtp]\nrelay_ports = [587]\n")
+    with pytest.raises(ConfigError, match=r"a\.toml: smtp\.relay_ports: \[587\] leaves out"):
+        config.load(conf, tmp_path / "nodir", environ={})
+
+    empty = write(tmp_path / "empty.toml", "")
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(empty))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "nodir"))
+    assert main(["check", "--no-scan", "--relay-ports", "587"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --relay-ports: [587] leaves out 25" in err and "smtp.relay_ports" not in err
+
+
 def test_parse_toml_text_is_the_one_toml_reader() -> None:
     assert config.parse_toml_text('a = 1\n[b]\nc = "d"\n', "x.toml") == {"a": 1, "b": {"c": "d"}}
     with pytest.raises(ConfigError, match=r"^x\.toml: invalid TOML: "):
