@@ -357,7 +357,8 @@ class _ScrapeTimeCollector:
 
 
 class MetricsServer:
-    """The HTTP endpoint (``GET /metrics``; any path answers the same).
+    """The HTTP endpoint (``GET /metrics``, and ``HEAD`` as GET without the body; any path
+    answers the same).
 
     Any local user may connect to it (loopback is every account's too), so a connection costs
     little and not for long: at most :attr:`MAX_CLIENTS` are served at a time (one more is
@@ -438,8 +439,31 @@ def _bounded_server(
     family, _, _, _, sockaddr = infos[0]
     Server.address_family = family
     server = Server((str(sockaddr[0]), port), Handler)
-    server.set_app(make_wsgi_app(registry))
+    server.set_app(_answering_head(make_wsgi_app(registry)))
     return server
+
+
+def _answering_head(app: Any) -> Any:
+    """``app`` with HEAD answered as GET without the body (status, headers and the
+    Content-Length GET would have): monitoring probes check with HEAD, and
+    prometheus_client's app said 405 to it."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return app(environ, start_response)
+        got: list[Any] = []
+
+        def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            got[:] = [status, headers]
+            return lambda data: None
+
+        body = b"".join(app({**environ, "REQUEST_METHOD": "GET"}, keep))
+        status, headers = got
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return []
+
+    return wrapped
 
 
 # ============================================================================ the subscriber

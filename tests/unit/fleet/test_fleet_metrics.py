@@ -282,3 +282,35 @@ def test_idle_connections_cost_a_few_threads_and_are_closed(
             assert time.monotonic() < deadline
             time.sleep(0.2)
     server.close()
+
+
+def test_head_is_answered_as_get_without_the_body() -> None:
+    """A monitoring probe's HEAD /metrics was 405 (prometheus_client's app knows GET and
+    OPTIONS): it is answered 200 with GET's headers and length, no body."""
+    import http.client
+
+    m = Metrics(process_metrics=False)
+    m.attempt("suspicious", "inc-1", 1.0)
+    server = MetricsServer(m, "127.0.0.1", 0)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics", timeout=5) as r:
+            length = len(r.read())
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        try:
+            conn.request("HEAD", "/metrics")
+            head = conn.getresponse()
+            assert head.status == 200
+            assert head.headers["Content-Type"].startswith("text/plain")
+            assert int(head.headers["Content-Length"]) == length
+            assert head.read() == b""
+        finally:
+            conn.close()
+        # no body was sent after the headers: the connection ends there
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+            raw.sendall(b"HEAD /metrics HTTP/1.0\r\n\r\n")
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.0 200") and answer.endswith(b"\r\n\r\n"), answer
+    finally:
+        server.close()
