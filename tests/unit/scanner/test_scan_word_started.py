@@ -238,3 +238,28 @@ def test_the_words_features_ask_about_are_answered_by_the_gate_pass() -> None:
     for word in analyze._ASKED_WORDS:  # the index's answer is the search's
         text = b"x = " + word + b"(1); " + word
         assert _gated(text).first(word) == text.find(word) == 4
+
+
+_FIRST_ASKS_REQUEST = ("php.request-completed-name", "php.request-built-callable",
+                       "php.variable-call-request-arg", "mailer.api-request-list")  # fmt: skip
+
+
+def test_rules_whose_first_question_is_a_word_are_gated_by_it() -> None:
+    # each of these features answers None at once where the code has none of its words
+    # (request input; a variable variable's "${" or "$$"): their gate words say so, and the
+    # rule is not run there (it ran on every file)
+    from spamtrace.scanner.context import _REQ_WORDS, FEATURES
+
+    rules = {r.id: r for r in load_rules()}
+    asks = {rid: frozenset(_REQ_WORDS) for rid in _FIRST_ASKS_REQUEST}
+    asks["php.folded-superglobal"] = frozenset({b"${", b"$$"})
+    plan = {entry[0].id: entry[1] for entry in analyze._prepared(load_rules()).plan}
+    # code with calls of variables, callbacks and glued names, but none of those words
+    code = (b"; $f = 'sys' . 'tem'; $f($a); $g = $h; $g($x . 'ert'); call_user_func($n . 'x',"
+            b" $y); $$v = 1; $list = explode(',', $z);")
+    for rid, words in asks.items():
+        rule = rules[rid]
+        assert frozenset(rule.gate) == words, rid
+        assert plan[rid] != 0, rid  # the plan runs it only where one of them is
+        ctx = _gated(code.replace(b"$$", b"$") if rid.endswith("superglobal") else code)
+        assert FEATURES[rule.feature or ""](ctx, rule) is None, rid
