@@ -170,7 +170,7 @@ def test_webhook_500_then_200_is_retried_by_the_dispatcher() -> None:
     assert hook.bodies[0] == hook.bodies[1]
     s = alerts.stats()
     assert s["sent"] == 1 and s["failed"] == 0 and s["channels"]["hook"]["retried"] == 1
-    assert s["channels"]["hook"]["last_error"].startswith("HTTP 500 from ")
+    assert s["channels"]["hook"]["last_error"].startswith("HTTP 500 Internal Server Error from ")
     # the receiver's body is quoted as such: "HTTP 500 from URL: ok" read like a success
     assert s["channels"]["hook"]["last_error"].endswith(" (it answered: ok)")
 

@@ -200,6 +200,47 @@ def test_alert_test_error_cut_short_is_ascii_in_a_pipe(
         hook.close()
 
 
+def test_alert_test_shows_an_error_pages_status_line_and_text_not_its_head(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A webhook answering 501 with an HTML page: the excerpt was the first 200 bytes, its
+    <head> (`<!DOCTYPE html><html><head><meta ...`); now the status line and the page's text,
+    tags stripped, entities decoded, whitespace collapsed, escaped and bounded."""
+    page = (
+        b"<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>501</title>\n"
+        b"<style>\n" + b"body { margin: 0; padding: 0 }\n" * 40 + b"</style>\n"
+        b"<script>var x = '<b>not text</b>';</script>\n</head>\n<body>\n<!-- a comment -->\n"
+        b"<h1>Not   Implemented</h1>\n<p>The hook &amp; its \x1b[31mpath\n are not set up.</p>\n"
+        b"</body></html>\n"
+    )
+    hook = HookServer(status=501, answer=page)
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[alerts.webhook]]\nname = "ops"\nurl = "{hook.url}"\n')
+    try:
+        assert main(["--config", str(path), "alert", "test"]) == 3
+        out = capsys.readouterr().out
+        said = (
+            f"HTTP 501 Not Implemented from {hook.url} (it answered: Not Implemented The hook & "
+            "its \\x1b[31mpath are not set up.)"
+        )
+        assert said in " ".join(out.split()), out
+        assert "<" not in out and "margin" not in out and "comment" not in out
+        assert main(["--config", str(path), "alert", "test", "--json"]) == 3
+        (channel,) = json.loads(capsys.readouterr().out)["channels"]
+        assert channel["error"].startswith("HTTP 501 Not Implemented from ")
+    finally:
+        hook.close()
+
+    hook = HookServer(status=404, answer=b"<html><head><title>Gone</title></head></html>" * 200)
+    path.write_text(f'[[alerts.webhook]]\nname = "ops"\nurl = "{hook.url}"\n')
+    try:
+        assert main(["--config", str(path), "alert", "test", "--json"]) == 3
+        (channel,) = json.loads(capsys.readouterr().out)["channels"]
+        assert channel["error"] == f"HTTP 404 Not Found from {hook.url} (it answered: Gone)"
+    finally:
+        hook.close()
+
+
 def test_alert_test_shows_a_receivers_control_characters_escaped_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,7 +9,9 @@ retried by the dispatcher; any other answer is a permanent failure.
 
 from __future__ import annotations
 
+import html as htmllib
 import json
+import re
 import ssl
 import urllib.error
 import urllib.request
@@ -22,6 +24,30 @@ from spamtrace.sinks.alerts.content import Alert, json_body, slack_body
 from spamtrace.sinks.alerts.settings import WebhookSpec, tls_context
 
 _RETRYABLE_STATUS = frozenset({408, 425, 429})
+
+
+#: how much of an error answer is read for its excerpt: an error page's text comes after its
+#: <head> (styles, scripts), which the first 200 bytes, shown before, were all of
+_ANSWER_READ = 16384
+_HTML_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|$)|<(script|style|head)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL
+)
+_HTML_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>?")
+
+
+def answer_excerpt(text: str, html: bool = False) -> str:
+    """The text of a receiver's error answer on one line: an HTML page (``html``: its
+    Content-Type says so, or it starts with ``<``) without its head, scripts, styles,
+    comments and tags, entities decoded (its title when it has no other text); whitespace
+    collapsed. Not escaped nor cut: the caller does both."""
+    if html or text.lstrip().startswith("<"):
+        title = _HTML_TITLE.search(text)
+        body = _HTML_TAG.sub(" ", _HTML_HIDDEN.sub(" ", text))
+        if not body.split() and title is not None:
+            body = _HTML_TAG.sub(" ", title.group(1))
+        text = htmllib.unescape(body)
+    return " ".join(text.split())
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -79,13 +105,17 @@ class WebhookChannel:
         except urllib.error.HTTPError as exc:
             detail = ""
             try:
-                detail = exc.read(200).decode("utf-8", "replace").strip()
+                html = "html" in (exc.headers.get_content_type() if exc.headers else "")
+                detail = answer_excerpt(exc.read(_ANSWER_READ).decode("utf-8", "replace"), html)
             except Exception:
                 detail = ""
             finally:
                 exc.close()
             retry = exc.code >= 500 or exc.code in _RETRYABLE_STATUS
-            text = f"HTTP {exc.code} from {shown_url(self.spec.url)}"
+            # the status line: "HTTP 404 Not Found" (the reason phrase is the receiver's text)
+            phrase = " ".join(str(exc.reason or "").split())
+            status = f"HTTP {exc.code} {escape(phrase, max_len=40)}".rstrip()
+            text = f"{status} from {shown_url(self.spec.url)}"
             if detail:
                 text += f" (it answered: {escape(detail, max_len=120)})"
             raise AlertError(text, retryable=retry) from None
