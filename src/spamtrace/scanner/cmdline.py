@@ -54,10 +54,11 @@ _HOLE = b"\x00"  # a value the script does not write: a variable, a call, reques
 _PLAIN_ASSIGN = tight(rb"\s*(\.?)=(?![=>])\s*([^;]{0,400});")
 
 
-def _holed(raw: bytes) -> bytes | None:
+def _holed(raw: bytes, names: list[bytes] | None = None) -> bytes | None:
     """A double-quoted body or heredoc (``raw`` as written) with each variable PHP reads in
-    it (:func:`interp.variables`: "$x", "{$x['k']}", "${x}", "$x->y") replaced by a NUL;
-    None for a body that reader does not follow."""
+    it (:func:`interp.variables`: "$x", "{$x['k']}", "${x}", "$x->y") replaced by a NUL
+    (its text appended to ``names`` when given); None for a body that reader does not
+    follow."""
     spans = variables(raw)
     if spans is None:
         return None
@@ -66,15 +67,18 @@ def _holed(raw: bytes) -> bytes | None:
     for start, end in spans:
         out.append(raw[last:start])
         out.append(_HOLE)
+        if names is not None:
+            names.append(raw[start:end])
         last = end
     out.append(raw[last:])
     return b"".join(out)
 
 
-def _template(ctx: Ctx, arg: bytes) -> bytes | None:
+def _template(ctx: Ctx, arg: bytes, names: list[bytes] | None = None) -> bytes | None:
     """The command line ``arg`` builds, each value the script does not write as a literal
-    replaced by a NUL; None for a command the script cannot be read for (backticks, a
-    double-quoted string :func:`_holed` does not follow)."""
+    replaced by a NUL (the text of each, in order, appended to ``names`` when given); None
+    for a command the script cannot be read for (backticks, a double-quoted string
+    :func:`_holed` does not follow)."""
     arg = arg.strip()
     while arg.startswith(b"(") and close_paren(arg[1:]) == len(arg) - 2:
         arg = arg[1:-1].strip()
@@ -83,6 +87,8 @@ def _template(ctx: Ctx, arg: bytes) -> bytes | None:
         m = PLACEHOLDER.fullmatch(piece.strip())
         if m is None:
             out.append(_HOLE)
+            if names is not None:
+                names.append(piece.strip())
             continue
         idx = int(m.group(1))
         if idx >= len(ctx.lx.kinds):
@@ -91,13 +97,69 @@ def _template(ctx: Ctx, arg: bytes) -> bytes | None:
         if kind == "bq":
             return None
         if kind in ("dq", "heredoc"):
-            text = _holed(ctx.lx.raw_strings[idx])
+            text = _holed(ctx.lx.raw_strings[idx], names)
             if text is None:
                 return None
             out.append(text)
         else:
             out.append(ctx.lx.value(idx))
     return b"".join(out)
+
+
+# the file a redirection writes: its whole target word, holes included
+_REDIRECT_TARGET = tight(rb"(?<![0-9&])>>?\s*([^\s;&|<>]*)")
+# a data file's name: an extension PHP, the web server or a shell never runs
+_DATA_FILE = tight(rb".*\.(?:sql|txt|log|csv|tsv|json|xml|gz|bz2|xz|zip|tar|tgz|bak|dump|out)")
+# a variable the script names whole: $name, {$name}, ${name}
+_PLAIN_VAR = tight(rb"\{?\$\{?([A-Za-z_\x80-\xff][\w\x80-\xff]*)\}?\}?")
+
+
+def _data_file_var(ctx: Ctx, text: bytes, start: int) -> bool:
+    """``text`` (a hole's source) is a variable the script sets once before ``start``, with
+    "=" alone, to an expression that ends with a literal naming a data file
+    (``$backup = $db . '.sql'``, ``$f = "dump_$db.sql"``)."""
+    m = _PLAIN_VAR.fullmatch(text.strip())
+    if m is None:
+        return False
+    sites = var_assigns(ctx.code, m.group(1), _PLAIN_ASSIGN, 20)
+    if len(sites) != 1 or sites[0][0] >= start or sites[0][1].group(1):
+        return False
+    pieces = split_top(sites[0][1].group(2).strip(), b".", b"([", b")]")
+    last = PLACEHOLDER.fullmatch(pieces[-1].strip()) if pieces else None
+    if last is None:
+        return False
+    idx = int(last.group(1))
+    if idx >= len(ctx.lx.kinds) or ctx.lx.kinds[idx] == "bq":
+        return False
+    if ctx.lx.kinds[idx] in ("dq", "heredoc"):
+        value = _holed(ctx.lx.raw_strings[idx])
+        if value is None:
+            return False
+    else:
+        value = ctx.lx.value(idx)
+    return _DATA_FILE.fullmatch(value) is not None
+
+
+def _data_redirects(ctx: Ctx, text: bytes, names: list[bytes], start: int) -> bool:
+    """Every redirection of the command line ``text`` (with holes; ``names`` their sources)
+    whose target holds a value the script does not write names a data file all the same: its
+    target ends with a literal data extension (``> $db.sql``), or is one variable the script
+    set to such a name (:func:`_data_file_var`). A dump or a log the site keeps, not a
+    script dropped where the visitor says."""
+    for m in _REDIRECT_TARGET.finditer(text):
+        target = m.group(1)
+        if _HOLE not in target:
+            continue
+        if _DATA_FILE.fullmatch(target.replace(_HOLE, b"x")) is not None and not target.endswith(
+            _HOLE
+        ):
+            continue
+        if target != _HOLE:
+            return False
+        hole = text.count(_HOLE, 0, m.start(1))
+        if hole >= len(names) or not _data_file_var(ctx, names[hole], start):
+            return False
+    return True
 
 
 def _first_arg_at(ctx: Ctx, start: int) -> bytes | None:
@@ -141,10 +203,11 @@ def fixed_program(ctx: Ctx, start: int, arg: bytes | None = None) -> bytes | Non
     arg = _held_command(ctx, arg, start)
     if _FAKE_QUOTE.search(arg) is not None:
         return None
-    text = _template(ctx, arg)
+    names: list[bytes] = []
+    text = _template(ctx, arg, names)
     if text is None or _HOLE not in text or b"`" in text:
         return None
-    if _REDIRECT_TO_HOLE.search(text) is not None:
+    if _REDIRECT_TO_HOLE.search(text) is not None and not _data_redirects(ctx, text, names, start):
         return None  # the output written to a file the visitor names
     first = b""
     for m in _COMMAND_WORDS.finditer(text):
@@ -215,6 +278,39 @@ def _shown_var(ctx: Ctx, var: bytes, after: int, depth: int = 0) -> bool:
     return False
 
 
+# the calls that print the command's standard output where they stand: nothing, when the
+# command line sends it to a file
+_PRINTING_CALLS = frozenset((b"system", b"passthru"))
+# one command whose standard output goes to a file: "> f" or "1>> f" (not "2> f"), and no
+# second command after it (; & | or a line break, "2>&1" aside)
+_STDOUT_TO_FILE = tight(rb"(?<![0-9&>])1?>>?\s*[^\s;&|<>]")
+_NEXT_COMMAND = tight(rb"[;|\n]|(?<![0-9>])&")
+# a call that hands a file's contents to the visitor (or to code that may show them)
+_READ_BACK = tight(
+    rb"(?<![\w$>:])(?:readfile|fpassthru|file_get_contents|file|fopen|highlight_file|"
+    rb"show_source|include|include_once|require|require_once)\s*\("
+)
+
+
+def _output_to_file(ctx: Ctx, start: int) -> bool:
+    """The shell call at ``start`` runs one command whose standard output the command line
+    sends to a file (``system("mysqldump ... > $db.sql")``), and the script reads no file
+    back with readfile(), file_get_contents(), include... after it: what the call prints is
+    nothing."""
+    arg = _first_arg_at(ctx, start)
+    if arg is None:
+        return False
+    text = _template(ctx, _held_command(ctx, arg, start))
+    if text is None:
+        return False
+    last = None
+    for m in _STDOUT_TO_FILE.finditer(text):
+        last = m
+    if last is None or _NEXT_COMMAND.search(text, last.end()) is not None:
+        return False
+    return _READ_BACK.search(ctx.code, start) is None
+
+
 def output_shown(ctx: Ctx, start: int) -> bool:
     """Whether the visitor gets back what the shell call at ``start`` prints: a call that
     prints as it runs or gives a pipe (system, passthru, popen, proc_open), a call echoed,
@@ -226,7 +322,7 @@ def output_shown(ctx: Ctx, start: int) -> bool:
     if m is None:
         return True
     name = m.group(1)
-    if name in _SHOWN_CALLS:
+    if name in _SHOWN_CALLS and not (name in _PRINTING_CALLS and _output_to_file(ctx, start)):
         return True
     before = _statement_before(code, start)
     if _SHOWS.search(before) is not None:

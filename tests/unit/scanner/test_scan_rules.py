@@ -1010,6 +1010,36 @@ def test_fixed_program_with_request_arguments_is_a_hole_not_a_backdoor() -> None
         assert result.verdict is ScanVerdict.MALICIOUS, name
 
 
+def test_a_dump_sent_to_a_data_file_is_a_hole_not_a_console() -> None:
+    """A backup page runs ``system("mysqldump ... $db > $db.sql")`` with the database's
+    name from the request: the output goes to a .sql file of the site's own and the page
+    reads nothing back, so the visitor sees no command's output and names no script to
+    write; an injection hole (suspicious), not a console. The same call whose output file
+    is a .php, is named by the request, is read back with readfile(), or is followed by a
+    second command that prints, stays a command of the visitor's (malicious)."""
+    code = (SAMPLES / "suspicious" / "exec-dump-to-data-file.php").read_bytes()
+    result = analyze_bytes(code)
+    assert "shell.exec-request-argument" in rule_ids(result)
+    assert not {"shell.exec-request-input", "shell.exec-tainted"} & rule_ids(result)
+    assert result.verdict is ScanVerdict.SUSPICIOUS
+    inline = code.replace(b'$dump = $name . \'.sql\';', b"$dump = 'x';").replace(
+        b'" > $dump"', b'" > $name.sql"'
+    )
+    assert analyze_bytes(inline).verdict is ScanVerdict.SUSPICIOUS
+    for old, new in (
+        (b"$name . '.sql'", b"$name . '.php'"),
+        (b'" > $dump"', b'" > " . $_GET[\'out\']'),
+        (b"echo 'Backup written.';", b"readfile('backups/' . $dump);"),
+        (b'" > $dump"', b'" > $dump; cat /etc/passwd"'),
+        (b"system($cmd);", b"popen($cmd, 'r');"),
+    ):
+        changed = code.replace(old, new)
+        assert changed != code, old
+        result = analyze_bytes(changed)
+        assert "shell.exec-request-argument" not in rule_ids(result), new
+        assert result.verdict is ScanVerdict.MALICIOUS, new
+
+
 def test_an_upload_hole_beside_an_argument_hole_stays_suspicious() -> None:
     """Two vulnerabilities (the upload kept under the visitor's name, that name given to
     convert) add up to at most suspicious; shown back to the visitor, the command is his."""
