@@ -110,8 +110,15 @@ def print_quarantine_list(
 
 def _item_json(item: QuarantineItem) -> dict[str, object]:
     """An item as JSON; a path that is not valid UTF-8 also as ``path_hex`` (its exact bytes),
-    as ``scan --json`` gives it."""
+    as ``scan --json`` gives it. Its times are written as in every other document (``iso``:
+    UTC, milliseconds, ``...Z``; the manifest on disk keeps its own ``+00:00`` microseconds,
+    which older versions read); ``mtime_ns`` / ``atime_ns`` stay exact."""
+    from spamtrace.render.incidents import iso
+
     doc: dict[str, object] = item.to_json()
+    doc["mtime"] = iso(item.mtime_ns / 1e9)
+    doc["atime"] = iso(item.atime_ns / 1e9)
+    doc["quarantined_at"] = iso(item.quarantined_at)
     try:
         item.path.encode("utf-8")
     except UnicodeEncodeError:

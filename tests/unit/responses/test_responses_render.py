@@ -197,3 +197,26 @@ def test_restore_note_of_a_store_that_cannot_be_marked_is_escaped(
     assert respond._restore(args, cfg) == 0
     err = capsys.readouterr().err
     assert "\x1b" not in err and "s\\x1b[2J.db: database is locked" in err, err
+
+
+def test_quarantine_json_times_are_written_as_every_other_documents(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`quarantine list --json` (and restore/delete) wrote `2026-12-05T09:00:00.123456+00:00`
+    where incidents, status and release write `...T09:00:00.123Z`; the same helper now."""
+    from dataclasses import replace
+
+    from spamtrace.render.incidents import iso
+
+    at = 1_796_461_200.123456
+    item = replace(_item("/home/a/x.php"), quarantined_at=at, mtime_ns=1_796_461_100_500_000_000,
+                   atime_ns=1_796_461_150_000_000_000)  # fmt: skip
+    print_quarantine_list([item], "/var/lib/spamtrace/quarantine", True)
+    (doc,) = json.loads(capsys.readouterr().out)["items"]
+    assert doc["quarantined_at"] == iso(at) == "2026-12-05T09:00:00.123Z"
+    assert doc["mtime"] == "2026-12-05T08:58:20.500Z" and doc["atime"] == "2026-12-05T08:59:10.000Z"
+    assert doc["mtime_ns"] == 1_796_461_100_500_000_000  # exact, as before
+    print_quarantine_change(item, "restored", True)
+    assert json.loads(capsys.readouterr().out)["restored"]["quarantined_at"] == iso(at)
+    # the manifest on disk keeps its format (older versions read it) and reads back exact
+    assert QuarantineItem.from_json(item.to_json()).quarantined_at == pytest.approx(at, abs=1e-6)
