@@ -252,6 +252,31 @@ def _still_running(pid: int, start_time: float | None) -> bool:
     return now is not None and start_time is not None and abs(now - start_time) < 0.05
 
 
+def start_if_forked_at(pid: int, forked: float | None) -> float | None:
+    """The start time (epoch, as a live read gives it) of the process holding ``pid`` now
+    when it is the one forked at ``forked`` (monotonic): its /proc start (clock ticks since
+    boot) within a few ticks of that fork. None: gone, a zombie, another process, or no
+    fork time known."""
+    if forked is None:
+        return None
+    ticks = _stat_start(pid)
+    if ticks is None:
+        return None
+    try:
+        started = int(ticks) / _CLK_TCK
+    except ValueError:
+        return None
+    since_boot = forked + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+    if abs(started - since_boot) > 3 / _CLK_TCK:
+        return None
+    from spamtrace.attribution.process import started_now
+
+    try:
+        return started_now(pid)
+    except OSError:
+        return None
+
+
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
     """The owner uid of the socket ``ev`` opened, from sock_diag, while it is still open.
 
@@ -559,6 +584,12 @@ class Attributor:
             f"forked by pid {parent} (no exec since: its program); attributed as that "
             f"process's earlier connect (pid {p.pid}) was, not read itself"
         )
+        if start_if_forked_at(ev.pid, cache.forked_at(ev.pid)) is not None:
+            # it still runs (one read of its stat): read it live, as any new process. Taken
+            # from its parent's attribution, it would have no start time and no live read,
+            # so no stop would be decided for it: a mailer that forks a child a message went
+            # on once its uid was blocked. A flood's children have exited by their turn.
+            return None
         child = replace(
             p, pid=ev.pid, start_time=None, method=AttributionMethod.EXEC_CACHE,
             notes=(*p.notes, note),

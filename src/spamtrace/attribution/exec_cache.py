@@ -403,6 +403,12 @@ class ExecCache:
             return None  # it had exited before: the pid was another's at ``at``
         return fork[0]
 
+    def forked_at(self, pid: int) -> float | None:
+        """When (monotonic) the process the cache knows at ``pid`` was forked; None: no fork
+        of it is known."""
+        fork = self._forks.get(pid)
+        return fork[1] if fork is not None else None
+
     def began(self, pid: int) -> float | None:
         """When the process the cache knows at ``pid`` began running its program (its exec,
         or its fork; monotonic): with the pid, it names that process. None: not known."""

@@ -602,3 +602,48 @@ def test_the_journal_says_what_a_stop_left_unhandled() -> None:
     line = out.getvalue()
     assert "1234 attempt(s) read and not handled" in line
     assert f"{engine_mod.STOP_DRAIN_SECONDS:g} s" in line and "lost by stop" not in line
+
+
+def test_a_forked_child_that_still_runs_is_read_live_so_that_it_can_be_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child attributed from its parent's earlier connect (a mailer that forks a child a
+    message) had no start time and no live read, and such a process is never stopped (a
+    bare pid may be reused): once its uid was blocked, no stop was decided for the mailer's
+    later children and the parent went on forking (tests/integration/test_responses.py's
+    forking sender, 1 run in 5). A child that still runs (its /proc start matches the fork
+    the proc connector reported) is now read live, as any new process; one that has exited
+    (a flood's) still takes its parent's attribution."""
+    import os
+    import subprocess
+
+    from spamtrace.attribution import attributor as attributor_mod
+    from spamtrace.attribution.exec_cache import ExecCache
+
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        ticks = attributor_mod._stat_start(child.pid)
+        assert ticks is not None
+        boot_minus_mono = time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+        forked = int(ticks) / os.sysconf("SC_CLK_TCK") - boot_minus_mono + 0.001
+        monkeypatch.undo()  # the real started_now: this child is a process of this host
+        parent = 400
+        monkeypatch.setitem(UIDS, child.pid, UIDS[FLOODER])
+        monkeypatch.setitem(UIDS, 401, UIDS[FLOODER])
+        cache = ExecCache(reader=lambda pid: proc(pid=pid))
+        att = ForkingAttributor(cache)
+        cache.on_exec(parent, forked - 1.0)
+        cache.on_fork(parent, 401, forked - 0.5)  # the first child, read in full
+        assert att.attempt(connect(401, comm="fl")).process is not None
+        cache.on_fork(parent, child.pid, forked)
+        assert att.forked_sender(connect(child.pid, comm="fl")) is None  # (old: reused)
+        # the fork the cache knows was of another process than the one at the pid now
+        assert attributor_mod.start_if_forked_at(child.pid, forked - 1.0) is None
+        child.kill()
+        child.wait()
+        assert attributor_mod.start_if_forked_at(child.pid, forked) is None  # gone
+        got = att.forked_sender(connect(child.pid, comm="fl"))  # exited: its parent's
+        assert got is not None and got.process is not None and got.process.pid == child.pid
+    finally:
+        child.kill()
+        child.wait()
