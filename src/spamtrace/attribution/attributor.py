@@ -56,15 +56,22 @@ MAX_KNOWN_PROCESSES = 4096
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def _stat_start(pid: int) -> str | None:
-    """Field 22 (starttime, clock ticks) of /proc/PID/stat: identifies the process cheaply."""
+def _stat_state_start(pid: int) -> tuple[bytes, str] | None:
+    """Fields 3 (state) and 22 (starttime, clock ticks since boot) of /proc/PID/stat, in
+    one read: what identifies the process cheaply, and whether it has ended (a zombie)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
             data = fh.read()
     except OSError:
         return None
     tail = data[data.rfind(b")") + 2 :].split()
-    return tail[19].decode() if len(tail) > 19 else None
+    return (tail[0], tail[19].decode()) if len(tail) > 19 else None
+
+
+def _stat_start(pid: int) -> str | None:
+    """Field 22 (starttime, clock ticks) of /proc/PID/stat: identifies the process cheaply."""
+    got = _stat_state_start(pid)
+    return got[1] if got is not None else None
 
 
 def _status_uid(pid: int) -> tuple[int | None, int | None]:
@@ -241,6 +248,10 @@ class KnownProcesses:
         return known.attributed
 
 
+#: seconds within which two start times of a pid are one process (/proc's clock ticks)
+SAME_START = 0.05
+
+
 def _still_running(pid: int, start_time: float | None) -> bool:
     """Whether ``pid`` is held now by the process that started at ``start_time`` (epoch)."""
     from spamtrace.attribution.process import started_now
@@ -249,32 +260,24 @@ def _still_running(pid: int, start_time: float | None) -> bool:
         now = started_now(pid)
     except OSError:
         return False
-    return now is not None and start_time is not None and abs(now - start_time) < 0.05
+    return now is not None and start_time is not None and abs(now - start_time) < SAME_START
 
 
-def start_if_forked_at(pid: int, forked: float | None) -> float | None:
-    """The start time (epoch, as a live read gives it) of the process holding ``pid`` now
-    when it is the one forked at ``forked`` (monotonic): its /proc start (clock ticks since
-    boot) within a few ticks of that fork. None: gone, a zombie, another process, or no
-    fork time known."""
+def forked_child_runs(pid: int, forked: float | None) -> bool:
+    """Whether the process forked at ``forked`` (monotonic) still runs at ``pid``: its /proc
+    start (clock ticks since boot) within a few ticks of that fork, and not a zombie. One
+    read of its stat. False: gone, ended, another process, or no fork time known."""
     if forked is None:
-        return None
-    ticks = _stat_start(pid)
-    if ticks is None:
-        return None
+        return False
+    got = _stat_state_start(pid)
+    if got is None or got[0] in (b"Z", b"X"):
+        return False
     try:
-        started = int(ticks) / _CLK_TCK
+        started = int(got[1]) / _CLK_TCK
     except ValueError:
-        return None
+        return False
     since_boot = forked + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
-    if abs(started - since_boot) > 3 / _CLK_TCK:
-        return None
-    from spamtrace.attribution.process import started_now
-
-    try:
-        return started_now(pid)
-    except OSError:
-        return None
+    return abs(started - since_boot) <= 3 / _CLK_TCK
 
 
 def socket_owner(ev: SmtpConnectAttempted) -> int | None:
@@ -584,7 +587,7 @@ class Attributor:
             f"forked by pid {parent} (no exec since: its program); attributed as that "
             f"process's earlier connect (pid {p.pid}) was, not read itself"
         )
-        if start_if_forked_at(ev.pid, cache.forked_at(ev.pid)) is not None:
+        if forked_child_runs(ev.pid, cache.forked_at(ev.pid)):
             # it still runs (one read of its stat): read it live, as any new process. Taken
             # from its parent's attribution, it would have no start time and no live read,
             # so no stop would be decided for it: a mailer that forks a child a message went

@@ -1539,7 +1539,8 @@ def posted(ctx: Ctx, expr: bytes) -> bool:
 _EMAIL_FILTER_CALL = tight(rb"(?<![\w$>:])filter_(var|input)\s*\(")
 _EMAIL_FILTER_NAME = tight(rb"\s*\\?filter_(?:validate|sanitize)_email\s*")
 _INPUT_TYPE = tight(rb"\s*\\?input_(get|post|request|cookie)\s*")
-_IF_AT = tight(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
+#: an if (or else if) and its opening parenthesis
+IF_AT = tight(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
 #: a statement that ends the code path: a gate whose body holds one stops the request there
 STOP_WORDS = tight(rb"(?<![\w$>:])(?:die|exit|return|throw)\b")
 _FALSE_CMP = tight(rb"^\s*(?:===?\s*false\b)|(?:\bfalse\s*===?\s*)$")
@@ -1618,7 +1619,7 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
             if not (whole and whole[0][0] == 0 and whole[0][1] == len(rhs)):
                 held.discard(name)
                 break
-    for m in itertools.islice(_IF_AT.finditer(code), 2000):
+    for m in itertools.islice(IF_AT.finditer(code), 2000):
         if code.find(b"filter_", m.end(), m.end() + 600) < 0:
             continue
         cond_len = close_paren(code[m.end() : m.end() + 600])

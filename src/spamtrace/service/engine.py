@@ -113,8 +113,6 @@ CONTAINED_FOR = 60.0
 #: the incidents whose latest state, first attempt and scan findings are kept (the latest
 #: updated)
 MAX_KNOWN_INCIDENTS = 10_000
-#: seconds within which two start times of a pid are one process (/proc's clock ticks)
-SAME_START = 0.05
 #: seconds between two stored states of an incident the backlog counts into
 STORE_INCIDENT_EVERY = 1.0
 #: the backlog waits while the store's queue has less room than this (half the default)...
@@ -1380,6 +1378,7 @@ def _still_the_process(pid: int, start_time: float | None) -> bool:
     (it has ended since its connect: a new holder of the pid would be there). Another start
     time is another process; a /proc this user may not read (hidepid) proves nothing."""
     from spamtrace.attribution import process as procinfo
+    from spamtrace.attribution.attributor import SAME_START
 
     try:
         now = procinfo.started_now(pid)

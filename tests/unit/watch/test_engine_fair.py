@@ -636,12 +636,13 @@ def test_a_forked_child_that_still_runs_is_read_live_so_that_it_can_be_stopped(
         cache.on_fork(parent, 401, forked - 0.5)  # the first child, read in full
         assert att.attempt(connect(401, comm="fl")).process is not None
         cache.on_fork(parent, child.pid, forked)
+        assert attributor_mod.forked_child_runs(child.pid, forked)
         assert att.forked_sender(connect(child.pid, comm="fl")) is None  # (old: reused)
         # the fork the cache knows was of another process than the one at the pid now
-        assert attributor_mod.start_if_forked_at(child.pid, forked - 1.0) is None
+        assert not attributor_mod.forked_child_runs(child.pid, forked - 1.0)
         child.kill()
         child.wait()
-        assert attributor_mod.start_if_forked_at(child.pid, forked) is None  # gone
+        assert not attributor_mod.forked_child_runs(child.pid, forked)  # gone
         got = att.forked_sender(connect(child.pid, comm="fl"))  # exited: its parent's
         assert got is not None and got.process is not None and got.process.pid == child.pid
     finally:

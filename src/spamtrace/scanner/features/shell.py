@@ -75,6 +75,7 @@ from spamtrace.scanner.lexer import STR_MARK
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import (
+    IF_AT,
     REQ_RE,
     assignment_before,
     encoded_argument,
@@ -3087,7 +3088,6 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
 _PAUSE = tight(rb"(?<![\w$>:])(u?sleep|time_nanosleep|time_sleep_until)\s*\(\s*([^;]{0,40})")
 # a way out of a loop other than the clock
 _LOOP_EXIT = tight(rb"(?<![\w$>:])(?:break|return|exit|die|throw|goto)\b")
-_IF_AT = tight(rb"(?<![\w$>:])(?:else\s*)?if\s*\(")
 _CLOCK_CALL = tight(rb"(?<![\w$>:])(?:micro|hr)?time\s*\(")
 # a request's address given to curl after curl_init(): curl_setopt($ch, CURLOPT_URL, $target)
 _CURL_URL = tight(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,")
@@ -3115,7 +3115,7 @@ def _exits(body: bytes) -> bool:
     """The loop ``body`` can stop other than by the clock: a break/return/exit that no test
     of the time guards (``if (time() > $end) break;`` is the clock's)."""
     spans: list[tuple[int, int]] = []
-    for m in itertools.islice(_IF_AT.finditer(body), 40):
+    for m in itertools.islice(IF_AT.finditer(body), 40):
         cond_end = m.end() + close_paren(body[m.end() : m.end() + 400])
         if _CLOCK_CALL.search(body, m.end(), cond_end) is None:
             continue
