@@ -356,9 +356,15 @@ class Attributor:
         known = self.known.get(pid)
         memo = known.read if known is not None else None
         now = time.monotonic()
+        # what it runs now, read before the process itself: a process that execs another
+        # program during the read (python first.py -> perl then.pl, the same pid and start)
+        # leaves a state the new program's next connect does not match (read again), never
+        # the new program's state kept with the old program's read (which its next connects
+        # then reused: perl's connects named python3)
+        state = _request_state(pid)
         if (
             memo is not None and memo.start == start and now - memo.at < LIVE_MEMO_SECONDS
-            and memo.state == _request_state(pid)
+            and memo.state == state
         ):  # fmt: skip
             return memo.info
         info = self._read(pid, method=AttributionMethod.TRACEPOINT)
@@ -370,7 +376,7 @@ class Attributor:
             # another process than the one whose start was read above (the read checked
             # the start again at its end, as ProcStat computes it: no third read of stat)
             return None
-        self.known.read(pid, LiveRead(now, start, info, _request_state(pid)))
+        self.known.read(pid, LiveRead(now, start, info, state))
         return info
 
     def _seen_before(self, ev: SmtpConnectAttempted) -> ProcessInfo | None:

@@ -33,6 +33,7 @@ from spamtrace.errors import UsageError
 from spamtrace.model import (
     AttributionMethod,
     Endpoint,
+    ProcessInfo,
     SmtpConnectAttempted,
     SocketRecord,
     TcpState,
@@ -769,3 +770,34 @@ def test_a_stale_command_name_in_the_trace_lends_no_program() -> None:
     # the same exec named fx by the trace: not bash's either
     att = a.attempt(dataclasses.replace(event(pid), comm="fx"))
     assert att.process is not None and att.process.exe is None
+
+
+def test_an_exec_during_the_live_read_is_not_kept_as_the_old_programs_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memo of a live read kept the process's request state (program, command line,
+    folder, scripts) read AFTER the process itself: a process that exec'd another program
+    during the read (python first.py -> perl then.pl: same pid and start) was kept as
+    python with perl's state, so perl's next connects matched it and were named python3
+    (tests/integration/test_responses.py, once in a full run). The state is now read
+    before the process: the new program's connect is read again."""
+    from spamtrace.attribution import attributor as attributor_mod
+
+    running = ["python3 first.py"]  # what the process runs: it execs during the first read
+    monkeypatch.setattr(attributor_mod, "_request_state", lambda pid: running[0])
+    a = attributor()
+    real_read = a._read
+    reads: list[int] = []
+
+    def counted(pid: int, method: AttributionMethod) -> ProcessInfo:
+        reads.append(pid)
+        got = real_read(pid, method=method)
+        running[0] = "perl then.pl"  # the exec lands while (after) the process is read
+        return got
+
+    monkeypatch.setattr(a, "_read", counted)
+    # the first connect's read: python's state, then the exec lands, the read is python's
+    assert a._live(event(os.getpid())) is not None
+    # perl's connect: its state is not the one kept, so the process is read again
+    assert a._live(event(os.getpid())) is not None
+    assert reads == [os.getpid(), os.getpid()]  # (old code: 1 read, python's reused)
