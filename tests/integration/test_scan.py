@@ -110,3 +110,31 @@ def test_human_output_escapes_names(tree: Path) -> None:
     assert res.returncode == 1
     assert "\x1b" not in res.stdout
     assert "bad\\nname\\x1b[31m.php" in res.stdout
+
+
+def test_a_folder_bind_mounted_inside_the_tree_is_said_not_dropped(tree: Path) -> None:
+    """A folder bind-mounted inside the tree is the same folder (device and inode) at two
+    paths: its files are scanned once, under the first path, and the second path is listed
+    as skipped naming the first (it was dropped without a word: the admin who removed the
+    file at the one path it was listed under did not know where else the folder shows)."""
+    uploads = tree / "uploads"
+    view = tree / "a-view\x1b[31m"  # walked before "uploads" (the walk goes by name)
+    view.mkdir()
+    subprocess.run(["mount", "--bind", str(uploads), str(view)], check=True)
+    try:
+        rc, doc = _scan(tree)
+        env = {"SPAMTRACE_CONFIG": str(tree.parent / "empty.toml")}
+        human = spamtrace("scan", str(tree), env=env, timeout=120).stdout
+    finally:
+        subprocess.run(["umount", "-l", str(view)], check=False)
+    assert rc == 1
+    by_path = {f["path"]: f for f in doc["files"]}
+    assert by_path[f"{view}/cache.php"]["verdict"] == "malicious"  # scanned once, there
+    assert f"{uploads}/cache.php" not in by_path
+    assert by_path[str(uploads)]["verdict"] == "skipped"
+    assert by_path[str(uploads)]["reason"] == (
+        f"the same folder as {view} (a bind mount): its files are listed there"
+    )  # raw in JSON, as every path there
+    assert doc["summary"]["not_examined"] == 0  # skipped, not unread: no exit 1 of its own
+    assert "\x1b" not in human
+    assert f"{tree}/uploads: the same folder as {tree}/a-view\\x1b[31m" in human

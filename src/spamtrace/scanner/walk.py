@@ -100,7 +100,8 @@ def walk(
     not stat'ed (its ``size`` and ``changed`` are 0; the reader checks it again): what
     ``check`` and ``watch`` list of a sender's folder, of which they scan 200 files at most,
     where a cache folder of 100,000 files cost seconds of stats past their time budget."""
-    seen_dirs: set[tuple[int, int]] = set()
+    # each folder entered, by (device, inode), with the path it was entered by
+    seen_dirs: dict[tuple[int, int], str] = {}
     listed: set[tuple[int, int]] = set()  # folders whose files were given out
     # files named as roots, by their folder and name: a file named twice, or named and in a
     # folder named too (`scan site site/x.php`), is given out once (a hard link, another
@@ -150,8 +151,17 @@ def walk(
         while stack:
             path, depth, key = stack.pop()
             if key in seen_dirs:
+                first = seen_dirs[key]
+                # below a root, the same folder under another path: a bind mount (the
+                # kernel allows no second link to a folder). Its files are scanned and
+                # listed once, under the first path: said, so that the admin who cleans
+                # up knows where else they are. A folder named as a root again, or a
+                # root's own folder met again inside another root, is the same path
+                if depth and os.path.realpath(first) != os.path.realpath(path):
+                    yield WalkItem(path, 0, f"{SAME_FOLDER}{first} (a bind mount): its files "
+                                   "are listed there")  # fmt: skip
                 continue
-            seen_dirs.add(key)
+            seen_dirs[key] = path
             try:
                 entries, path_fd = _listing(path, key, follow=depth == 0)
             except _Replaced:
@@ -220,6 +230,8 @@ def walk(
 #: its folder listed (reached through such a folder, or another file put at its name): not
 #: read
 REPLACED = "replaced during the scan (not followed)"
+#: the reason of a folder met again under another path (a bind mount): scanned once, there
+SAME_FOLDER = "the same folder as "
 #: the reason of a symlink whose target is inside the scanned tree (scanned where it is)
 LINK_INSIDE = "symlink (not followed) -> "
 
