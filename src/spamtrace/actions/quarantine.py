@@ -626,7 +626,7 @@ class Quarantine:
         root = self._open_root(create=False)
         displaced: list[QuarantineItem] = []
         try:
-            item_fd = os.open(item.id, _DIR_FLAGS, dir_fd=root)
+            item_fd = self._take(root, item)
             try:
                 with open_dir_nofollow(parents, item.path) as parent:
 
@@ -656,14 +656,16 @@ class Quarantine:
                     self._restore_into(item, item_fd, parent, name, displace if force else None)
             except MissingFolder as exc:  # a site's folder cleaned out since: not made here,
                 # it needs the account's owner and mode
+                os.close(item_fd)
                 raise QuarantineError(
                     f"{escape(item.path)}: the folder {escape(exc.folder)} does not exist: not "
                     "restored, still in quarantine (create the folder, with its owner, and restore "
                     "again)"
                 ) from None
-            finally:
+            except BaseException:
                 os.close(item_fd)
-            _remove_item(root, item.id, None)
+                raise
+            _remove_item(root, item.id, item_fd)  # closes it: the lock is held until then
         finally:
             os.close(root)
         if displaced:
@@ -777,10 +779,46 @@ class Quarantine:
         item = self.get(ident)
         root = self._open_root(create=False)
         try:
-            _remove_item(root, item.id, None)
+            _remove_item(root, item.id, self._take(root, item))
         finally:
             os.close(root)
         return item
+
+    def _take(self, root: int, item: QuarantineItem) -> int:
+        """The folder of ``item``, open and locked for this run alone (``flock``: a restore
+        or delete of the same id run at the same time waits for this one to end), its bytes
+        still there; else :meth:`_taken_out`'s error. The lock ends when the fd is closed."""
+        import fcntl
+
+        try:
+            item_fd = os.open(item.id, _DIR_FLAGS, dir_fd=root)
+        except FileNotFoundError:
+            raise self._taken_out(item) from None
+        try:
+            fcntl.flock(item_fd, fcntl.LOCK_EX)
+            os.stat(DATA, dir_fd=item_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            os.close(item_fd)
+            raise self._taken_out(item) from None
+        except BaseException:
+            os.close(item_fd)
+            raise
+        return item_fd
+
+    def _taken_out(self, item: QuarantineItem) -> UsageError:
+        """The error of a restore or delete whose item another run took out of quarantine
+        after this one found it (two `quarantine restore ID` at once): "already restored"
+        when its path holds its bytes again; exit 2, as an id no longer in quarantine."""
+        gone = f"{item.id} is no longer in quarantine"
+        if _holds_bytes(item):
+            return UsageError(
+                f"{gone}: already restored, by another run meanwhile "
+                f"({escape(item.path)} holds its bytes again); nothing done"
+            )
+        return UsageError(
+            f"{gone}: another run restored or deleted it meanwhile; nothing done "
+            "(see `spamtrace quarantine list`)"
+        )
 
 
 def _holds_data(root: int, ident: str) -> bool:
@@ -790,6 +828,30 @@ def _holds_data(root: int, ident: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def _holds_bytes(item: QuarantineItem) -> bool:
+    """Whether the file at ``item``'s path (reached without following a link) is a regular
+    file with its size and sha256: restored."""
+    parents, name = _split(item.path)
+    try:
+        with open_dir_nofollow(parents, item.path) as parent:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                         dir_fd=parent)  # fmt: skip
+    except (OSError, QuarantineError):
+        return False
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != item.size:
+            return False
+        h = hashlib.sha256()
+        while chunk := os.read(fd, _CHUNK):
+            h.update(chunk)
+        return h.hexdigest() == item.sha256
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _with_notes(item: QuarantineItem, notes: Sequence[str]) -> QuarantineItem:

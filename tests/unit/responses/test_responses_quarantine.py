@@ -451,3 +451,65 @@ def test_a_quarantine_folder_that_is_a_symlink_is_refused_saying_so(
     conf.write_text(f'[responses]\nquarantine_dir = "{link}"\n')
     assert main(["--config", str(conf), "config", "check"]) == 0
     assert f"note: responses.quarantine_dir: '{link}' is a symlink" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_two_restores_of_one_id_at_once_say_the_second_found_it_restored(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    """Two `quarantine restore ID` at once: the second, which found the item before the
+    first took it out, said "a file appeared there since ... (use --force to replace it)"
+    of the file the first had just put back (and with --force would quarantine it again).
+    Now one restore of an item runs at a time; the other finds it restored and says so."""
+    import threading
+
+    import spamtrace.actions.quarantine as quarantine
+
+    item = q.add(str(site))
+    second: list[BaseException | None] = []
+
+    def other_run() -> None:  # the second run, from its listing to its end
+        try:
+            Quarantine(q.directory).restore(item.id, force=force)
+            second.append(None)
+        except BaseException as exc:
+            second.append(exc)
+
+    removing = quarantine._remove_item
+    started = False
+
+    def remove(root: int, ident: str, item_fd: int | None) -> None:
+        nonlocal started
+        if not started:  # the first run has put the file back and not yet removed the item
+            started = True
+            t = threading.Thread(target=other_run)
+            t.start()
+            t.join(1.0)  # done here, or waiting for the first run to end
+            removing(root, ident, item_fd)
+            t.join(10.0)
+            return
+        removing(root, ident, item_fd)
+
+    monkeypatch.setattr(quarantine, "_remove_item", remove)
+    q.restore(item.id, force=force)
+    (exc,) = second
+    assert isinstance(exc, UsageError), exc
+    assert "already restored, by another run" in exc.message and "--force" not in exc.message
+    assert site.read_bytes() == BODY and q.items() == []  # nothing displaced, nothing left
+    # a delete or restore after both: the id is gone, as before
+    with pytest.raises(UsageError, match="no quarantined file"):
+        q.restore(item.id)
+
+
+def test_a_restore_of_an_item_deleted_meanwhile_says_it_is_gone(
+    site: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = q.add(str(site))
+    listed = q.get(item.id)
+    q.delete(item.id)
+    monkeypatch.setattr(Quarantine, "get", lambda self, ident: listed)
+    with pytest.raises(UsageError, match="another run restored or deleted it meanwhile"):
+        q.restore(item.id)
+    with pytest.raises(UsageError, match="another run restored or deleted it meanwhile"):
+        q.delete(item.id)
+    assert not site.exists()
