@@ -237,7 +237,7 @@ class ScanSection:
     all_reasons: bool = False  # false: stop looking once a file is certainly malicious
     # globs of paths or names not scanned (a folder that matches is not entered)
     exclude: list[str] = field(default_factory=list)
-    yara_rules: str = ""  # a folder of the admin's own YARA rules (*.yar, *.yara); "" = none
+    yara_rules: str = ""  # a folder of the admin's YARA rules (*.yar, *.yara), or one file
     # the learned word model as a second opinion (finding php.learned-words: suspicious, or
     # malicious over its stricter threshold)
     learned_words: bool = False

@@ -1,6 +1,6 @@
 """The admin's own YARA rules (``[scan] yara_rules``): a folder of ``*.yar`` / ``*.yara``
-files compiled with yara-x, run over each file's raw bytes, and reported as findings like
-the built-in rules.
+files, or one rule file, compiled with yara-x, run over each file's raw bytes, and reported
+as findings like the built-in rules.
 
 Each matching rule is the finding ``yara.<namespace>.<rule>`` (the namespace is the file's
 name without its extension; with it when two files differ only there: ``x.yar``, ``x.yara``)
@@ -117,11 +117,18 @@ def unused_note(folder: str) -> str | None:
 
 
 def load(folder: str) -> UserRules:
-    """Compile every rule file of ``folder`` (not its subfolders); ConfigError on any fault."""
+    """Compile every rule file of ``folder`` (not its subfolders), or the one rule file it
+    names (whatever its extension: maldet's ``custom.yara``, a community set's one file);
+    ConfigError on any fault."""
     import yara_x
 
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(RULE_EXTENSIONS))
+    except NotADirectoryError:
+        # one rule file named: read as a folder holding it alone (a file named in the
+        # setting is not second-guessed by its name). "cannot read FILE: Not a directory"
+        # was all a ClamAV or maldet user, used to naming the rule file, was told
+        folder, names = os.path.dirname(folder), [os.path.basename(folder)]
     except OSError as exc:
         raise ConfigError(
             f"scan.yara_rules: cannot read {escape(folder)}: {exc.strerror or exc}"

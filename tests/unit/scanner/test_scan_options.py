@@ -280,6 +280,29 @@ def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert by["kit.txt"]["findings"][0]["rule"] == "yara.house.marker"
 
 
+def test_own_yara_rules_may_be_one_rule_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`yara_rules` naming the rule file itself (as ClamAV's `-d FILE` and maldet's
+    `custom.yara` are used) was refused, `cannot read FILE: Not a directory`, exit 2: the file
+    is read alone, whatever its name; its namespace is its name without the extension."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "other.yar").write_text('rule other { strings: $a = "hello" condition: $a }\n')
+    one = rules / "custom.yara"
+    one.write_text('rule marker { strings: $m = "SPAMKIT-7" condition: $m }\n')
+    _config(tmp_path, f'[scan]\nyara_rules = "{one}"\n')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kit.txt").write_text("SPAMKIT-7 hello\n")
+    rc, doc = run_json(capsys, "--jobs", "1", str(site))
+    (f,) = doc["files"]
+    assert rc == 1
+    assert [x["rule"] for x in f["findings"]] == ["yara.custom.marker"]  # not other.yar's
+    assert main(["config", "check"]) == 0
+    assert "config ok" in capsys.readouterr().out
+
+
 def test_the_stop_note_names_the_score_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
