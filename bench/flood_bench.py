@@ -14,14 +14,20 @@ attribution methods in the trial's JSON line: ``nflog-uid-only`` counts connects
 record counted), lost by the trace buffer (said in ``status``) and handled late from the
 backlog; and when, after B's connect, the engine had handled
 them all (``status``: nothing queued) and when the store had them all (``incidents``),
-polled every half second.
+polled every half second. The store's writer: how many attempts a second it wrote in each
+trial (``status``: written, between two polls at least a second apart, at its fastest, while
+records were queued), and, before the trials, on its own: 30,000 attempts of one flooding
+process (their records made as the engine makes them, queued 256 at a time with their
+incident's state, as the backlog does) written by a store opened in a fresh folder, median of
+three runs, measured by the Python that runs the daemon (``sys.executable``: the same
+bench run with another checkout's interpreter measures that checkout's store).
 
 ``--fork python|c``: A's flood forks a new process for each connect (each one a process the
 daemon has not seen), as fast as it can up to ``--connects`` in ``--seconds``; ``c``: a
 compiled flooder (built with gcc), which forks far faster than Python.
 
 Usage: .venv/bin/python bench/flood_bench.py [--trials 3] [--connects 30000] [--seconds 3]
-       [--b-after 1] [--fork python|c]
+       [--b-after 1] [--fork python|c] [--store-only]
 """
 
 from __future__ import annotations
@@ -98,6 +104,55 @@ int main(int argc, char **argv) {
     return 0;
 }
 """
+
+
+#: the store's writer on its own (run by ``sys.executable``, as the daemon is): prints the
+#: attempts a second it wrote
+STORE_WRITER = """import os, sys, tempfile, time
+from spamtrace.model import (Account, AccountKind, AttributedAttempt, AttributionMethod,
+    Endpoint, ParentProcess, ProcessInfo, SmtpConnectAttempted, Verdict)
+from spamtrace.policy.incidents import IncidentTracker
+from spamtrace.sinks.records import event_record, incident_record
+from spamtrace.sinks.store import Store
+n = int(sys.argv[1])
+parents = tuple(ParentProcess(100 + i, "bash", "/usr/bin/bash", 1001) for i in range(3))
+proc = ProcessInfo(4242, 1e9, "python3", "/usr/bin/python3.11",
+                   ("python3", "/home/u/public_html/flood.py", "10.0.0.2"), 1001, 1001, 1001,
+                   "u", "/home/u/public_html", ("/home/u/public_html/flood.py",), parents,
+                   AttributionMethod.LIVE)
+account = Account("u", AccountKind.HOME, "/home/u")
+reasons = ("non-MTA process talks SMTP directly to 10.0.0.2:25 (uid 1001 (u))",)
+tracker = IncidentTracker()
+atts = [AttributedAttempt(SmtpConnectAttempted(1.0 + i * 1e-4, 1e9 + i * 1e-4, 4242, 4242,
+        "python3", 2, Endpoint("10.0.0.1", 0), Endpoint("10.0.0.2", 25)), proc, account,
+        Verdict.SUSPICIOUS, reasons) for i in range(n)]
+batches = []
+for k in range(0, n, 256):
+    part = atts[k:k + 256]
+    incs = [tracker.add(a).incident for a in part]
+    batches.append(([event_record(a, i.id) for a, i in zip(part, incs)],
+                    incident_record(incs[-1], atts[0])))
+with tempfile.TemporaryDirectory() as folder:
+    store = Store(os.path.join(folder, "s.db"), queue_size=n + 1000)
+    t0 = time.perf_counter()
+    for events, state in batches:
+        store.submit_many(events, state)
+    assert store.flush(600)
+    seconds = time.perf_counter() - t0
+    health = store.close()
+assert health.written == n and health.lost == 0, health
+print(n / seconds)
+"""
+
+
+def store_writer_rate(n: int = 30_000, runs: int = 3) -> float:
+    """The store's writer on its own: attempts written a second (median of ``runs``)."""
+    rates = []
+    for _ in range(runs):
+        r = subprocess.run([sys.executable, "-c", STORE_WRITER, str(n)], capture_output=True,
+                           text=True, check=True, timeout=600)  # fmt: skip
+        rates.append(float(r.stdout))
+    return pct(rates, 50)
 
 
 def rss_mb(pid: int) -> float:
@@ -182,9 +237,12 @@ def trial(
         # worked off: A's connects counted (or lost), nothing queued
         deadline = time.time() + 300
         handled = None  # when the engine had handled them all (the store may still write)
+        writes: list[tuple[float, int, int]] = []  # (time, written, queued) at each poll
         while time.time() < deadline:
             peak = max(peak, rss_mb(pid))
             st = d.status()
+            store = st.get("store") or {}
+            writes.append((time.time(), int(store.get("written", 0)), int(store.get("queued", 0))))
             lost = {k: v for k, v in (st.get("events_lost_by_source") or {}).items()}
             queued = (st.get("backlog") or {}).get("queued", 0)
             if queued == 0 and handled is None:
@@ -195,6 +253,7 @@ def trial(
             time.sleep(0.5)
         out.update(
             rss_peak=peak, seen=seen, lost=lost, backlog=st.get("backlog"),
+            store_rate=write_rate(writes),
             caught_up=time.time() - connected, handled=handled,
             a_incidents=[{k: i[k] for k in ("connections", "blocked", "attribution")}
                          for i in incidents(d, world.uid)],
@@ -209,6 +268,21 @@ def trial(
     return out
 
 
+def write_rate(writes: list[tuple[float, int, int]]) -> float | None:
+    """The store's fastest writing between two polls at least a second apart, while it had
+    records queued at the first (attempts a second; None: never measured so)."""
+    best = None
+    for i, (t0, w0, q0) in enumerate(writes):
+        if q0 == 0:
+            continue
+        for t1, w1, _q1 in writes[i + 1 :]:
+            if t1 - t0 >= 1.0:
+                rate = (w1 - w0) / (t1 - t0)
+                best = rate if best is None else max(best, rate)
+                break
+    return best
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=3)
@@ -216,7 +290,13 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=3.0, help="the flood's length (paced)")
     ap.add_argument("--b-after", type=float, default=1.0)
     ap.add_argument("--fork", choices=("python", "c"), help="a new process per connect")
+    ap.add_argument("--store-only", action="store_true", help="only the store's writer figure")
     args = ap.parse_args()
+    rate = store_writer_rate()
+    print(f"store writer on its own: {rate:,.0f} attempts/s (30,000 of one flooding process, "
+          "256 a batch with their incident's state; median of 3)", flush=True)
+    if args.store_only:
+        return 0
     if os.geteuid() != 0:
         raise SystemExit("flood_bench needs root (namespaces, nft, tracefs)")
     results = []
@@ -240,6 +320,9 @@ def main() -> int:
         print(f"  A's connects counted {r['seen']}, lost {r['lost']}, handled "
               f"{r['handled']:.0f} s and stored {r['caught_up']:.0f} s after B's connect; "
               f"backlog {r['backlog']}")  # fmt: skip
+        rate = r["store_rate"]
+        print(f"    A's incidents {[i['connections'] for i in r['a_incidents']]}; store wrote "
+              f"{'-' if rate is None else f'{rate:,.0f}'} attempts/s at its fastest")
     return 0
 
 
