@@ -49,7 +49,8 @@ def register(sub: Any) -> None:
     ):
         p.add_argument(
             flag, action="append", metavar="PATH",
-            help=f"read this {what} (repeatable; default: [mail] {key}, see config show)",
+            help=f"read this {what} (repeatable; a log given replaces every configured "
+            f"one, of each kind; default: [mail] {key}, see config show)",
         )  # fmt: skip
     p.add_argument(
         "--top", type=count, default=50, metavar="N",

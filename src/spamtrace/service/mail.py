@@ -481,7 +481,32 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         if question and not counts.not_of_its_kind:  # that one is a note of collect()'s
             report.notes.append(f"{question} ({_GIVE})")
     report.notes += [*found, *odd]
+    if given.get("php") and not given.get("exim") and not given.get("postfix"):
+        report.notes += _mta_logs_left_out(cfg)
     return report
+
+
+def _mta_logs_left_out(cfg: Config) -> list[str]:
+    """A note naming the MTA's logs that ``mail --php-log FILE`` (no --exim-log or
+    --postfix-log) did not read: a log given on the command line replaces every configured
+    one, so the report held the PHP lines alone (messages the MTA logged from other senders,
+    ``sendmail`` calls and SMTP AUTH among them, were not counted) without a word of it."""
+    if cfg.mta.kind == "none":
+        return []
+    from spamtrace.sources.maillog.reader import configured
+
+    mta, _ = with_exim_logs(cfg)
+    mta, _ = with_postfix_logs(mta)
+    left = configured(replace(mta.mail, php_logs=[]))
+    if not left:
+        return []
+    flags = " ".join(f"--{s.kind}-log {s.path}" for s in left)
+    names = ", ".join(f"{_KIND_NAMES[s.kind]}'s {s.path}" for s in left)
+    return [
+        f"only the PHP log(s) given were read, not the MTA's log ({names}): the messages it "
+        f"logged of other senders (sendmail, SMTP AUTH) are not counted; add {flags} to "
+        "read it too"
+    ]
 
 
 def _asked(counts: LogCounts, given: bool) -> str:

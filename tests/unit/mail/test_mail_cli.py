@@ -308,3 +308,31 @@ def test_a_log_given_twice_is_read_once(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 2 and out == ""
     (line,) = err.splitlines()
     assert "given as --exim-log and --postfix-log" in line, line
+
+
+def test_a_php_log_given_alone_says_the_mta_log_it_left_out(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`mail --php-log FILE` read that file alone: a log given replaces every configured one,
+    the MTA's main log too, so the messages the MTA logged of other senders (a `sendmail -t`
+    of another account) were not counted, and the report said nothing of it."""
+    exim = log_of("exim.log", tmp_path)
+    monkeypatch.setenv("SPAMTRACE_MAIL_EXIM_LOGS", f'["{exim}"]')
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "[]")
+    php = tmp_path / "php-mail.log"
+    php.write_text(
+        "[07-Dec-2026 12:12:57 UTC] mail() on [/home/t5b/public_html/send.php:2]: "
+        "To: victim0@example.net -- Headers: From: promo@example.org -- Subject: Hello 0\n"
+    )
+    _, doc, _ = run_mail_json(capsys, "--php-log", str(php))
+    assert [log["path"] for log in doc["logs"]] == [str(php)]  # as before: the one given
+    assert doc["notes"] == [
+        f"only the PHP log(s) given were read, not the MTA's log (Exim's {exim}): the messages "
+        "it logged of other senders (sendmail, SMTP AUTH) are not counted; add --exim-log "
+        f"{exim} to read it too"
+    ]
+    _, doc, _ = run_mail_json(capsys, "--php-log", str(php), "--exim-log", exim)
+    assert not any("only the PHP log" in n for n in doc["notes"])
+    monkeypatch.setenv("SPAMTRACE_MTA_KIND", "none")  # no MTA here: nothing left out
+    _, doc, _ = run_mail_json(capsys, "--php-log", str(php))
+    assert not any("only the PHP log" in n for n in doc["notes"])
