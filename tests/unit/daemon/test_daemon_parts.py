@@ -27,7 +27,7 @@ from spamtrace.service.daemon import Daemon, JournalLog
 from spamtrace.service.engine import EngineOptions
 from spamtrace.service.firewall_check import FirewallMonitor
 from spamtrace.service.instance import AlreadyRunning, InstanceLock
-from spamtrace.service.units import MARKER, UNITS, render_unit
+from spamtrace.service.units import MARKER, UNITS, executable, render_unit
 
 
 # ------------------------------------------------------------------------- control socket
@@ -863,6 +863,29 @@ def test_units_are_valid_for_systemd_and_hardened(tmp_path: Path) -> None:
     boot = render_unit("spamtrace-firewall.service", "/usr/bin/spamtrace").splitlines()
     assert "ExecStart=/usr/bin/spamtrace firewall load-confirmed" in boot
     assert "Before=network-pre.target shutdown.target" in boot and "Type=oneshot" in boot
+
+
+def test_a_reload_of_a_config_that_does_not_check_fails_and_signals_nothing(
+    tmp_path: Path,
+) -> None:
+    """`systemctl reload spamtrace` ran only `kill -HUP`: it succeeded whatever the config
+    said, the refusal was in the journal and `status` alone, and the broken config stopped the
+    next start (a reboot). `config check` of the config the daemon reads runs first: systemd
+    stops at a failing ExecReload= command, so a refused config fails the reload, unsignalled."""
+    cfg = tmp_path / "spamtrace.toml"
+    cfg.write_text('mode = "observe"\n')
+    assert main(["--config", str(cfg), "service", "install", "--unit-dir", str(tmp_path)]) == 0
+    lines = (tmp_path / "spamtrace.service").read_text().splitlines()
+    reloads = [x for x in lines if x.startswith("ExecReload=")]
+    assert reloads == [
+        f"ExecReload={executable()} --config {cfg} config check",
+        "ExecReload=/bin/kill -HUP $MAINPID",
+    ]
+    check = reloads[0].removeprefix("ExecReload=").split()
+    assert subprocess.run(check, capture_output=True, timeout=60).returncode == 0
+    cfg.write_text('mode = "enforced"\n')  # refused by the daemon's reload too
+    res = subprocess.run(check, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and "mode" in res.stderr, res.stderr
 
 
 def test_service_install_without_systemd_says_how_and_uninstall_removes_only_ours(
