@@ -87,8 +87,10 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     gap = doc.get("capture_gap")
     if gap:
         rows.append((
-            "GAP:", f"nothing watched for {gap.get('seconds')} s before this start "
-            f"({gap.get('from')} .. {gap.get('to')}; pid {gap.get('previous_pid')} was killed)",
+            "GAP:", (f"nothing watched for {gap.get('seconds')} s" if not gap.get("clock_set_back")
+                     else "nothing watched for a time not known (the clock was set back)")
+            + f" before this start ({gap.get('from')} .. {gap.get('to')}; pid "
+            f"{gap.get('previous_pid')} was killed)",
         ))  # fmt: skip
     rows.append((
         "incidents:", f"{doc.get('incidents_opened')} opened "

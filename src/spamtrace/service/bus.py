@@ -356,6 +356,22 @@ class CaptureGap:
     def seconds(self) -> float:
         return max(0.0, self.until - self.since)
 
+    @property
+    def clock_set_back(self) -> bool:
+        """The last sign of life is dated after this start: the clock was set back since (a
+        power cut with no clock kept, an NTP step at boot): the gap's length is not known."""
+        return self.until < self.since
+
+    def said(self) -> str:
+        """How long nothing was watched, in words: ``for N s``, or why it is not known (the
+        lines said "for -3600 s", or "for 0 s", after the clock was set back)."""
+        if self.clock_set_back:
+            return (
+                "for a time not known (the previous watcher's last sign of life is dated "
+                f"{self.since - self.until:.0f} s after this start: the clock was set back)"
+            )
+        return f"for {self.seconds:.0f} s"
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigReloaded:

@@ -199,7 +199,7 @@ class JournalLog:
             self.say(escape_message(message.reason), WARNING if message.failing else NOTICE)
         elif isinstance(message, CaptureGap):
             self.say(
-                f"CAPTURE GAP: nothing was watched for {message.seconds:.0f} s before this "
+                f"CAPTURE GAP: nothing was watched {message.said()} before this "
                 f"start (pid {message.previous_pid} did not stop cleanly)",
                 WARNING,
             )
@@ -470,6 +470,7 @@ class Daemon:
                 "from": iso(e.gap.since),
                 "to": iso(e.gap.until),
                 "seconds": round(e.gap.seconds, 1),
+                "clock_set_back": e.gap.clock_set_back,
             },
             "firewall": {
                 "state": fw.state.value if fw else FirewallState.UNKNOWN.value,

@@ -375,8 +375,8 @@ class Engine:
                     self.gap = CaptureGap(pid, since, until)
                     self.notes.append(
                         f"capture gap: the previous watcher of this store (pid {pid}) did not "
-                        f"stop cleanly; nothing was watched for {until - since:.0f} s, from its "
-                        "last sign of life to this start"
+                        f"stop cleanly; nothing was watched {self.gap.said()}, from its last "
+                        "sign of life to this start"
                     )
 
             self.store = Store(

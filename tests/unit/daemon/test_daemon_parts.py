@@ -21,7 +21,13 @@ from spamtrace.cli.main import main
 from spamtrace.config import Config
 from spamtrace.errors import UsageError
 from spamtrace.render.status import status_lines
-from spamtrace.service.bus import ConfigReloaded, FirewallChecked, FirewallState, Message
+from spamtrace.service.bus import (
+    CaptureGap,
+    ConfigReloaded,
+    FirewallChecked,
+    FirewallState,
+    Message,
+)
 from spamtrace.service.control import ControlServer, NoDaemon, query
 from spamtrace.service.daemon import Daemon, JournalLog
 from spamtrace.service.engine import EngineOptions
@@ -591,6 +597,34 @@ def test_status_is_rendered_from_its_rows_not_by_reparsing_text() -> None:
     print_status(con, doc)
     shown = str(con.file.getvalue()).splitlines()  # type: ignore[attr-defined]
     assert shown == [head, *(f"  {label:<12}{text}".rstrip() for label, text in rows)]
+
+
+def test_a_capture_gap_after_the_clock_was_set_back_says_its_length_is_not_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A watcher killed, then the clock set back (a power cut with no clock kept, an NTP step
+    at boot): its last sign of life is dated after the next start. The journal said "nothing
+    was watched for 0 s" (the length clamped) and watch's note "for -3600 s"."""
+    store = str(tmp_path / "s.db")
+    now = time.time()
+    Path(f"{store}.lock").write_text(f"999999 {now + 3000:.3f} {now + 3600:.3f}\n")
+    lock = InstanceLock(store)
+    try:
+        assert lock.gap is not None
+        gap = CaptureGap(*lock.gap)
+    finally:
+        lock.release()
+    assert gap.clock_set_back and gap.seconds == 0.0
+    assert 3590 < gap.since - gap.until <= 3600
+    JournalLog().handle(gap)
+    err = capsys.readouterr().err
+    assert err == (
+        "spamtrace: CAPTURE GAP: nothing was watched for a time not known (the previous "
+        f"watcher's last sign of life is dated {gap.since - gap.until:.0f} s after this start: "
+        "the clock was set back) "
+        "before this start (pid 999999 did not stop cleanly)\n"
+    )
+    assert CaptureGap(1, now - 42, now).said() == "for 42 s"  # as before
 
 
 def test_journal_logs_firewall_changes_once(capsys: pytest.CaptureFixture[str]) -> None:
