@@ -12,7 +12,9 @@ test from its globs.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import os
 import re
 import stat
@@ -157,7 +159,11 @@ def walk(
                 # listed once, under the first path: said, so that the admin who cleans
                 # up knows where else they are. A folder named as a root again, or a
                 # root's own folder met again inside another root, is the same path
-                if depth and os.path.realpath(first) != os.path.realpath(path):
+                if (
+                    depth
+                    and os.path.realpath(first) != os.path.realpath(path)
+                    and key[0] not in _proc_devices()  # /proc/N/net/stat: one folder each
+                ):
                     yield WalkItem(path, 0, f"{SAME_FOLDER}{first} (a bind mount): its files "
                                    "are listed there")  # fmt: skip
                 continue
@@ -234,6 +240,25 @@ REPLACED = "replaced during the scan (not followed)"
 SAME_FOLDER = "the same folder as "
 #: the reason of a symlink whose target is inside the scanned tree (scanned where it is)
 LINK_INSIDE = "symlink (not followed) -> "
+
+
+@functools.cache
+def _proc_devices() -> frozenset[int]:
+    """The devices of the procfs mounts: procfs shows one folder (device and inode) under
+    many paths (``/proc/N/net/stat`` of every process of a network namespace, and under
+    ``/proc/N/task/T``): met again there, it is no bind mount to tell of (as silent as ever)."""
+    devices: set[int] = set()
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) > 2 and parts[2] == "proc":
+                    with contextlib.suppress(OSError):
+                        # an escaped mount point (\040 for a space) is not stat'ed: skipped
+                        devices.add(os.stat(parts[1]).st_dev)
+    except OSError:
+        pass
+    return frozenset(devices)
 
 
 class _Replaced(Exception):

@@ -254,6 +254,22 @@ def test_other_filesystem_is_not_crossed(tmp_path: Path) -> None:
     assert root_items and root_items[0].skipped == "other filesystem (use --cross-filesystems)"
 
 
+def test_procfs_folders_shown_under_many_paths_are_no_bind_mount() -> None:
+    """procfs shows one folder (device and inode) under many paths: `/proc/N/net/stat` and
+    `/proc/N/task/T/net/stat`. A scan of /proc listed 2,381 of them as `the same folder as ...
+    (a bind mount)`, which they are not; they stay unsaid, as before that message came."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        items = list(walk([f"/proc/{child.pid}"]))
+    finally:
+        child.kill()
+        child.wait()
+    assert any("/net/stat/" in i.path for i in items) or not os.path.isdir(
+        f"/proc/{os.getpid()}/task/{os.getpid()}/net"
+    )  # the net folders were met (a kernel with them per task)
+    assert not [i.path for i in items if (i.skipped or "").startswith("the same folder as")]
+
+
 def test_rank_files_most_suspicious_first(tmp_path: Path) -> None:
     d = tmp_path / "site"
     d.mkdir()
