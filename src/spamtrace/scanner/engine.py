@@ -711,15 +711,19 @@ _USER_RULES: dict[str, tuple[tuple[tuple[str, float], ...], UserRules | None]] =
 
 
 def _user_rules(folder: str) -> UserRules | None:
-    """The admin's rules of ``folder``, compiled again only when a file there changed; None
+    """The admin's rules of ``folder`` (or of the one rule file it names), compiled again
+    only when a file there changed; None
     when they do not compile (``scan`` and ``config check`` say why, with exit 2: a daemon
     keeps scanning with the built-in rules)."""
     from spamtrace.errors import ConfigError
     from spamtrace.scanner.user_rules import RULE_EXTENSIONS, load
 
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(RULE_EXTENSIONS))
-        stamp = tuple((n, os.stat(os.path.join(folder, n)).st_mtime) for n in names)
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(RULE_EXTENSIONS))
+            stamp = tuple((n, os.stat(os.path.join(folder, n)).st_mtime) for n in names)
+        except NotADirectoryError:  # one rule file named (``load`` reads it alone)
+            stamp = (("", os.stat(folder).st_mtime),)
     except OSError:
         return None
     cached = _USER_RULES.get(folder)

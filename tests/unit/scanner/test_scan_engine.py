@@ -270,6 +270,22 @@ def test_procfs_folders_shown_under_many_paths_are_no_bind_mount() -> None:
     assert not [i.path for i in items if (i.skipped or "").startswith("the same folder as")]
 
 
+def test_check_and_watch_rank_with_the_admins_rules_of_one_rule_file(tmp_path: Path) -> None:
+    """`[scan] yara_rules` naming one rule file (which `scan` and `config check` take): the
+    folder scans of `check`, `watch` and the daemon listed the "folder" to stamp the rules,
+    got "Not a directory" and scanned without them, saying nothing."""
+    from spamtrace.config import ScanSection
+
+    rules = tmp_path / "custom.yara"
+    rules.write_text('rule marker { strings: $m = "SPAMKIT-7" condition: $m }\n')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kit.txt").write_text("SPAMKIT-7\n")
+    (ranked,) = rank_files([str(site)], cfg=ScanSection(yara_rules=str(rules)))
+    assert ranked.verdict is ScanVerdict.MALICIOUS
+    assert [f.rule for f in ranked.findings] == ["yara.custom.marker"]
+
+
 def test_rank_files_most_suspicious_first(tmp_path: Path) -> None:
     d = tmp_path / "site"
     d.mkdir()
