@@ -613,9 +613,12 @@ class Engine:
             if self._held:
                 timeout = max(0.0, min(timeout, min(self._held.values()) - time.monotonic()))
             if deadline is not None:
-                timeout = min(timeout, deadline - time.monotonic())
-                if timeout <= 0:
+                # the time left, not the wait: a turn with work waiting waits 0 s, which
+                # read as "the time is up" (`watch --duration 10s` on a busy host: 0.2 s)
+                left = deadline - time.monotonic()
+                if left <= 0:
                     break
+                timeout = min(timeout, left)
             ready = sel.select(timeout)
             if (
                 len(ready) == 1
