@@ -302,3 +302,62 @@ def test_a_webhook_url_secret_stays_out_of_errors_and_descriptions() -> None:
         assert err.value.message.startswith(f"{hang.url}/(hidden): no answer")
     finally:
         hang.close()
+
+
+def _relay(script: list[bytes | None]) -> tuple[int, socket.socket]:
+    """A relay on loopback that answers each command of the session with the next line of
+    ``script`` (None: silent, as a relay that hangs); the DATA text is read whole."""
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        with conn, conn.makefile("rwb") as f:
+            for line in script:
+                if line is None:
+                    time.sleep(3)
+                    return
+                f.write(line + b"\r\n")
+                f.flush()
+                got = f.readline()
+                if not got:
+                    return
+                if got.strip().upper() == b"DATA":
+                    f.write(b"354 go\r\n")
+                    f.flush()
+                    while f.readline().strip() not in (b".", b""):
+                        pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return srv.getsockname()[1], srv
+
+
+@pytest.mark.parametrize(
+    ("script", "said", "retryable"),
+    [
+        ([b"421 busy, try later"], "answered 421 busy, try later", True),
+        ([b"220 hi", b"250 hi", b"250 ok", b"250 ok", b"451 temp failure"],
+         "answered 451 temp failure", True),
+        ([b"220 hi", b"250 hi", b"250 ok", b"550 5.1.1 no such user"],
+         "refused every recipient: abuse@host.example (550 5.1.1 no such user)", False),
+        ([None], "no answer within 1 s", True),
+    ],
+)  # fmt: skip
+def test_what_a_relay_answered_is_said_as_it_answered(
+    script: list[bytes | None], said: str, retryable: bool
+) -> None:
+    """A relay's refusal read `(421, b'busy, try later')` (the repr of smtplib's tuple), a
+    refused recipient a dict's repr, and a relay gone silent `Connection unexpectedly closed:
+    timed out`."""
+    port, srv = _relay(script)
+    fast = Delivery(timeout=1.0, retries=0, backoff=0.01)
+    try:
+        with pytest.raises(AlertError) as err:
+            EmailChannel(email_spec(port, delivery=fast)).send(alert(incident()))
+    finally:
+        srv.close()
+    assert err.value.message == f"127.0.0.1:{port}: {said}"
+    assert err.value.retryable is retryable

@@ -57,6 +57,27 @@ def _retryable_smtp(exc: smtplib.SMTPException) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected)
 
 
+def _said(exc: smtplib.SMTPException, timeout: float) -> str:
+    """What the relay said, as an admin reads it: ``answered 421 busy, try later`` (the
+    message was the repr of smtplib's tuple, ``(421, b'busy, try later')``), the recipients
+    refused each with its answer, and ``no answer within N s`` for a relay that accepted the
+    connection and went silent (``Connection unexpectedly closed: timed out``)."""
+
+    def reply(code: int, text: bytes | str) -> str:
+        said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        return f"{code} {' '.join(said.split())}"
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(f"{rcpt} ({reply(code, text)})"
+                            for rcpt, (code, text) in exc.recipients.items())  # fmt: skip
+        return f"refused every recipient: {refused}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"answered {reply(exc.smtp_code, exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and str(exc).endswith("timed out"):
+        return f"no answer within {timeout:g} s"
+    return str(exc)
+
+
 class EmailChannel:
     kind = "email"
 
@@ -152,7 +173,7 @@ class EmailChannel:
         except smtplib.SMTPAuthenticationError as exc:
             raise AlertError(f"{where}: login refused ({exc.smtp_code})", retryable=False) from None
         except smtplib.SMTPException as exc:
-            text = escape(str(exc), max_len=200)
+            text = escape(_said(exc, self.delivery.timeout), max_len=200)
             raise AlertError(f"{where}: {text}", retryable=_retryable_smtp(exc)) from None
         except ssl.SSLError as exc:
             # a certificate that does not verify will not verify on the next try either
