@@ -19,6 +19,19 @@ own. Its SYN's attempt, when it comes within the window, is then not counted aga
 ``nflog-uid-only`` method count given over to it), whether the record counted it in the
 attempt's incident or in the uid-only one of its uid.
 
+A record with no attempt left to match and no latest attempt of its uid to that destination
+within the window (a flood's records handled seconds after the SYNs handled before them, or
+whose SYNs the tracepoint lost) counts the connect in the open *contained* incident of its
+uid, if there is one, rather than in a uid-only incident of its own: an incident that knows
+its sender, of the same uid and the same class of destination port (a relay port, 25:
+verdicts ``suspicious``, ``ssh-tunnel``; a submission port: ``submission``, ``allowed``),
+whose connects the kernel refused (a record matched one of its attempts, or counted in it)
+within :data:`CONTAINED_WINDOW` before the record (the record itself says the uid is still
+refused). With several, the one the uid's latest attempt to that destination was counted
+in, else the latest refused. Without one (no incident of the uid was refused in that time,
+or only of the other port class), the record opens or joins the uid-only incident of its
+uid, as before: a refused uid with nothing seen of its sender is an incident of its own.
+
 A seen attempt known by its uid alone (its process gone before it could be read, and not in the
 exec cache: a run of short connections) joins the open incident of the same uid and verdict
 that knows the sender, rather than opening "uid N, ?" beside it. It knows no script or folder
@@ -75,6 +88,11 @@ BLOCK_MATCH_WINDOW = 3.0
 #: before them, 15,000 and more of a compiled flooder's (it was 4,096: the records of the
 #: SYNs pushed out found none, and each counted as a connect of its own). ~90 bytes each
 MAX_WAITING = 200_000
+#: how long after its last refused connect an incident counts as contained, for a record
+#: with nothing else to join (seconds; the engine's containment lasts as long)
+CONTAINED_WINDOW = 60.0
+#: contained incidents kept per uid, for such records to join
+MAX_CONTAINED_PER_UID = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +181,16 @@ def _uid_only(key: IncidentKey) -> bool:
     return key.exe is None and key.origin is None
 
 
+#: the class of destination port a verdict says (a relay port: the SMTP port of a remote MX,
+#: 25; a submission port: 465/587/2525); None: no class a refused connect is joined by
+_PORT_CLASS = {
+    Verdict.SUSPICIOUS: "relay",
+    Verdict.SSH_TUNNEL: "relay",
+    Verdict.SUBMISSION: "submission",
+    Verdict.ALLOWED: "submission",
+}
+
+
 def _folder_only(key: IncidentKey) -> bool:
     """A key of a known program whose script was not known, only its folder."""
     return key.exe is not None and key.origin is not None and not key.script
@@ -249,6 +277,8 @@ class _Open:
     pids: dict[int, None] = field(default_factory=dict)
     methods: dict[str, int] = field(default_factory=dict)
     user: str | None = None
+    #: when the kernel last refused one of its connects (None: never seen refused)
+    refused_at: float | None = None
 
     def snapshot(self) -> Incident:
         first = self.first
@@ -310,6 +340,9 @@ class IncidentTracker:
         # taken over by it
         self._vague: dict[_Program, IncidentKey] = {}
         self._informed: dict[_Program, IncidentKey] = {}
+        # the incidents that know the sender whose connects the kernel refused, of a uid,
+        # the latest refused last (a record with nothing else to join: :meth:`_contained_for`)
+        self._contained: dict[int, dict[IncidentKey, None]] = {}
 
     def add(self, attempt: AttributedAttempt) -> IncidentUpdate:
         event = attempt.event
@@ -321,6 +354,7 @@ class IncidentTracker:
             if joined is not None:
                 joined.blocked += 1
                 joined.last_seen = max(joined.last_seen, when)
+                self._refused(uid, joined, when)
                 return IncidentUpdate(joined.snapshot(), opened=False, counted_as="blocked")
         key = key_for(attempt.process, uid, attempt.account, attempt.verdict)
         if isinstance(event, SmtpConnectBlocked) and uid is not None:
@@ -328,6 +362,8 @@ class IncidentTracker:
             near = None
             if latest is not None and abs(when - latest[0]) <= BLOCK_MATCH_WINDOW:
                 near = self._open.get(latest[1])
+            if near is None:  # nothing seen of it: the uid's contained incident, if any
+                near = self._contained_for(uid, key.verdict, latest, when)
             if near is not None:
                 key = near.key  # its SYN's trace line may still be unhandled
         account = attempt.account
@@ -386,9 +422,12 @@ class IncidentTracker:
             if uid is not None:  # its SYN's attempt, if it comes, is not counted again
                 q = self._early.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
                 q.append((when, key))
+                self._refused(uid, inc, when)
         elif attempt.blocked:
             inc.blocked += 1
             counted = "connection+blocked"
+            if uid is not None:
+                self._refused(uid, inc, when)
         elif uid is not None:
             q = self._unmatched.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
             q.append((when, key))
@@ -452,6 +491,8 @@ class IncidentTracker:
             if inc.uid is not None and not _uid_only(key):
                 self._note_known(inc.uid, key)
                 self._remember(key, _vague(key, inc.account_kind, inc.home))
+                if inc.blocked:  # refused before the restart, last by its last attempt
+                    self._refused(inc.uid, self._open[key], inc.last_seen)
             taken.add(key)
         self._trim(0.0)
         return len(taken)
@@ -463,6 +504,41 @@ class IncidentTracker:
         keys[key] = None
         if len(keys) > MAX_KNOWN_PER_UID:
             del keys[next(iter(keys))]
+
+    def _refused(self, uid: int, inc: _Open, when: float) -> None:
+        """The kernel refused a connect of ``inc`` (of ``uid``) at ``when``: it is contained."""
+        inc.refused_at = when if inc.refused_at is None else max(inc.refused_at, when)
+        if _uid_only(inc.key):
+            return  # a record joins it by its key
+        keys = self._contained.setdefault(uid, {})
+        keys.pop(inc.key, None)
+        keys[inc.key] = None
+        if len(keys) > MAX_CONTAINED_PER_UID:
+            del keys[next(iter(keys))]
+
+    def _contained_for(
+        self, uid: int, verdict: Verdict, latest: tuple[float, IncidentKey] | None, when: float
+    ) -> _Open | None:
+        """The open contained incident of ``uid`` that a refused connect of ``verdict`` with
+        nothing else to join counts in (see the module's docstring): of the same port class,
+        refused within :data:`CONTAINED_WINDOW` before ``when``; with several, the one of
+        ``latest`` (the uid's latest attempt to that destination), else the latest refused.
+        None: no such incident."""
+        port_class = _PORT_CLASS.get(verdict)
+        keys = self._contained.get(uid)
+        if port_class is None or not keys:
+            return None
+        found = []
+        for key in reversed(keys):
+            inc = self._still_open(key, when)
+            if inc is None or inc.refused_at is None or _PORT_CLASS.get(key.verdict) != port_class:
+                continue
+            if when - inc.refused_at > CONTAINED_WINDOW:
+                continue
+            if latest is not None and latest[1] == key:
+                return inc
+            found.append(inc)
+        return found[0] if found else None
 
     def _known_for(
         self, uid: int, verdict: Verdict, pid: int | None, remote: str, when: float
@@ -541,6 +617,11 @@ class IncidentTracker:
         for where, (last_at, latest) in list(self._latest.items()):
             if latest == old:
                 self._latest[where] = (last_at, key)
+        uid = key.uid
+        if inc.refused_at is not None and uid is not None:
+            keys = self._contained.get(uid) or {}
+            keys.pop(old, None)
+            self._refused(uid, inc, inc.refused_at)
         return inc
 
     def _to_take_over(self, key: IncidentKey, when: float, vague: bool) -> _Open | None:
@@ -602,6 +683,10 @@ class IncidentTracker:
             for k in [k for k, keys in self._known.items() if not any(
                     key in self._open for key in keys)]:  # fmt: skip
                 del self._known[k]
+        if len(self._contained) > 4096:
+            for uid in [u for u, keys in self._contained.items() if not any(
+                    key in self._open for key in keys)]:  # fmt: skip
+                del self._contained[uid]
         for index in (self._scripted, self._folders):
             if len(index) > 4096:
                 _drop_closed(index, self._open)
