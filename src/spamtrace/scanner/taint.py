@@ -1284,6 +1284,11 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                 if m.group(1) in req and m.group(2) not in req:
                     req.add(m.group(2))
                     items.add(m.group(2))
+                if m.group(1) in direct:
+                    # a copy of a request array as it came ($c = $_COOKIE; foreach ($c as $k
+                    # => $v)): each item is the request's own value, as foreach ($_COOKIE as
+                    # $k => $v) gives it
+                    direct.add(m.group(2))
             # an item split in the loop (list($user, $pass) = explode(':', $line)): its parts
             split = sorted(items)[:10]
             for var, offsets in zip(split, _mentions(code, split, 20), strict=True):

@@ -369,6 +369,51 @@ def _remote_php_write(ctx: Ctx, rule: Rule) -> Hit | None:
 _OPEN_FOR_WRITE = tight(
     rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(\s*(\$globals\s*\[\s*\x01\d+\x01\s*\]|\$\w+|\x01\d+\x01)\s*,"
 )
+# $h = fopen(<a path joined of variables and literals>, …): $dir . $sep . $name, $d . '/x.jpg'
+_OPEN_JOINED = tight(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(")
+# a path joined with "." of variables, literals and __DIR__ (at least one join)
+_JOINED_PATH = tight(
+    rb"(?:\$\w+|\x01\d+\x01|__dir__)(?:\s*\.\s*(?:\$\w+|\x01\d+\x01|__dir__))+"
+)
+# include / require (_once), and where its argument starts
+_INCLUDE_AT = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b\s*")
+_SPACE = tight(rb"\s+")
+
+
+def _joined_key(ctx: Ctx, path: bytes) -> bytes:
+    """A joined path as one key: spaces taken out, each literal written as its text (two
+    copies of '/' are two literals of the code)."""
+    value = ctx.lx.value
+    return PLACEHOLDER.sub(
+        lambda q: b"'" + value(int(q.group(1))) + b"'", _SPACE.sub(b"", path)
+    )
+
+
+def _joined_includes(ctx: Ctx) -> set[bytes]:
+    """The arguments of the file's includes that are paths joined of variables and literals
+    (``include_once($wd . $DS . $zfn)``), as :func:`_joined_key` writes them."""
+    code = ctx.code
+    found: set[bytes] = set()
+    for m in itertools.islice(_INCLUDE_AT.finditer(code), 200):
+        rest = code[m.end() : m.end() + 300]
+        # include($path); or include $path;
+        arg = rest[1 : 1 + close_paren(rest[1:])] if rest[:1] == b"(" else expression(rest)
+        arg = arg.strip().lstrip(b"@").strip()
+        if _JOINED_PATH.fullmatch(arg) is not None:
+            found.add(_joined_key(ctx, arg))
+    return found
+
+
+def _joined_opens(ctx: Ctx) -> list[tuple[int, bytes, bytes]]:
+    """(where, handle variable, path) of each ``$h = fopen(<joined path>, …)``."""
+    code = ctx.code
+    found = []
+    for m in itertools.islice(_OPEN_JOINED.finditer(code), 200):
+        rest = code[m.end() : m.end() + 300]
+        parts = top_args(rest[: close_paren(rest)])
+        if len(parts) >= 2 and _JOINED_PATH.fullmatch(parts[0].strip()) is not None:
+            found.append((m.start(), b"$" + m.group(1), parts[0].strip()))
+    return found
 
 
 _DECODER_CALL = tight(
@@ -408,6 +453,7 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     targets: set[bytes] | None = None  # what is included: "$name", or a literal path's value
     opened: list[tuple[int, bytes, bytes]] | None = None  # (where, handle variable, path)
+    joined: set[bytes] | None = None  # includes of joined paths, spaces taken out
     for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50):
         parts = top_args(args)
         if len(parts) < 2:
@@ -427,6 +473,7 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
                     (m.start(), b"$" + m.group(1), _globals_as_vars(ctx, m.group(2)))
                     for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code), 200)
                 ]
+                opened = sorted(opened + _joined_opens(ctx))
             dest = next(
                 (path for at, h, path in reversed(opened) if h == dest and at < start), b""
             )
@@ -434,6 +481,14 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
         if literal is not None:
             dest = value(int(literal.group(1))).strip()
         elif VAR.fullmatch(dest) is None:
+            # a path joined of variables and literals ($dir . $sep . $name): the same
+            # joining, written alike, at the include
+            if _JOINED_PATH.fullmatch(dest) is None:
+                continue
+            if joined is None:
+                joined = _joined_includes(ctx)
+            if _joined_key(ctx, dest) in joined:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
             continue
         if targets is None:  # the include rules' own patterns: of a variable, of a literal
             targets = {b"$" + m.group(1) for m in bounded_finditer(INCLUDE_VAR, code, 200)}

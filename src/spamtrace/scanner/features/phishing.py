@@ -2369,7 +2369,7 @@ def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
     for c in itertools.islice(prefiltered_finditer(_IF_START, code, ctx.first), 100):
         span = code[c.end() : c.end() + 300]
         cond = span[: close_paren(span)]
-        named = _names_crawlers(ctx, cond)
+        named = _names_crawlers(ctx, cond) or _held_crawler_list(ctx, cond)
         if not named and (_NOT.search(cond) is not None or not _crawler_flag(ctx, cond)):
             continue
         block = _block_after(code, c.end())
@@ -2383,9 +2383,39 @@ def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
     return None
 
 
+def _held_crawler_list(ctx: Ctx, cond: bytes) -> bool:
+    """``cond`` (not negated) tests a variable that the script sets once, to one literal
+    naming search-engine crawlers (``$match = '/(googlebot|bingbot|slurp)/i'; ...
+    preg_match($match, $ua)``): the crawler list held apart from the test."""
+    if _NOT.search(cond) is not None:
+        return False
+    value = ctx.lx.value
+    for v in itertools.islice(VAR.finditer(cond), 4):
+        given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+        if len(given) != 1:
+            continue
+        lit = PLACEHOLDER.fullmatch(given[0][1].group(1).strip())
+        if lit is not None and _CRAWLERS.search(value(int(lit.group(1))).lower()) is not None:
+            return True
+    return False
+
+
+# what a cloaker may do before it prints, changing nothing of what is printed: wait a
+# moment (usleep(rand(...)), a crawler's fetch looks unhurried), set a header or the output
+# buffer: at most three such statements
+_PACING = tight(
+    rb"\{?\s*(?:@?(?:usleep|sleep|header|http_response_code|ob_start|ob_clean|"
+    rb"ob_end_clean|set_time_limit)\s*\([^;{}]{0,120}\)\s*;\s*){1,3}"
+)
+
+
 def _prints_fetch(ctx: Ctx, block: bytes, before: bytes, bodies: dict[bytes, bytes]) -> bool:
     """``block`` first prints a fixed fetch (:func:`_fixed_fetch`), made in the print or
-    into the variable it prints earlier (in ``before``)."""
+    into the variable it prints earlier (in ``before``); a pause, a header or the output
+    buffer set first (:data:`_PACING`) do not count as other work."""
+    pace = _PACING.match(block)
+    if pace is not None:
+        block = block[pace.end() :]
     f = _PRINTS_FETCH.match(block)
     if f is not None:
         return _fixed_fetch(ctx, f.group(1), f.group(2), bodies)
