@@ -263,7 +263,11 @@ class SmtpConnectAttempted:
 
 @dataclass(frozen=True, slots=True)
 class SmtpConnectBlocked:
-    """The firewall rejected a SYN to an SMTP port (NFLOG record: uid/gid, no pid)."""
+    """The firewall rejected a SYN to an SMTP port (NFLOG record: uid/gid, no pid).
+
+    ``wall`` is when the record was read: the kernel stamps no time on a packet of this
+    host's own (the output hook). ``after``: the last moment before it that its source had
+    nothing queued (wall clock), so its SYN was made after it (None: not known)."""
 
     wall: float
     uid: int | None
@@ -272,6 +276,7 @@ class SmtpConnectBlocked:
     remote: Endpoint
     prefix: str
     source: str = "nflog"
+    after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -325,7 +325,8 @@ class IncidentTracker:
         self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
         # recent NFLOG records that matched no seen attempt and counted the connect
         # themselves, their SYN's attempt not seen yet: (uid, remote) -> (time, key)
-        self._early: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
+        # (and the earliest time its SYN may have: see :meth:`add`)
+        self._early: dict[tuple[int, str], deque[tuple[float, float, IncidentKey]]] = {}
         # the latest seen attempt of a uid to a destination: (uid, remote) -> (time, key)
         self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
         # the incidents that know the sender, of a uid and verdict, the latest last (a
@@ -349,8 +350,13 @@ class IncidentTracker:
         uid = attempt_uid(attempt)
         remote = str(event.remote)
         when = event.wall
+        # a record's time is when it was read: its SYN may be older than the window by as
+        # much as the record waited to be read (since its source last had nothing queued)
+        lo = when - BLOCK_MATCH_WINDOW
+        if isinstance(event, SmtpConnectBlocked) and event.after is not None:
+            lo = min(lo, event.after - BLOCK_MATCH_WINDOW)
         if isinstance(event, SmtpConnectBlocked) and uid is not None:
-            joined = self._match_blocked(uid, remote, when)
+            joined = self._match_blocked(uid, remote, when, lo)
             if joined is not None:
                 joined.blocked += 1
                 joined.last_seen = max(joined.last_seen, when)
@@ -360,7 +366,7 @@ class IncidentTracker:
         if isinstance(event, SmtpConnectBlocked) and uid is not None:
             latest = self._latest.get((uid, remote))
             near = None
-            if latest is not None and abs(when - latest[0]) <= BLOCK_MATCH_WINDOW:
+            if latest is not None and lo <= latest[0] <= when + BLOCK_MATCH_WINDOW:
                 near = self._open.get(latest[1])
             if near is None:  # nothing seen of it: the uid's contained incident, if any
                 near = self._contained_for(uid, key.verdict, latest, when)
@@ -420,8 +426,8 @@ class IncidentTracker:
             inc.blocked += 1
             counted = "connection+blocked"
             if uid is not None:  # its SYN's attempt, if it comes, is not counted again
-                q = self._early.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
-                q.append((when, key))
+                counted_by = self._early.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
+                counted_by.append((when, lo, key))
                 self._refused(uid, inc, when)
         elif attempt.blocked:
             inc.blocked += 1
@@ -454,8 +460,8 @@ class IncidentTracker:
         while q and when - q[0][0] > BLOCK_MATCH_WINDOW:
             q.popleft()  # too old to be this attempt's
         uid_only = IncidentKey(key.account, key.uid, None, None, key.verdict)
-        for i, (at, counted_in) in enumerate(q):
-            if abs(when - at) <= BLOCK_MATCH_WINDOW and counted_in in (key, uid_only):
+        for i, (at, lo, counted_in) in enumerate(q):
+            if lo <= when <= at + BLOCK_MATCH_WINDOW and counted_in in (key, uid_only):
                 del q[i]
                 if not q:
                     del self._early[(uid, remote)]
@@ -609,11 +615,14 @@ class IncidentTracker:
         inc.key = key
         inc.first = _FirstSeen.of(attempt)
         self._open[key] = inc
-        for waiting_for in (self._unmatched, self._early):  # seen attempts / NFLOG records
-            for q in waiting_for.values():
-                for i, (seen_at, waiting) in enumerate(q):
-                    if waiting == old:
-                        q[i] = (seen_at, key)
+        for q in self._unmatched.values():  # seen attempts waiting for their records
+            for i, (seen_at, waiting) in enumerate(q):
+                if waiting == old:
+                    q[i] = (seen_at, key)
+        for early in self._early.values():  # records that counted their SYNs' connects
+            for i, (at, lo, waiting) in enumerate(early):
+                if waiting == old:
+                    early[i] = (at, lo, key)
         for where, (last_at, latest) in list(self._latest.items()):
             if latest == old:
                 self._latest[where] = (last_at, key)
@@ -655,14 +664,17 @@ class IncidentTracker:
         inc = self._open.get(key) if key is not None else None
         return None if inc is None or when - inc.last_seen > self.idle_gap else inc
 
-    def _match_blocked(self, uid: int, remote: str, when: float) -> _Open | None:
+    def _match_blocked(self, uid: int, remote: str, when: float, lo: float) -> _Open | None:
+        """The incident of the oldest seen attempt of ``uid`` to ``remote`` waiting for its
+        record that a record read at ``when`` matches (made at ``lo`` or later: older ones
+        are dropped, their records lost), taken; None: none."""
         q = self._unmatched.get((uid, remote))
         while q:
             seen_at, key = q[0]
             if seen_at - when > BLOCK_MATCH_WINDOW:
                 return None  # later attempts: kept for their own records
             q.popleft()
-            if when - seen_at <= BLOCK_MATCH_WINDOW and key in self._open:
+            if seen_at >= lo and key in self._open:
                 if not q:
                     self._unmatched.pop((uid, remote), None)
                 return self._open[key]

@@ -119,11 +119,12 @@ def _parse_attrs(data: bytes, offset: int, end: int) -> dict[int, bytes]:
 
 
 def parse_packet_message(
-    body: bytes, now: float, seqs: list[int] | None = None
+    body: bytes, now: float, seqs: list[int] | None = None, after: float | None = None
 ) -> SmtpConnectBlocked | None:
     """One NFULNL_MSG_PACKET body (after the 16-byte nlmsghdr): nfgenmsg + attributes.
     ``seqs`` gets the message's sequence number (``NFULA_SEQ``), when it has one, whatever
-    the packet is."""
+    the packet is. A packet without the kernel's time (this host's own: the output hook
+    stamps none) has ``now`` as its time and ``after`` as the time it was sent after."""
     if len(body) < 4:
         return None
     attrs = _parse_attrs(body, 4, len(body))
@@ -142,12 +143,12 @@ def parse_packet_message(
         if len(attrs.get(NFULA_GID, b"")) >= 4
         else None
     )
-    wall = now
+    wall, sent_after = now, after
     stamp = attrs.get(NFULA_TIMESTAMP, b"")
     if len(stamp) >= 16:
         sec, usec = struct.unpack(">QQ", stamp[:16])
         if sec:
-            wall = sec + usec / 1e6
+            wall, sent_after = sec + usec / 1e6, None
     prefix = attrs.get(NFULA_PREFIX, b"").split(b"\0", 1)[0].decode("utf-8", "replace")
     return SmtpConnectBlocked(
         wall=wall,
@@ -156,14 +157,17 @@ def parse_packet_message(
         local=endpoints[0],
         remote=endpoints[1],
         prefix=prefix,
+        after=sent_after,
     )
 
 
 def parse_messages(
-    data: bytes, now: float | None = None, seqs: list[int] | None = None
-) -> list[SmtpConnectBlocked]:
+    data: bytes, now: float | None = None, seqs: list[int] | None = None,
+    after: float | None = None,
+) -> list[SmtpConnectBlocked]:  # fmt: skip
     """Every blocked-attempt event in one netlink datagram (several messages may share one);
-    ``seqs`` gets the sequence numbers of its packet messages, in order.
+    ``seqs`` gets the sequence numbers of its packet messages, in order; ``after``: the time
+    they were queued after (see :func:`parse_packet_message`).
 
     Truncated or foreign messages are skipped, never raised on: the bytes come from the
     kernel but a parser must not die on a short read.
@@ -177,7 +181,7 @@ def parse_messages(
             break
         if kind == (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET:
             body = data[offset + _NLMSGHDR.size : offset + length]
-            event = parse_packet_message(body, stamp, seqs)
+            event = parse_packet_message(body, stamp, seqs, after)
             if event is not None:
                 events.append(event)
         offset += (length + 3) & ~3
@@ -204,6 +208,9 @@ class NflogSource:
         self._next: int | None = None  # the sequence number expected next
         self._unseen = False  # an ENOBUFS whose gap no later message has shown yet
         self._seq = 0
+        #: when a read last found nothing queued (wall clock): what is read next was sent
+        #: after it, the SYNs of those records too (a record carries no time of the kernel's)
+        self._empty_at: float | None = time.time()
         try:
             self._sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
         except OSError as exc:
@@ -295,10 +302,12 @@ class NflogSource:
     def read_events(self) -> list[SmtpConnectBlocked]:
         """Drain what the kernel has queued; never blocks."""
         events: list[SmtpConnectBlocked] = []
+        after = self._empty_at
         while True:
             try:
                 data = self._sock.recv(65536)
             except BlockingIOError:
+                self._empty_at = time.time()
                 break
             except OSError as exc:
                 if exc.errno == errno.ENOBUFS:
@@ -309,7 +318,7 @@ class NflogSource:
                     f"nflog: read failed: {exc.strerror or exc}"
                 ) from None
             seqs: list[int] = []
-            events.extend(parse_messages(data, seqs=seqs))
+            events.extend(parse_messages(data, seqs=seqs, after=after))
             if seqs:
                 self._count_gaps(seqs)
         return events

@@ -113,3 +113,26 @@ def test_gaps_in_the_sequence_count_each_message_lost() -> None:
     src._next = 0xFFFFFFFE
     src._count_gaps([1])  # across the wrap: 0xFFFFFFFE, 0xFFFFFFFF, 0 lost
     assert src.overruns == 4998
+
+
+def test_a_record_read_later_says_when_its_group_was_last_found_empty() -> None:
+    """The kernel stamps no time on this host's own packets: a record's time is when it was
+    read, and it also says since when it can have been sent (the last read that found the
+    group empty), so that it still finds its SYN when it was read seconds late."""
+    (event,) = nflog.parse_messages(_recorded()[0], now=5.0, after=2.5)
+    assert (event.wall, event.after) == (5.0, 2.5)
+    src = nflog.NflogSource.__new__(nflog.NflogSource)  # a socket that has one datagram
+    src.numbered, src.enobufs, src.dropped, src._next, src._unseen = False, 0, 0, None, False
+    src._empty_at = 100.0
+    queued = [_recorded()[0]]
+
+    class Sock:
+        def recv(self, size: int) -> bytes:
+            if queued:
+                return queued.pop()
+            raise BlockingIOError
+
+    src._sock = Sock()  # type: ignore[assignment]
+    (event,) = src.read_events()
+    assert event.after == 100.0 and event.wall > 100.0
+    assert src._empty_at is not None and src._empty_at >= event.wall  # found empty after it
