@@ -138,3 +138,34 @@ def test_a_folder_bind_mounted_inside_the_tree_is_said_not_dropped(tree: Path) -
     assert doc["summary"]["not_examined"] == 0  # skipped, not unread: no exit 1 of its own
     assert "\x1b" not in human
     assert f"{tree}/uploads: the same folder as {tree}/a-view\\x1b[31m" in human
+
+
+def test_the_kernels_filesystems_are_not_entered_even_across_filesystems(tree: Path) -> None:
+    """`scan / --cross-filesystems` (what `other filesystem (use --cross-filesystems)` on
+    /proc invites) read all of /proc: 48 s, every /proc/N/cwd and root a `link.sensitive-
+    target` to "/" (7,976 suspicious), thousands of files not examined (EINVAL, EIO): exit 1
+    for ever. A proc or sysfs mount below a root is listed and not entered; a tmpfs is
+    files (/dev/shm) and is crossed as asked."""
+    proc, sys_ = tree / "proc", tree / "sys"
+    proc.mkdir()
+    sys_.mkdir()
+    subprocess.run(["mount", "-t", "proc", "proc", str(proc)], check=True)
+    try:
+        subprocess.run(["mount", "-t", "sysfs", "sysfs", str(sys_)], check=True)
+        try:
+            _, crossed = _scan(tree, "--cross-filesystems")
+            _, plain = _scan(tree)
+        finally:
+            subprocess.run(["umount", "-l", str(sys_)], check=False)
+    finally:
+        subprocess.run(["umount", "-l", str(proc)], check=False)
+    for doc in (crossed, plain):
+        by_path = {f["path"]: f for f in doc["files"]}
+        assert by_path[str(proc)]["reason"] == (
+            "proc filesystem: the kernel's own, no files to scan (not entered)"
+        )
+        assert by_path[str(sys_)]["reason"] == (
+            "sysfs filesystem: the kernel's own, no files to scan (not entered)"
+        )
+        assert not [p for p in by_path if p.startswith((f"{proc}/", f"{sys_}/"))]
+    assert {Path(f["path"]).name for f in crossed["files"]} >= {"mailer.php"}  # the tmpfs

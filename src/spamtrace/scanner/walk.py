@@ -104,6 +104,7 @@ def walk(
     where a cache folder of 100,000 files cost seconds of stats past their time budget."""
     # each folder entered, by (device, inode), with the path it was entered by
     seen_dirs: dict[tuple[int, int], str] = {}
+    fs_types: dict[int, str] | None = None  # read at the first mount point met
     listed: set[tuple[int, int]] = set()  # folders whose files were given out
     # files named as roots, by their folder and name: a file named twice, or named and in a
     # folder named too (`scan site site/x.php`), is given out once (a hard link, another
@@ -211,6 +212,17 @@ def walk(
                         if not_entered and (est.st_dev, est.st_ino) in not_entered:
                             yield WalkItem(entry_path, 0, not_entered[(est.st_dev, est.st_ino)])
                             continue
+                        if est.st_dev != root_dev and key[0] != est.st_dev:
+                            # a mount point: the kernel's own filesystems are never entered
+                            # (/proc: every process's cwd and root a link to "/", 48 s of
+                            # reads and thousands of findings; /sys), whatever the flag
+                            if fs_types is None:
+                                fs_types = _mount_types()
+                            kind = fs_types.get(est.st_dev)
+                            if kind in PSEUDO_FILESYSTEMS:
+                                yield WalkItem(entry_path, 0, f"{kind} filesystem: the kernel's "
+                                               "own, no files to scan (not entered)")  # fmt: skip
+                                continue
                         if not cross_filesystems and est.st_dev != root_dev:
                             other = "other filesystem (use --cross-filesystems)"
                             yield WalkItem(entry_path, 0, other)
@@ -240,6 +252,34 @@ REPLACED = "replaced during the scan (not followed)"
 SAME_FOLDER = "the same folder as "
 #: the reason of a symlink whose target is inside the scanned tree (scanned where it is)
 LINK_INSIDE = "symlink (not followed) -> "
+
+
+#: filesystems that hold the kernel's state, not files a site or a dropper wrote: a folder
+#: below a root that is one of their mount points is not entered, with or without
+#: --cross-filesystems (tmpfs, /dev's devtmpfs and /dev/shm are files and are scanned)
+PSEUDO_FILESYSTEMS = frozenset({
+    "proc", "sysfs", "cgroup", "cgroup2", "tracefs", "debugfs", "securityfs", "bpf",
+    "pstore", "configfs", "fusectl", "efivarfs", "binfmt_misc", "nsfs", "rpc_pipefs",
+})  # fmt: skip
+
+
+def _mount_types() -> dict[int, str]:
+    """Device -> filesystem type of this process's mounts (/proc/self/mountinfo: the
+    ``major:minor`` field and the type after `` - ``); empty when it cannot be read."""
+    types: dict[int, str] = {}
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                fields, _, rest = line.partition(" - ")
+                parts = fields.split()
+                kind = rest.split(" ", 1)[0]
+                if len(parts) > 2 and kind:
+                    major, _, minor = parts[2].partition(":")
+                    with contextlib.suppress(ValueError):
+                        types.setdefault(os.makedev(int(major), int(minor)), kind)
+    except OSError:
+        pass
+    return types
 
 
 @functools.cache

@@ -251,7 +251,10 @@ def test_other_filesystem_is_not_crossed(tmp_path: Path) -> None:
     items = list(walk(["/proc/self/.."], max_depth=0))  # /proc is the root here: allowed
     assert items
     root_items = [i for i in walk(["/"], max_depth=0) if i.path == "/proc"]
-    assert root_items and root_items[0].skipped == "other filesystem (use --cross-filesystems)"
+    # the kernel's own filesystem: not entered, and --cross-filesystems is not offered for it
+    assert root_items and root_items[0].skipped == (
+        "proc filesystem: the kernel's own, no files to scan (not entered)"
+    )
 
 
 def test_procfs_folders_shown_under_many_paths_are_no_bind_mount() -> None:
