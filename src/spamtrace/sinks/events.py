@@ -149,7 +149,8 @@ def _process(
         "pid": pid,
         "name": text(name),
         "executable": text(exe),
-        "command_line": " ".join(args) if args else None,
+        # bounded as any string: the args joined were up to 64 x 4,096 characters
+        "command_line": text(" ".join(args)) if args else None,
         "args": args or None,
         "args_count": len(cmdline) if cmdline else None,
         "working_directory": text(cwd),
@@ -327,9 +328,46 @@ def action_event(
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=str)
 
 
+#: longest line written or sent. Each string cut at MAX_TEXT and each list at MAX_ITEMS still
+#: let a line reach 765 KB (a process whose 70 arguments hold 5,000 characters each, an
+#: attacker's choice): a syslog datagram that long is refused (EMSGSIZE: the line lost), and
+#: the shippers skip such a line in the file (Fluent Bit's tail: 32 KiB by default; Vector's
+#: file source: 100 KiB), so a long argv kept a sender's attempts out of the pipeline
+MAX_LINE = 16 * 1024
+#: the tighter bounds a line over MAX_LINE is made again with: (characters, items)
+_SHRINK = ((1024, 16), (256, 8), (64, 4), (16, 2))
+
+
 def line(doc: Mapping[str, Any]) -> str:
-    """One event as one line of ASCII JSON (no newline inside; always parses)."""
-    return _ENCODER.encode(doc)
+    """One event as one line of ASCII JSON (no newline inside; always parses), of at most
+    :data:`MAX_LINE` characters: a longer one is made again with its strings and lists cut
+    tighter, and says so (``spamtrace.cut``: true); its ids, times and numbers are kept."""
+    out = _ENCODER.encode(doc)
+    if len(out) <= MAX_LINE:
+        return out
+    for chars, items in _SHRINK:
+        small = _shrunk(doc, chars, items)
+        if isinstance(small.get("spamtrace"), dict):
+            small["spamtrace"]["cut"] = True
+        out = _ENCODER.encode(small)
+        if len(out) <= MAX_LINE:
+            break
+    return out
+
+
+def _shrunk(value: Any, chars: int, items: int) -> Any:
+    """``value`` with each string over ``chars`` cut (ending in "…") and each list over
+    ``items`` cut (a list of strings ends with how many were left out); keys kept whole."""
+    if isinstance(value, str):
+        return value if len(value) <= chars else value[: chars - 1] + "…"
+    if isinstance(value, Mapping):
+        return {k: _shrunk(v, chars, items) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        out = [_shrunk(v, chars, items) for v in value[:items]]
+        if len(value) > items and all(isinstance(v, str) for v in value):
+            out.append(f"… {len(value) - items} more")
+        return out
+    return value
 
 
 # ============================================================================ writers

@@ -481,3 +481,36 @@ def test_an_incident_line_carries_the_actions_taken_on_it(tmp_path: Path) -> Non
     for inc in (opened, updated):
         assert [a["action"] for a in inc["actions"]] == ["stop-process"]
         assert not any(a.endswith(": kill 4242") for a in inc["advice"]), inc["advice"]
+
+
+def test_a_long_argv_cannot_push_a_line_out_of_the_pipeline(syslog_socket: Any) -> None:
+    """A sender started with 70 arguments of 5,000 characters made a 510 KB attempt line and
+    a 765 KB incident line (command_line was the 64 cut args joined, 254,049 characters): the
+    syslog datagram was refused (EMSGSIZE, the line lost), and Fluent Bit and Vector skip such
+    a line in the file. Every line now fits MAX_LINE, says it was cut, keeps its ids."""
+    argv = tuple(["php", "/home/shop/public_html/m.php", *(f"{'x' * 5000}{i}" for i in range(70))])
+    rec = record(cmdline=argv)
+    doc = roundtrip(attempt_event(rec, "web1"))
+    assert len(events.line(attempt_event(rec, "web1"))) <= events.MAX_LINE
+    assert doc["spamtrace"]["cut"] is True
+    assert doc["spamtrace"]["incident"]["id"] == "inc-0123456789ab"
+    assert doc["process"]["pid"] == 4242 and doc["process"]["args_count"] == 72
+    assert doc["destination"] == {"ip": "203.0.113.9", "port": 25}
+    assert len(doc["process"]["command_line"]) <= events.MAX_TEXT
+    scripts = [f"/home/shop/{'y' * 4000}{i}.php" for i in range(64)]
+    inc = incident(cmdline=list(argv), scripts=scripts)
+    big = roundtrip(incident_event(inc, "incident-opened", "web1"))
+    assert len(events.line(incident_event(inc, "incident-opened", "web1"))) <= events.MAX_LINE
+    assert big["spamtrace"]["cut"] is True and big["event"]["kind"] == "alert"
+    short = roundtrip(attempt_event(record(), "web1"))
+    assert "cut" not in short["spamtrace"]  # a usual line is untouched
+    path, sock = syslog_socket
+    stream = open_stream("", True, str(path))
+    assert stream is not None
+    stream.host = "web1"
+    stream.attempt(rec)
+    stream.incident(inc, "incident-opened")
+    first, second = sock.recv(65536).decode(), sock.recv(65536).decode()
+    assert json.loads(first.partition(": ")[2])["event"]["action"] == "smtp-connect-attempted"
+    assert json.loads(second.partition(": ")[2])["event"]["action"] == "incident-opened"
+    stream.close()
