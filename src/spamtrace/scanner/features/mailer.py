@@ -4,11 +4,13 @@ forged senders, mailers fed by a controller, "installed here" beacons.
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import codecs
 import itertools
 import re
+from collections.abc import Callable
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -581,6 +583,191 @@ def _mail_bomb(ctx: Ctx, rule: Rule) -> Hit | None:
             held = VAR.fullmatch(rcpt)
             if UIN_RE.match(rcpt) or (held is not None and held.group(1) in req):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), at + 80))
+    return None
+
+
+# the head of a loop whose condition may never be false: while (...) / for (...;...;...) /
+# do {...} while (...); (the condition or the do's body is read after the match)
+_ENDLESS_HEAD = tight(rb"\b(?:(while)|(for))\s*\(|\b(do)\s*\{")
+_DO_TAIL = tight(rb"\s*while\s*\(")
+# the tokens of a condition made of constants only: 1, true, 5 === 5, !0, (1 == 1) && true
+_CONST_TOKEN = tight(
+    rb"\s*(?:(\d+)|(true|false)|(===|!==|==|!=|<>|<=|>=|<|>)|(&&|\|\||\band\b|\bor\b)|(!)|([()]))"
+)
+# a pause long enough that the loop is a heartbeat, not a flood: sleep(60) or more
+_LONG_SLEEP = tight(rb"\b(?:(sleep)\s*\(\s*(\d+)|(usleep)\s*\(\s*(\d+))\s*\)")
+# something that runs only on some turns: a branch or a short-circuit before the call
+_BRANCH_WORD = tight(rb"\b(?:else|case|default)\b|\?|&&|\|\||\b(?:and|or|xor)\b")
+_NESTED_HEAD = tight(rb"\b(?:if|elseif|while|for|foreach|switch)\s*\(")
+_ENDLESS_EXIT = tight(rb"\b(?:break|return|exit|die|continue|goto|throw)\b")
+_CALL_WITH_VAR = tight(rb"[\w\x80-\xff]\s*\([^)]*\$")
+
+
+def _constant_truth(cond: bytes) -> bool | None:
+    """The value of a loop condition made of integer and boolean constants only (``true``,
+    ``1``, ``5 === 5``, ``!0``, ``1 == 1 && true``; none: always true), None when it holds
+    anything else (a variable, a call, a literal string)."""
+    if not cond.strip():
+        return True  # for (;;)
+    out: list[str] = []
+    pos = 0
+    while pos < len(cond):
+        if not cond[pos:].strip():
+            break
+        m = _CONST_TOKEN.match(cond, pos)
+        if m is None or m.end() == pos:
+            return None
+        num, boolean, cmp, logic, neg, paren = m.groups()
+        if num is not None:
+            out.append(str(int(num)) if len(num) <= 18 else "1")
+        elif boolean is not None:
+            out.append("True" if boolean == b"true" else "False")
+        elif cmp is not None:
+            out.append({b"===": "==", b"!==": "!=", b"<>": "!="}.get(cmp, cmp.decode()))
+        elif logic is not None:
+            out.append(" and " if logic in (b"&&", b"and") else " or ")
+        elif neg is not None:
+            out.append(" not ")
+        else:
+            out.append(paren.decode())
+        pos = m.end()
+        if len(out) > 40:
+            return None
+    return _truth_of(" ".join(out).strip())
+
+
+def _truth_of(text: str) -> bool | None:
+    """Evaluate a Python expression of int/bool constants, not, and/or and comparisons by
+    walking its syntax tree (nothing is executed); None if it is anything else."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+    def value(node: ast.AST) -> int | bool | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, bool)):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = value(node.operand)
+            return None if v is None else not v
+        if isinstance(node, ast.BoolOp):
+            vals = [value(v) for v in node.values]
+            if any(v is None for v in vals):
+                return None
+            return all(vals) if isinstance(node.op, ast.And) else any(vals)
+        if isinstance(node, ast.Compare):
+            left = value(node.left)
+            for op, right_node in zip(node.ops, node.comparators, strict=True):
+                right = value(right_node)
+                if left is None or right is None:
+                    return None
+                ok = {
+                    ast.Eq: left == right, ast.NotEq: left != right, ast.Lt: left < right,
+                    ast.LtE: left <= right, ast.Gt: left > right, ast.GtE: left >= right,
+                }.get(type(op))  # fmt: skip
+                if not ok:
+                    return False if ok is not None else None
+                left = right
+            return True
+        return None
+
+    v = value(tree.body)
+    return None if v is None else bool(v)
+
+
+def _endless_loops(
+    code: bytes, first: Callable[[bytes], int]
+) -> list[tuple[int, int, int]]:
+    """(head, body start, body end) of the loops in ``code`` whose condition is a constant
+    that is true (``while (true)``, ``for (;;)``, ``do {...} while (1);``): they end only
+    through a break, return, exit or goto in their body."""
+    out: list[tuple[int, int, int]] = []
+    for m in itertools.islice(bounded_finditer(_ENDLESS_HEAD, code, 400, first=first), 200):
+        if m.group(3):  # do { ... } while (cond);
+            open_at = m.end() - 1
+            body = braced(code, open_at)
+            tail = _DO_TAIL.match(code, open_at + len(body))
+            if tail is None:
+                continue
+            cond = code[tail.end() : tail.end() + close_paren(code[tail.end() : tail.end() + 400])]
+        else:
+            inside = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 400])]
+            if m.group(2):  # for (init; cond; step)
+                parts = inside.split(b";")
+                if len(parts) != 3:
+                    continue
+                cond = parts[1]
+            else:
+                cond = inside
+            after = m.end() + len(inside) + 1
+            while after < len(code) and code[after : after + 1].isspace():
+                after += 1
+            if code[after : after + 1] == b"{":
+                open_at = after
+                body = braced(code, open_at)
+            else:  # while (true) mail(...);  one statement
+                open_at = after
+                stop = code.find(b";", after, after + 2000)
+                body = code[after : stop + 1] if stop >= 0 else b""
+        if body and _constant_truth(cond) is True:
+            out.append((m.start(), open_at, open_at + len(body)))
+    return out
+
+
+def _every_turn(body: bytes, rel: int) -> bool:
+    """The call at ``rel`` in a loop's body runs on every turn: not inside a block of its
+    own (an if, an inner loop, a function), nor after a branch or a short-circuit in its
+    statement (``if (...) mail(...)``, ``$down && mail(...)``); inside an if's condition
+    (``if (mail(...))``) it runs every turn too."""
+    braced_body = body[:1] == b"{"
+    inner = body[1 if braced_body else 0 : rel]
+    if braced_body and inner.count(b"{") != inner.count(b"}"):
+        return False
+    cut = max(inner.rfind(b";"), inner.rfind(b"{"), inner.rfind(b"}"))
+    prefix = inner[cut + 1 :]
+    if _BRANCH_WORD.search(prefix) is not None:
+        return False
+    for h in _NESTED_HEAD.finditer(prefix):
+        if h.end() + close_paren(prefix[h.end() :]) < len(prefix):
+            return False  # the call is the if's (or the inner loop's) statement
+    return True
+
+
+def _long_pause(body: bytes) -> bool:
+    """The loop sleeps a minute or more at a turn: a heartbeat or a poll, not a flood."""
+    for p in _LONG_SLEEP.finditer(body):
+        seconds = int(p.group(2)[:12]) if p.group(1) else int(p.group(4)[:15]) // 1_000_000
+        if seconds >= 60:
+            return True
+    return False
+
+
+@feature("mail_endless_loop")
+def _mail_endless_loop(ctx: Ctx, rule: Rule) -> Hit | None:
+    """mail() in a loop that never ends (``while (true)``, ``while (5 === 5)``, ``for
+    (;;)``, ``do {...} while (1)``, no break, return, exit or goto in it) sent on every turn
+    to the same recipient, with no pause of a minute or more: it mails one mailbox until the
+    server stops the script, a mail bomb, whoever names the address. A queue worker takes a
+    new recipient at each turn; a watchdog mails only when its check fails; a retry loop
+    breaks once sent; a heartbeat sleeps between its letters."""
+    code = ctx.code
+    calls = calls_to(ctx, SINK_NAMES["mail"], 20)
+    if not calls:
+        return None
+    for head, start, end in _endless_loops(code, ctx.first):
+        body = code[start:end]
+        if _ENDLESS_EXIT.search(body) is not None or _long_pause(body):
+            continue
+        for at, args in calls:
+            if not start <= at < end or not _every_turn(body, at - start):
+                continue
+            rcpt = first_arg(args).strip()
+            used = {v for v in VAR.findall(rcpt) if not v.startswith(b"_")}
+            if _INDEXED_BY_VAR.search(rcpt) or _CALL_WITH_VAR.search(rcpt):
+                continue  # $list[$i], array_shift($list): another address each turn
+            if any(_set_in(body, v) for v in used):
+                continue  # an address set in the loop changes with it
+            return Hit(ctx.line_of_code(head), ctx.excerpt_code(head, at + 80))
     return None
 
 
