@@ -371,10 +371,10 @@ _OPEN_FOR_WRITE = tight(
 )
 # $h = fopen(<a path joined of variables and literals>, …): $dir . $sep . $name, $d . '/x.jpg'
 _OPEN_JOINED = tight(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(")
-# a path joined with "." of variables, literals and __DIR__ (at least one join)
-_JOINED_PATH = tight(
-    rb"(?:\$\w+|\x01\d+\x01|__dir__)(?:\s*\.\s*(?:\$\w+|\x01\d+\x01|__dir__))+"
-)
+# a path joined with "." of variables, literals, __DIR__ and dirname(__FILE__) (at least one
+# join)
+_PATH_PART = rb"(?:\$\w+|\x01\d+\x01|__dir__|dirname\s*\(\s*__file__\s*\))"
+_JOINED_PATH = tight(_PATH_PART + rb"(?:\s*\.\s*" + _PATH_PART + rb")+")
 # include / require (_once), and where its argument starts
 _INCLUDE_AT = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b\s*")
 _SPACE = tight(rb"\s+")
