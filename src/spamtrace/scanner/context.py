@@ -925,6 +925,26 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _close_paren = _close_paren_py
 
 
+_LOOP_HEAD = tight(rb"(?<![\w$>:])(?:foreach|while|for)\s*\(")
+
+
+def in_loop(code: bytes, pos: int) -> bool:
+    """Whether offset ``pos`` of ``code`` is in the braced body of a loop (foreach, while,
+    for; the first 50 loops before it)."""
+    if pos < 0:
+        return False
+    for m in itertools.islice(_LOOP_HEAD.finditer(code, 0, pos), 50):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        rest = code[head_end + 1 : head_end + 40]
+        if rest.lstrip()[:1] != b"{":
+            continue
+        body_at = head_end + 1 + len(rest) - len(rest.lstrip())
+        end = body_at + 1 + close_paren(code[body_at + 1 : body_at + 20000], 123, 125)
+        if body_at < pos < end:
+            return True
+    return False
+
+
 def split_top(
     text: bytes, seps: bytes, opens: bytes = b"([{", closes: bytes = b")]}"
 ) -> list[bytes]:

@@ -47,6 +47,7 @@ from spamtrace.scanner.context import (
     prefiltered_search,
     request_input_in_code,
     site_session_gated,
+    split_top,
     string_at,
     string_hit,
     string_text,
@@ -1240,24 +1241,47 @@ def _fixed_data_path(ctx: Ctx, expr: bytes) -> bool:
 # an image's, a sound's, a video's or a PDF's name: what a canvas, a camera or a signature
 # pad sends as base64 is kept so, and the web server never runs it as PHP
 _MEDIA_PATH = tight(rb"\.(?:png|jpe?g|gif|webp|bmp|pdf|mp3|wav|ogg|webm|mp4)$", re.I)
+_ARCHIVE_PATH = tight(rb"\.(?:zip|tar|gz|tgz|bz2|7z|rar)$", re.I)
+# an archive unpacked by the file: ZipArchive's extractTo(), PharData, the zip_* reader, a
+# shell's unzip or tar -x (an archive written from decoded data and unpacked puts its files,
+# PHP ones too, where they run)
+_UNPACK_WORDS = (b"extractto", b"phardata", b"zip_read", b"zip_entry_read", b"unzip", b"gzinflate",
+                 b"gzdecode", b"tar -x", b"tar x", b"-xf", b"-zxf", b"-xzf")  # fmt: skip
 
 
-def _fixed_path(ctx: Ctx, expr: bytes, ending: re.Pattern[bytes], depth: int = 3) -> bool:
+def _unpacks(ctx: Ctx) -> bool:
+    """Whether the file unpacks an archive (:data:`_UNPACK_WORDS` in its code or text)."""
+    text = string_text(ctx)
+    return any(ctx.code.find(w) >= 0 or text.find(w) >= 0 for w in _UNPACK_WORDS)
+
+
+def _fixed_path(
+    ctx: Ctx, expr: bytes, ending: re.Pattern[bytes], depth: int = 3, before: int = -1
+) -> bool:
     """``expr`` names a file the script chose: its last literal matches ``ending``, and no
     request input (directly or through a variable) goes into it; a variable is followed to
-    its assignments (all of them must be such)."""
+    its assignments (all of them must be such; with ``before`` >= 0, those made before that
+    offset: the value the variable holds there), also when it ends the path
+    (``$dir . $name`` with ``$name = 'tmp_' . time() . '.zip'``)."""
     expr = expression(expr).strip()
     held = VAR.fullmatch(expr)
     if held is not None:
         if depth == 0:
             return False
-        sites = var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+        sites = [
+            (at, m)
+            for at, m in var_assigns(ctx.code, held.group(1), TAIL_RHS, 5)
+            if before < 0 or at < before
+        ]
         return bool(sites) and all(
-            _fixed_path(ctx, m.group(1), ending, depth - 1) for _, m in sites
+            _fixed_path(ctx, m.group(1), ending, depth - 1, before) for _, m in sites
         )
     if UIN_RE.search(expr) is not None or set(VAR.findall(expr)) & taint(ctx)[0]:
         return False
     lits = PLACEHOLDER.findall(expr)
+    pieces = split_top(expr, b".", b"([", b")]")
+    if len(pieces) > 1 and VAR.fullmatch(pieces[-1].strip()) is not None:
+        return _fixed_path(ctx, pieces[-1], ending, depth, before)
     return bool(lits) and ending.search(ctx.lx.value(int(lits[-1])).strip()) is not None
 
 
@@ -1513,10 +1537,16 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
             edited = _own_file_editor(ctx, m.start(), call)
             if edited is not None and _RUNNABLE_NAME.search(edited) is None:
                 continue  # the save of a robots.txt or stylesheet editor
-        elif ctx.code.startswith(b"file_put_contents", m.start()) and _fixed_path(
-            ctx, top_args(call)[0], _MEDIA_PATH
+        elif ctx.code.startswith(b"file_put_contents", m.start()) and (
+            _fixed_path(ctx, top_args(call)[0], _MEDIA_PATH, before=m.start())
+            or (
+                not _unpacks(ctx)
+                and _fixed_path(ctx, top_args(call)[0], _ARCHIVE_PATH, before=m.start())
+            )
         ):
-            continue  # a drawing or a snapshot sent as base64, kept as signatures/<id>.png
+            continue  # a drawing or a snapshot sent as base64, kept as signatures/<id>.png;
+            # an archive kept from a database's column under a name of the script's (.zip)
+            # that the file never unpacks: a download's copy, no code put where it runs
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
 

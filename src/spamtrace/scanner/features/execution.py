@@ -275,6 +275,8 @@ def _exec_unassigned(ctx: Ctx, rule: Rule) -> Hit | None:
         args = interpolated(ctx, first)
         if shell_quote_called(args):  # PHP's own quoting, not my_escapeshellarg()
             continue
+        if sinks not in ("eval", "files") and hole_program(ctx, start, first) is not None:
+            continue  # a fixed program run blind, the unset value among its arguments
         for var in sorted(set(VAR.findall(args))):
             if var in (b"this", b"globals") or var.startswith(b"_"):
                 continue

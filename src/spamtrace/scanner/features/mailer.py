@@ -44,6 +44,7 @@ from spamtrace.scanner.context import (
     has_any,
     has_request_words,
     has_word,
+    in_loop,
     interpolated,
     literals_holding,
     mail_envelope,
@@ -1979,6 +1980,8 @@ def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
                 break
     if login < 0:
         return None
+    if not raw and _one_letter_test(ctx, req, login):
+        return None
     value = ctx.lx.value
     # a raw session's writes, each with its literals: RCPT TO names a recipient
     # (what is written, not the socket: it is made from the posted host)
@@ -2005,6 +2008,77 @@ def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
     if not any(_account_fed(ctx, req, text) for text in letters):
         return None
     return Hit(ctx.line_of_code(login), ctx.excerpt_code(login, login + 100))
+
+
+# a list split into its addresses: explode("\n", $_POST['emails']), preg_split, a file's lines
+_LIST_SPLIT = tight(
+    rb"(?<![\w$>:])(?:(explode)\s*\(\s*(?:\x01(\d+)\x01|php_eol)|preg_split\s*\(|"
+    rb"str_getcsv\s*\(|file\s*\()"
+)
+
+
+def _split_list(ctx: Ctx, expr: bytes, depth: int = 0) -> bool:
+    """Whether ``expr`` is, or is made (a few assignments back) of, a list split into its
+    items: ``explode("\\n", $_POST['to'])``, preg_split(), str_getcsv(), a file's lines; not
+    an address cut at its "@" (``explode('@', $to)``: the name before it)."""
+    value = ctx.lx.value
+    for m in _LIST_SPLIT.finditer(expr):
+        if m.group(1) is None or m.group(2) is None or value(int(m.group(2))).find(b"@") < 0:
+            return True
+    if depth >= 3:
+        return False
+    return any(
+        _split_list(ctx, rhs, depth + 1)
+        for var in set(VAR.findall(expr))
+        for rhs in _feeds(ctx, b"$" + var)[:6]
+    )
+
+
+# a request field read by its literal key: $_POST['user']
+_FIELD_KEY = tight(rb"\$_(?:post|get|request)\s*\[\s*\x01(\d+)\x01\s*\]")
+
+
+def _asked_fields(ctx: Ctx, expr: bytes, depth: int = 0) -> set[bytes]:
+    """The keys of the request fields ``expr`` is read from, directly or a few plain
+    assignments back; none when a list is split on the way (``explode(':', $line)``: an
+    account handed over as one ``host:port:user:pass`` line)."""
+    if _LIST_SPLIT.search(expr) is not None or b"explode" in expr:
+        return set()
+    value = ctx.lx.value
+    keys = {value(int(k)).strip().lower() for k in _FIELD_KEY.findall(expr)}
+    if depth < 3:
+        for var in set(VAR.findall(expr)):
+            for rhs in _feeds(ctx, b"$" + var)[:6]:
+                keys |= _asked_fields(ctx, rhs, depth + 1)
+    return keys
+
+
+def _one_letter_test(ctx: Ctx, req: set[bytes], login: int) -> bool:
+    """Whether the file is a page that tests an SMTP account typed into its own form: the
+    account the mailer object logs in with (the ->Username/->Password at ``login``) is read
+    from fields the page's own <input>s ask for, the letter goes to one address the request
+    gives, once (no recipient of the request set inside a loop or from a list split into
+    its addresses: explode of lines or commas, preg_split, a file's lines; no loop over
+    request input), and the file shows its errors. A bulk sender loops over a list; a relay
+    driven by a bot asks for nothing on a page and takes the account as one split line or
+    hides its failures. Still an open relay: the recipient rule's finding stays."""
+    if _hides_errors(ctx) or _request_loop_vars(ctx, req):
+        return False
+    code = ctx.code
+    set_at = _ACCOUNT_RHS.match(code, login)
+    keys = _asked_fields(ctx, set_at.group(2)) if set_at is not None else set()
+    page = ctx.lx.html.lower() + b"\n" + string_text(ctx)
+    if not keys or not any(
+        re.search(rb"<input\b[^>]{0,300}?\bname\s*=\s*[\"']?" + re.escape(k) + rb"[\"'\s/>]", page)
+        for k in keys
+    ):
+        return False
+    fed = [
+        (at, arg) for at, arg in _recipient_sites(ctx)[:50] if _account_fed(ctx, req, arg)
+    ]
+    return bool(fed) and not any(
+        in_loop(code, at) or _split_list(ctx, arg) for at, arg in fed
+    )
 
 
 # ------------------------------------------------- a list file's addresses probed on port 25

@@ -37,6 +37,7 @@ from spamtrace.scanner.context import (
     function_body,
     has_any,
     has_word,
+    in_loop,
     interpolated,
     literals_holding,
     per_file,
@@ -1554,7 +1555,7 @@ _DB_HOST_KEY = tight(rb"(?:^|[_-])(?:db|sql|mysql)?(?:host(?:name)?|server(?:nam
 _DB_WORD_KEY = tight(
     rb"(?:^|[_-])(?:db|database|mysql|mysqli|sql|pdo|pgsql|postgres)(?:[_-]|$)|"
     # or run together with the setting it names: "dbname", "dbuser", "dbpass", "mysqlhost"
-    rb"^(?:db|mysql|sql|pg)(?:host|name|user(?:name)?|pass(?:word|wd)?|pwd|server|port|prefix)$"
+    rb"^(?:db|database|mysql|sql|pg)(?:host|name|user(?:name)?|pass(?:word|wd)?|pwd|server|port|prefix)$"
 )
 
 
@@ -3064,7 +3065,7 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
             return None
     code = ctx.code
     at = code.find(b"\x01%d\x01" % idx)
-    if _SQL_ONE_ROW.search(sql_rest[-200:]) is not None and not _in_loop(code, at):
+    if _SQL_ONE_ROW.search(sql_rest[-200:]) is not None and not in_loop(code, at):
         return None  # one post (not each row of a loop over the posts, WHERE ID = $id)
     end = code.find(b";", at)
     stmt = code[at : end if end >= 0 else at + 2000]
@@ -3093,26 +3094,6 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
         # given a script stays an injection whoever serves it
         return None
     return string_hit(ctx, m)
-
-
-_LOOP_HEAD = tight(rb"(?<![\w$>:])(?:foreach|while|for)\s*\(")
-
-
-def _in_loop(code: bytes, pos: int) -> bool:
-    """Whether offset ``pos`` of ``code`` is in the braced body of a loop (foreach, while,
-    for; the first 50 loops before it)."""
-    if pos < 0:
-        return False
-    for m in itertools.islice(_LOOP_HEAD.finditer(code, 0, pos), 50):
-        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
-        rest = code[head_end + 1 : head_end + 40]
-        if rest.lstrip()[:1] != b"{":
-            continue
-        body_at = head_end + 1 + len(rest) - len(rest.lstrip())
-        end = body_at + 1 + close_paren(code[body_at + 1 : body_at + 20000], 123, 125)
-        if body_at < pos < end:
-            return True
-    return False
 
 
 # the host of a script or frame of another host

@@ -2179,11 +2179,13 @@ def _literal_mode(ctx: Ctx, parts: list[bytes]) -> bytes | None:
     return ctx.lx.value(int(lit.group(1))).strip().lower()
 
 
-def _read_only_mode(ctx: Ctx, parts: list[bytes]) -> bool:
-    """The mode of an ``fopen()`` call is a literal that only reads ("r", "rb", not "r+"):
-    nothing is saved through that handle. A mode the file computes may write."""
+def _existing_only_mode(ctx: Ctx, parts: list[bytes]) -> bool:
+    """The mode of an ``fopen()`` call is a literal that opens only a file that is there
+    already ("r", "rb", "r+", "r+b"): it makes no file, so nothing fetched is saved under a
+    new name through it (a chat's message buffer read and rewritten in place); and r+ opens
+    no web address (the http wrapper reads only, ftp does not both read and write)."""
     mode = _literal_mode(ctx, parts)
-    return mode is not None and mode[:1] == b"r" and b"+" not in mode
+    return mode is not None and mode[:1] == b"r"
 
 
 def _write_mode(ctx: Ctx, parts: list[bytes]) -> bool:
@@ -2239,8 +2241,9 @@ def _fetch_request_saved(ctx: Ctx, rule: Rule) -> Hit | None:
         return _request_text_written(ctx) if has_word(ctx, b"fopen") else None
     for start, args in calls_to(ctx, (b"file_put_contents", b"fopen", b"copy"), 20):
         parts = top_args(args)
-        if ctx.code.startswith(b"fopen", start) and _read_only_mode(ctx, parts):
-            continue  # opened to be read (a download script sends the file it names)
+        if ctx.code.startswith(b"fopen", start) and _existing_only_mode(ctx, parts):
+            continue  # opened to be read (a download script sends the file it names), or
+            # read and rewritten in place (r+): a file that is there already, none made
         path = parts[1] if ctx.code.startswith(b"copy", start) and len(parts) > 1 else parts[0]
         if _own_folder(ctx, path):
             continue  # counts/<name>.txt: a file kept in a folder the script names
