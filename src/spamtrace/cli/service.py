@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spamtrace.errors import ExitCode, PermissionRequired
+from spamtrace.errors import ExitCode, PermissionRequired, UsageError
 from spamtrace.safetext import escape
 from spamtrace.service.units import DEFAULT_UNIT_DIR, DROPINS, install, launcher, uninstall
 
@@ -76,7 +76,17 @@ def _wrote(paths: tuple[str, ...], name: str) -> bool:
     return any(p.endswith("/" + name) for p in paths)
 
 
+def _unit_dir(args: argparse.Namespace) -> None:
+    """``--unit-dir ""`` is a usage error: as ``Path("")`` it was the current folder, where
+    install wrote the units (and uninstall would have removed them), saying `wrote
+    spamtrace.service` as if that were a place systemd reads."""
+    if not args.unit_dir.strip():
+        raise UsageError(f"--unit-dir: empty (give the folder the units go to, such as "
+                         f"{DEFAULT_UNIT_DIR})")  # fmt: skip
+
+
 def _install(args: argparse.Namespace, cfg: Config) -> int:
+    _unit_dir(args)
     if os.geteuid() != 0 and args.unit_dir == DEFAULT_UNIT_DIR:
         raise PermissionRequired("service install needs root (it writes /etc/systemd/system)")
     config = args.config or os.environ.get("SPAMTRACE_CONFIG")
@@ -113,6 +123,7 @@ def _install(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _uninstall(args: argparse.Namespace, cfg: Config) -> int:
+    _unit_dir(args)
     if os.geteuid() != 0 and args.unit_dir == DEFAULT_UNIT_DIR:
         raise PermissionRequired("service uninstall needs root (it writes /etc/systemd/system)")
     done = uninstall(Path(args.unit_dir), args.unit_dir == DEFAULT_UNIT_DIR)

@@ -922,6 +922,22 @@ def test_a_reload_of_a_config_that_does_not_check_fails_and_signals_nothing(
     assert res.returncode == 2 and "mode" in res.stderr, res.stderr
 
 
+def test_an_empty_unit_dir_is_a_usage_error_not_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`service install --unit-dir ""` wrote the units into the current folder (Path("") is
+    "."), said `wrote spamtrace.service` and exited 0; uninstall would remove them there."""
+    monkeypatch.chdir(tmp_path)
+    for action in ("install", "uninstall"):
+        assert main(["service", action, "--unit-dir", ""]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            "spamtrace: error: --unit-dir: empty (give the folder the units go to, such as "
+            "/etc/systemd/system)\n"
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_service_install_without_systemd_says_how_and_uninstall_removes_only_ours(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
