@@ -378,6 +378,8 @@ class Engine:
                         f"stop cleanly; nothing was watched {self.gap.said()}, from its last "
                         "sign of life to this start"
                     )
+                elif self.lock.stopped_before is not None:
+                    self.notes.append(self._stopped_before_note(*self.lock.stopped_before))
 
             self.store = Store(
                 opts.store_path,
@@ -459,6 +461,25 @@ class Engine:
         except SpamtraceError:
             return set()
 
+    def _stopped_before_note(self, pid: int, stopped: float) -> str:
+        """The window a clean stop left: nothing was watched from the previous run's stop to
+        this start (a restart, an upgrade, a stop for days), said so an admin reading the
+        journal after a spam run knows what the store could not hold."""
+        from spamtrace.render.incidents import iso
+
+        seconds = self.lock.started - stopped if self.lock is not None else 0.0
+        length = (
+            f"for {seconds:.0f} s"
+            if seconds >= 0
+            else "for a time not known (the clock was set back since)"
+        )
+        return (
+            f"not watched {length} before this start: the previous watcher of this store "
+            f"(pid {pid}) stopped cleanly at {iso(stopped)}; connections made meanwhile are "
+            "not in the store (a daemon with [daemon] keep_trace_buffer = true hands over what "
+            "the kernel recorded across a restart)"
+        )
+
     def _note_restart_gap(self) -> None:
         """Say what a restart recovered from the dead watcher's trace buffer: its capture gap
         is then closed (reported only for what its buffer could not hold)."""
@@ -468,6 +489,9 @@ class Engine:
             if self.gap is not None and report.pid == self.gap.previous_pid and report.continuous:
                 self.notes = [n for n in self.notes if not n.startswith("capture gap:")]
                 self.gap = None
+            stopped = self.lock.stopped_before if self.lock is not None else None
+            if stopped is not None and report.pid == stopped[0] and report.continuous:
+                self.notes = [n for n in self.notes if not n.startswith("not watched for")]
 
     def _fallback_to_polling(self, why: str) -> None:
         from spamtrace.sources.sockdiag_poll import SockdiagPollSource

@@ -10,7 +10,9 @@ The lock file also says how the last run ended: the holder writes ``pid started 
 refreshes ``alive`` every few seconds (:meth:`InstanceLock.heartbeat`); a clean stop adds
 ``stopped``. A run that finds no ``stopped`` from the previous one knows it was killed
 (``kill -9``, a crash, a power cut) and reports the capture gap, from that run's last sign of
-life to now (:attr:`InstanceLock.gap`), instead of hiding it.
+life to now (:attr:`InstanceLock.gap`), instead of hiding it. After a clean stop the time from
+that stop to this start is said too (:attr:`InstanceLock.stopped_before`), as a note: nothing
+was watched then either (a restart's few seconds, or a stop of days).
 """
 
 from __future__ import annotations
@@ -114,6 +116,9 @@ class InstanceLock:
         self.started = time.time()
         #: (previous pid, its last sign of life, now) when the previous run did not stop cleanly
         self.gap: tuple[int, float, float] | None = _gap_of(previous, self.started)
+        #: (previous pid, when it stopped) when the previous run stopped cleanly: nothing was
+        #: watched from then to this start either (a stop, a restart), said as a note
+        self.stopped_before: tuple[int, float] | None = _stop_of(previous)
         self.heartbeat()
 
     def _write(self, text: str) -> None:
@@ -155,6 +160,15 @@ def running_daemon(store_path: str, now: float | None = None) -> int | None:
     if len(parts) >= 4 or (now if now is not None else time.time()) - alive > ALIVE_WITHIN:
         return None
     return pid if _command_of(pid) == "spamtrace daemon" else None
+
+
+def _stop_of(previous: bytes) -> tuple[int, float] | None:
+    """``pid started alive stopped`` of a previous run that stopped cleanly -> (pid, stopped)."""
+    parts = previous.split()
+    try:
+        return int(parts[0]), float(parts[3])
+    except (IndexError, ValueError):
+        return None  # killed, a new store, or a file from an older spamtrace
 
 
 def _gap_of(previous: bytes, now: float) -> tuple[int, float, float] | None:

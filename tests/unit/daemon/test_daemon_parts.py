@@ -352,10 +352,15 @@ def test_lock_dies_with_its_process(tmp_path: Path) -> None:
         # ... and the gap is reported: that pid, from its last sign of life to now
         assert after.gap is not None and after.gap[0] == proc.pid
         assert after.gap[1] <= after.gap[2] and after.gap[2] - after.gap[1] < 60
+        assert after.stopped_before is None  # a kill is the gap, not a clean stop
     finally:
+        stopped = time.time()
         after.release()
     clean = InstanceLock(store)
     assert clean.gap is None  # the previous run stopped cleanly
+    # ... at a time it wrote, so the window from that stop to this start can be said
+    assert clean.stopped_before is not None and clean.stopped_before[0] == os.getpid()
+    assert abs(clean.stopped_before[1] - stopped) < 5
     clean.release()
 
 
