@@ -68,6 +68,13 @@ def _python_only() -> None:
     for name in dir(context):
         if name.endswith("_py") and hasattr(context, name[: -len("_py")]):
             setattr(context, name[: -len("_py")], getattr(context, name))
+    # the compiled search each module imported (lexer.find): Python's bytes.find instead
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("spamtrace.scanner") and (
+            getattr(module, "find", None) is lexer.find
+        ):
+            module.find = lexer.find_py  # type: ignore[attr-defined]
+    lexer.find = lexer.find_py  # type: ignore[attr-defined]
 
 
 def main() -> int:

@@ -16,16 +16,54 @@
  *
  * words(data) is the set of the learned model's tokens of a file's raw bytes (learned.py);
  * Scorer(weights).score(data) the sum of their weights, without making them.
+ *
+ * find(text, word, start, end) is text.find(word, start, end) (lexer.find_py is the
+ * reference): Python's own search of a word of a few bytes steps through a file's code at
+ * ~1.5 ns a byte, and the rules search a file's code for absent words thousands of times;
+ * this one tests the word's first and last bytes at 16 offsets at once (SSE2), ~20 times as
+ * fast where the word is absent. The compiled searches below use it too.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* memmem */
-#endif
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define LONG_LITERAL 40 /* lexer.LONG */
+
+/* The first offset of w (k bytes) in s (n bytes), or -1: the offsets where w's first and last
+ * bytes both are are found 16 at a time, and only those are compared whole. Reads nothing
+ * outside s[0..n). */
+static Py_ssize_t find_in(const unsigned char *s, Py_ssize_t n, const unsigned char *w, Py_ssize_t k) {
+    if (k <= 0) return 0;
+    if (k > n) return -1;
+    if (k == 1) {
+        const unsigned char *p = memchr(s, w[0], (size_t)n);
+        return p != NULL ? p - s : -1;
+    }
+    Py_ssize_t i = 0, last = n - k; /* the last offset where w can start */
+#if defined(__SSE2__)
+    const __m128i first = _mm_set1_epi8((char)w[0]), end = _mm_set1_epi8((char)w[k - 1]);
+    for (; i + 15 <= last; i += 16) {
+        /* s[i..i+15] and s[i+k-1..i+k+14]: both end at or before s[n-1] */
+        __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(s + i + k - 1));
+        unsigned mask = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpeq_epi8(first, a), _mm_cmpeq_epi8(end, b)));
+        while (mask) {
+            Py_ssize_t at = i + __builtin_ctz(mask);
+            if (memcmp(s + at + 1, w + 1, (size_t)(k - 2)) == 0) return at;
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; i <= last; i++)
+        if (s[i] == w[0] && s[i + k - 1] == w[k - 1] && memcmp(s + i + 1, w + 1, (size_t)(k - 2)) == 0)
+            return i;
+    return -1;
+}
 
 typedef struct {
     char *buf;
@@ -204,7 +242,10 @@ static PyObject *tail(PyObject *self, PyObject *args) {
         } else if (c == '/' || c == '#') {
             if (c == '/' && i + 1 < n && d[i + 1] == '*') {
                 const unsigned char *p = NULL;
-                if (i + 2 < n) p = memmem(d + i + 2, (size_t)(n - i - 2), "*/", 2);
+                if (i + 2 < n) {
+                    Py_ssize_t at = find_in(d + i + 2, n - i - 2, (const unsigned char *)"*/", 2);
+                    if (at >= 0) p = d + i + 2 + at;
+                }
                 j = p ? (p - d) + 2 : n;
                 if (buf_lower(&code, d + seg, i - seg) < 0) goto done;
                 if (buf_put(&code, " ", 1) < 0 || buf_newlines(&code, count_nl(d, i, j)) < 0)
@@ -362,8 +403,9 @@ static PyObject *names(PyObject *self, PyObject *arg) {
     }
     /* function\s+(name), \s being [ \t\n\r\f\v] */
     for (Py_ssize_t i = 0; set != NULL && i + 8 <= n;) {
-        const unsigned char *p = memmem(d + i, (size_t)(n - i), "function", 8);
-        if (p == NULL) break;
+        Py_ssize_t off = find_in(d + i, n - i, (const unsigned char *)"function", 8);
+        if (off < 0) break;
+        const unsigned char *p = d + i + off;
         Py_ssize_t j = (p - d) + 8;
         i = (p - d) + 1;
         Py_ssize_t k = j;
@@ -498,9 +540,9 @@ static PyObject *next_word(PyObject *self, PyObject *args) {
                 Py_ssize_t wlen = PyBytes_GET_SIZE(w);
                 at = none;
                 if (start <= n && wlen <= n - start) {
-                    const unsigned char *q =
-                        memmem(d + start, (size_t)(n - start), PyBytes_AS_STRING(w), (size_t)wlen);
-                    if (q != NULL) at = q - d;
+                    Py_ssize_t q = find_in(d + start, n - start,
+                                           (const unsigned char *)PyBytes_AS_STRING(w), wlen);
+                    if (q >= 0) at = start + q;
                 }
                 PyObject *v = PyLong_FromSsize_t(at);
                 if (v == NULL) goto done;
@@ -729,9 +771,9 @@ static PyObject *calls_of(PyObject *self, PyObject *args) {
     if (start < 0) start = start + n < 0 ? 0 : start + n;
     Py_ssize_t at = start;
     while (at + k <= n) {
-        const unsigned char *p = memmem(d + at, (size_t)(n - at), name, (size_t)k);
-        if (p == NULL) break;
-        at = p - d;
+        Py_ssize_t off = find_in(d + at, n - at, (const unsigned char *)name, k);
+        if (off < 0) break;
+        at += off;
         Py_ssize_t j = at + k;
         while (j < n && re_space(d[j])) j++;
         if (j >= n || d[j] != '(') {
@@ -1198,6 +1240,40 @@ done:
     return out;
 }
 
+/* find(text, word, start=0, end=len(text)): text.find(word, start, end) (the offsets as Python
+ * adjusts them: negative from the end, clipped to the text); what is not bytes is given to
+ * its own find. */
+static PyObject *find(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 2 || nargs > 4) {
+        PyErr_SetString(PyExc_TypeError, "find(text, word, start=0, end=len(text))");
+        return NULL;
+    }
+    if (!PyBytes_Check(args[0]) || !PyBytes_Check(args[1])) { /* a str, a bytearray: its own */
+        PyObject *method = PyObject_GetAttrString(args[0], "find");
+        if (method == NULL) return NULL;
+        PyObject *out = PyObject_Vectorcall(method, args + 1, (size_t)(nargs - 1), NULL);
+        Py_DECREF(method);
+        return out;
+    }
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]), k = PyBytes_GET_SIZE(args[1]);
+    Py_ssize_t start = 0, end = n;
+    if (nargs > 2 && args[2] != Py_None) {
+        start = PyNumber_AsSsize_t(args[2], NULL);
+        if (start == -1 && PyErr_Occurred()) return NULL;
+    }
+    if (nargs > 3 && args[3] != Py_None) {
+        end = PyNumber_AsSsize_t(args[3], NULL);
+        if (end == -1 && PyErr_Occurred()) return NULL;
+    }
+    if (end > n) end = n;
+    else if (end < 0) end = end + n < 0 ? 0 : end + n;
+    if (start < 0) start = start + n < 0 ? 0 : start + n;
+    if (end - start < k) return PyLong_FromLong(-1);
+    Py_ssize_t at = find_in((const unsigned char *)PyBytes_AS_STRING(args[0]) + start, end - start,
+                           (const unsigned char *)PyBytes_AS_STRING(args[1]), k);
+    return PyLong_FromSsize_t(at < 0 ? -1 : start + at);
+}
+
 static PyMethodDef methods[] = {
     {"tail", tail, METH_VARARGS, "Lex data[pos:] as PHP code (see lexer.py)."},
     {"names", names, METH_O, "The names of variables and declared functions in lexed code."},
@@ -1216,6 +1292,7 @@ static PyMethodDef methods[] = {
     {"assignment_before", assignment_before, METH_VARARGS, "The $name = rhs statement at pos."},
     {"statement_start", statement_start, METH_VARARGS, "Where the statement at pos starts."},
     {"mentions", mentions, METH_VARARGS, "The first offsets of \"$\" + each name in code."},
+    {"find", (PyCFunction)(void (*)(void))find, METH_FASTCALL, "text.find(word, start, end)."},
     {NULL, NULL, 0, NULL},
 };
 

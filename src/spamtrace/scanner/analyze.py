@@ -62,7 +62,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import CALLBACK_WORDS
 from spamtrace.scanner.fold import normalized_view
-from spamtrace.scanner.lexer import Lexed, lex, script_tags_as_php
+from spamtrace.scanner.lexer import Lexed, find, lex, script_tags_as_php
 from spamtrace.scanner.prereq import regex_prereq
 from spamtrace.scanner.report import MALICIOUS_SCORE, Finding, ScanVerdict
 from spamtrace.scanner.rules import GateWords, Rule, YaraWords
@@ -153,7 +153,7 @@ def tagless_code(data: bytes, name: str) -> bool:
     if m is None:
         return False
     # a statement ends with ";" or "}" somewhere: not a sentence that starts with "if ("
-    return data.find(b";") >= 0
+    return find(data, b";") >= 0
 
 
 def _never() -> None:
@@ -548,7 +548,7 @@ def _analyze(
     # "://" is in the file itself wherever a literal holds php://input (a literal's body is
     # a slice of the file, and lower-casing changes neither ":" nor "/"): the literals' text
     # is made only when a rule reads it
-    if data.find(b"://") >= 0 and string_text(ctx).find(b"php://input") >= 0:
+    if find(data, b"://") >= 0 and string_text(ctx).find(b"php://input") >= 0:
         lx.code = _input_stream_inline(lx)
     ctx.cache["hits"] = hits
     ctx.cache["yara-names"] = ready.yara_names
@@ -587,7 +587,7 @@ def _analyze(
             payloads += 1
             seen.add(payload)
             payloads += _analyze(payload, name, rules, check, layer + 1, hits, yara, None, stop_at)
-        if view is not None and (view.code.find(b"eval") >= 0 or view.code.find(b"assert") >= 0):
+        if view is not None and (find(view.code, b"eval") >= 0 or find(view.code, b"assert") >= 0):
             # the code eval() is given that only the rewritten view folds (a first-class
             # callable chr(...) mapped over numbers, a class's constant)
             for _idx, code in context.folded_eval_code(replace(ctx, lx=view, cache={})):

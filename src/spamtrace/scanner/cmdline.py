@@ -22,6 +22,7 @@ from spamtrace.scanner.context import (
     var_assigns,
 )
 from spamtrace.scanner.interp import variables
+from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rx import tight
 
 # programs that run code, a command or what they fetch: request data in their arguments
@@ -165,7 +166,7 @@ def _data_redirects(ctx: Ctx, text: bytes, names: list[bytes], start: int) -> bo
 def _first_arg_at(ctx: Ctx, start: int) -> bytes | None:
     """The first argument of the call whose name starts at ``start`` in the code."""
     code = ctx.code
-    paren = code.find(b"(", start, start + 40)
+    paren = find(code, b"(", start, start + 40)
     if paren < 0:
         return None
     body = code[paren + 1 : paren + 1 + 4000]
@@ -272,7 +273,7 @@ def _shown_var(ctx: Ctx, var: bytes, after: int, depth: int = 0) -> bool:
     for idx, kind in itertools.islice(enumerate(kinds), 2000):
         if kind not in ("dq", "heredoc") or needle.search(ctx.lx.raw_strings[idx]) is None:
             continue
-        at = code.find(b"\x01%d\x01" % idx, after)
+        at = find(code, b"\x01%d\x01" % idx, after)
         if at >= 0 and _SHOWS.search(_statement_before(code, at)) is not None:
             return True
     return False

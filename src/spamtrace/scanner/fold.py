@@ -66,7 +66,7 @@ from spamtrace.scanner.context import (
     word_searcher,
 )
 from spamtrace.scanner.interp import written_out
-from spamtrace.scanner.lexer import Lexed
+from spamtrace.scanner.lexer import Lexed, find
 from spamtrace.scanner.rx import compile_possessive, tight
 
 T = TypeVar("T")
@@ -133,7 +133,7 @@ _INTERPOLATION = tight(rb"(?<!\\)(?:\\\\)*\$[a-z_A-Z{\x80-\xff]")
 def interpolates(raw: bytes) -> bool:
     """Whether the text of a double-quoted string or heredoc (as written) has a variable
     in it: its value is then not a constant."""
-    return raw.find(b"$") >= 0 and _INTERPOLATION.search(raw) is not None
+    return find(raw, b"$") >= 0 and _INTERPOLATION.search(raw) is not None
 
 
 def _rot13(v: bytes) -> bytes:
@@ -304,12 +304,12 @@ class Env:
         if found is None:  # the same matches as _index_all's (they hold no other "$")
             found = []
             needle = b"$" + var
-            at = code.find(needle)
+            at = find(code, needle)
             while at >= 0:
                 m = _ASSIGN.match(code, at)
                 if m is not None and m.group(1) == var and not (at and code[at - 1] in b"$>:"):
                     found.append(m)
-                at = code.find(needle, at + 1)
+                at = find(code, needle, at + 1)
             self._file.index[var] = found
         return found
 
@@ -371,7 +371,7 @@ class Env:
             file.functions = []
             code = self.code
             params: list[bytes] = []  # _HEAD_PARAMS.findall(code)
-            at = code.find(b"function")
+            at = find(code, b"function")
             func_end = head_end = 0  # finditer's: a match is looked for from the last end on
             while at >= 0:  # every match of _FUNC and of _HEAD_PARAMS begins with "function"
                 if at >= head_end:
@@ -388,12 +388,12 @@ class Env:
                     file.defines[key] += 1
                     file.heads.setdefault(key, m)
                     if m.re is _FUNC and len(file.functions) < MAX_FUNCTIONS:
-                        brace = code.find(b"{", m.end(), m.end() + 2000)
+                        brace = find(code, b"{", m.end(), m.end() + 2000)
                         file.functions.append((m, brace))
                         head = code[m.end() : brace]
                         if head.find(b"$") >= 0:
                             file.param_names.update(_VAR.findall(head))
-                at = code.find(b"function", at + 1)
+                at = find(code, b"function", at + 1)
             if params:
                 file.head_vars = set(_VAR.findall(b" ".join(params)))
         return file.functions
@@ -640,7 +640,7 @@ class Env:
                 self.depth -= 1
                 self._busy.discard(site.start())
         if end < 0:  # the statement's end: its right side is evaluated before the variable changes
-            semi = code.find(b";", site.end(), site.end() + 2000)
+            semi = find(code, b";", site.end(), site.end() + 2000)
             end = semi if semi >= 0 else site.end()
         if final:
             self._values[site.start()] = (end, result)
@@ -1458,14 +1458,14 @@ def _word_then(
     matched after it, so no pattern is compiled per name (a scan of many files meets
     thousands of names; each pattern cost ~50 us to compile)."""
     n = len(word)
-    at = code.find(word)
+    at = find(code, word)
     while at >= 0:
         m = tail.match(code, at + n)
         if m is None:
-            at = code.find(word, at + 1)
+            at = find(code, word, at + 1)
         else:
             yield at, m
-            at = code.find(word, max(m.end(), at + 1))
+            at = find(code, word, max(m.end(), at + 1))
 
 
 def _skip_ws(code: bytes, pos: int) -> int:
@@ -1525,7 +1525,7 @@ def _head(code: bytes, m: re.Match[bytes]) -> _Function | None:
     pos = _skip_ws(code, pos)
     if code[pos : pos + 1] != b")":
         return None
-    brace = code.find(b"{", pos, pos + 200)
+    brace = find(code, b"{", pos, pos + 200)
     if brace < 0 or b";" in code[pos:brace] or b"=>" in code[pos:brace]:
         return None
     return _Function(m.group(1), params, m.start(1) + len(m.group(1)), brace)
@@ -1702,19 +1702,19 @@ def alias_opens(code: bytes) -> list[tuple[int, int]]:
     """The spans of :data:`_ALIAS_OPEN`'s matches, in order, found by literal searches: the
     regex tried its "$" at every "$" of the file (most of its variables)."""
     spans = []
-    at = code.find(b"$globals")
+    at = find(code, b"$globals")
     while at >= 0:
         m = _OPEN_BRACKET.match(code, at + 8)
         if m is None:
-            at = code.find(b"$globals", at + 1)
+            at = find(code, b"$globals", at + 1)
         else:
             spans.append((at, m.end()))
-            at = code.find(b"$globals", m.end())
-    at = code.find(b"${")
+            at = find(code, b"$globals", m.end())
+    at = find(code, b"${")
     while at >= 0:  # neither kind of match holds the start of the other
         if not at or code[at - 1] != 36:  # not after "$": $${...}
             spans.append((at, at + 2))
-        at = code.find(b"${", at + 2)
+        at = find(code, b"${", at + 2)
     spans.sort()
     return spans
 
@@ -1826,12 +1826,12 @@ def _has_named_label(code: bytes) -> bool:
     """Whether a ":" (not "::") of ``code`` ends a name that a "(" or "," stands before
     (a named argument's label, :data:`_NAMED_LABEL`): a scan of the colons, faster than the
     pattern's search at every "(" and "," of a file."""
-    i = code.find(b":")
+    i = find(code, b":")
     seen = 0
     while i >= 0 and seen < MAX_COLONS:
         seen += 1
         if code[i + 1 : i + 2] == b":":
-            i = code.find(b":", i + 2)
+            i = find(code, b":", i + 2)
             continue
         j = i - 1
         while j >= 0 and code[j] in _NAME_BYTES:
@@ -1841,7 +1841,7 @@ def _has_named_label(code: bytes) -> bool:
                 j -= 1
             if j >= 0 and code[j] in b"(,":
                 return True
-        i = code.find(b":", i + 1)
+        i = find(code, b":", i + 1)
     return False
 
 
@@ -1851,7 +1851,7 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
     first-class callables, numbered after the file's own). Labels and ``(...)`` become
     spaces: the offsets of everything else stay."""
     added: list[bytes] = []
-    if code.find(b"...") >= 0:
+    if find(code, b"...") >= 0:
         out: list[bytes] = []
         last = 0
         n = len(lx.raw_strings)
@@ -1881,12 +1881,12 @@ def _modern_calls(code: bytes, lx: Lexed) -> tuple[bytes, list[bytes]]:
             code = b"".join(out)
     if _has_named_label(code):
         code = _NAMED_LABEL.sub(lambda m: m.group(1) + b" " * len(m.group(2)), code)
-    if code.find(_NULLSAFE) >= 0:
+    if find(code, _NULLSAFE) >= 0:
         code = code.replace(_NULLSAFE, b" ->")
-    if code.find(b"request") >= 0:
+    if find(code, b"request") >= 0:
         code = _framework_requests(code, len(lx.raw_strings), added)
-    if code.find(b"::") >= 0 and (
-        (code.find(b"enum ") >= 0 and _ENUM_CASE.search(code) is not None)
+    if find(code, b"::") >= 0 and (
+        (find(code, b"enum ") >= 0 and _ENUM_CASE.search(code) is not None)
         or _CALLED_VALUE.search(code) is not None
     ):
         code = _class_members(code)
@@ -1922,12 +1922,12 @@ def _class_members(code: bytes) -> bytes:
     cases: dict[bytes, bytes] = {}
     consts: set[bytes] = set()
     functions: set[bytes] = set()
-    if code.find(b"case") >= 0:
+    if find(code, b"case") >= 0:
         cases = {m.group(1): m.group(2) for m in itertools.islice(_ENUM_CASE.finditer(code), 200)}
-    if code.find(b"const") >= 0:
+    if find(code, b"const") >= 0:
         found = itertools.islice(prefiltered_finditer(_CLASS_CONST, code), 500)
         consts = {m.group(1) for m in found}
-    if code.find(b"function") >= 0:
+    if find(code, b"function") >= 0:
         found = itertools.islice(prefiltered_finditer(_FUNC, code), 500)
         functions = {m.group(1) for m in found}
     if not (cases or consts or functions):
@@ -1997,7 +1997,7 @@ def _framework_requests(code: bytes, base: int, added: list[bytes]) -> bytes:
     tried where it is (at most :data:`MAX_FRAMEWORK_READS` places)."""
     out: list[bytes] = []
     last = 0
-    at = code.find(b"request")
+    at = find(code, b"request")
     for _ in range(MAX_FRAMEWORK_READS):
         if at < 0:
             break
@@ -2020,9 +2020,9 @@ def _framework_requests(code: bytes, base: int, added: list[bytes]) -> bytes:
             out.append(code[last:start])
             out.append(found)
             last = end
-            at = code.find(b"request", end)
+            at = find(code, b"request", end)
         else:
-            at = code.find(b"request", at + 7)
+            at = find(code, b"request", at + 7)
     if not out:
         return code
     out.append(code[last:])
@@ -2101,7 +2101,7 @@ def named_closures(code: bytes) -> bytes:
     ``fnvar_f( $a)``. The rules that follow a call into a
     function (a parameter that reaches a sink, what a helper returns) then follow these too.
     At most :data:`MAX_HELD_CLOSURES` closures; one held by a name set twice is left."""
-    if code.find(b"function") < 0 and code.find(b"fn") < 0:
+    if find(code, b"function") < 0 and find(code, b"fn") < 0:
         return code
     found = held_closures(code)
     if not found:

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 
 from spamtrace.scanner.context import word_searcher
-from spamtrace.scanner.lexer import Lexed, _unescape_dq, _unescape_sq
+from spamtrace.scanner.lexer import Lexed, _unescape_dq, _unescape_sq, find
 from spamtrace.scanner.rx import tight
 
 MAX_STRINGS = 2000  # strings written out per file, at most
@@ -269,7 +269,7 @@ def _interpolating(lx: Lexed) -> tuple[list[int], list[int]]:
     dq = list(itertools.compress(itertools.count(), map(_INTERPOLATING_KINDS.__contains__, kinds)))
     bodies = list(map(raws.__getitem__, dq))
     joined = b"\x00".join(bodies)
-    if joined.find(b"$") < 0:
+    if find(joined, b"$") < 0:
         return [], []
     starts = list(itertools.accumulate(map((1).__add__, map(len, bodies)), initial=0))
     found: list[int] = []
@@ -434,11 +434,11 @@ def _included(code: bytes, idx: int) -> bool:
     rules judge that variable as they judge it glued with "."; elsewhere a rule may read
     the string itself, an SQL query of an escaped value)."""
     mark = b"\x01%d\x01" % idx
-    at = code.find(mark)
+    at = find(code, mark)
     while at >= 0:
         if _INCLUDE_BEFORE.search(code, max(0, at - 200), at) is not None:
             return True
-        at = code.find(mark, at + len(mark))
+        at = find(code, mark, at + len(mark))
     return False
 
 
@@ -459,9 +459,9 @@ def written_out(lx: Lexed) -> Lexed | None:
     budget = MAX_FILE_PIECES
     for idx in idxs:
         mark = b"\x01%d\x01" % idx
-        at = code.find(mark, pos)
+        at = find(code, mark, pos)
         if at < 0:
-            at = code.find(mark)  # the placeholders stand in the order of the literals
+            at = find(code, mark)  # the placeholders stand in the order of the literals
             if at < last:
                 continue
         end = at + len(mark)

@@ -44,6 +44,7 @@ from spamtrace.scanner.context import (
     words_in_code,
 )
 from spamtrace.scanner.interp import MAX_COPY_HOPS, copy_chains, plain_copies, read_code, variables
+from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rx import compile_possessive, tight
 
 REQ = (
@@ -152,7 +153,7 @@ def decoder_functions(ctx: Ctx) -> frozenset[bytes]:
     for name, body in function_bodies(ctx).items() if may_decipher(ctx) else ():
         if (
             len(body) < 3000
-            and body.find(b"return") >= 0  # in every match of _RETURNS
+            and find(body, b"return") >= 0  # in every match of _RETURNS
             and prefiltered_search(_RETURNS, body)  # tried where a "return" starts
             and search_needing(_CIPHER_OPS, body, may_hold)
         ):
@@ -176,7 +177,7 @@ def fetch_functions(ctx: Ctx) -> frozenset[bytes]:
     names = set()
     if ctx.first(b"curl_exec") >= 0:
         for name, body in function_bodies(ctx).items():
-            if len(body) > 4000 or body.find(b"curl_exec") < 0 or body.find(b"return") < 0:
+            if len(body) > 4000 or find(body, b"curl_exec") < 0 or find(body, b"return") < 0:
                 continue
             results = {m.group(1) for m in _CURL_RESULT.finditer(body)}
             for r in _RETURNED.finditer(body):
@@ -297,7 +298,7 @@ def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
         bodies = [
             (name, body)
             for name, body in itertools.islice(function_bodies(ctx).items(), 200)
-            if body.find(b"return") >= 0
+            if find(body, b"return") >= 0
         ]
         for _round in range(3):  # a helper of a helper: what the inner one returns
             grew = False
@@ -361,7 +362,7 @@ def _assigned_calls(
     """The calls of the file's function ``name`` (the first MAX_TAINT_SITES mentions) whose
     value is assigned, ``$v = name(...)`` or ``$v = $o->name(...)``: where the name is, the
     assignment (variable, right-hand side) and the call chain's head in that right-hand side."""
-    at = code.find(name)
+    at = find(code, name)
     sites = 0
     while at >= 0 and sites < MAX_TAINT_SITES:
         sites += 1
@@ -375,7 +376,7 @@ def _assigned_calls(
             head = _CALL_CHAIN_HEAD.match(got[1]) if got is not None else None
             if got is not None and head is not None and head.group(1) == name:
                 yield at, got, head
-        at = code.find(name, end)
+        at = find(code, name, end)
 
 
 def returned_taint(ctx: Ctx) -> tuple[frozenset[bytes], frozenset[bytes]]:
@@ -550,7 +551,7 @@ def _listed_url(ctx: Ctx, var: bytes) -> bytes:
     """The first literal of the list that ``foreach`` hands ``$var`` from (``$mirrors =
     array('https://a/x.txt', 'https://b/y'); foreach ($mirrors as $u)``), or b"": a loop
     over addresses written in the code, tried in turn."""
-    if ctx.code.find(b"foreach") < 0:
+    if find(ctx.code, b"foreach") < 0:
         return b""  # the pattern starts with it: no pattern compiled per variable
     loop = re.compile(
         rb"foreach\s*\(\s*(\$" + NAME_P + rb"|array\s*\(|\[)[^;{]{0,600}?\bas\s+"
@@ -709,7 +710,7 @@ def _shell_quoted_spans(
     that starts in ``text[lo:hi]``, its closing parenthesis included; not one inside
     another, nor one that does not close."""
     hi = len(text) if hi < 0 else hi
-    at = text.find(b"escapeshell", lo, hi)
+    at = find(text, b"escapeshell", lo, hi)
     while at >= 0:
         m = _SHELL_QUOTE.match(text, at)
         if (
@@ -721,30 +722,30 @@ def _shell_quoted_spans(
             close = close_paren(rest)
             if close < len(rest):
                 yield at, m.end() + close + 1
-                at = text.find(b"escapeshell", m.end() + close + 1, hi)
+                at = find(text, b"escapeshell", m.end() + close + 1, hi)
                 continue
-        at = text.find(b"escapeshell", at + 1, hi)
+        at = find(text, b"escapeshell", at + 1, hi)
 
 
 def shell_quote_called(text: bytes) -> bool:
     """``text`` calls PHP's own escapeshellarg() or escapeshellcmd() (``\\escapeshellarg()``
     too), not a function or method whose name only holds the name (my_escapeshellarg(),
     noescapeshellcmd(), $o->escapeshellarg(), Util::escapeshellarg())."""
-    at = text.find(b"escapeshell")
+    at = find(text, b"escapeshell")
     while at >= 0:
         if (
             _SHELL_QUOTE.match(text, at) is not None
             and _NOT_SHELL_QUOTE_BEFORE.search(text, max(0, at - 2), at) is None
         ):
             return True
-        at = text.find(b"escapeshell", at + 1)
+        at = find(text, b"escapeshell", at + 1)
     return False
 
 
 def shell_quoted_removed(text: bytes, cmd: bool = False) -> bytes:
     """``text`` without what escapeshellarg() quotes and, with ``cmd``, what escapeshellcmd()
     escapes (:func:`_shell_quoted_spans`): the request input left is what can be a command."""
-    if text.find(b"escapeshell") < 0:
+    if find(text, b"escapeshell") < 0:
         return text
     kept = []
     last = 0
@@ -823,23 +824,23 @@ def _first_assignment(code: bytes, lo: int) -> re.Match[bytes] | None:
     search itself went on to the end of the file: a statement with no assignment cost a read
     of all the rest, once per source in it (minutes on a padded file)."""
     end = lo + 602
-    at = code.find(b"$", lo + 1, end)
+    at = find(code, b"$", lo + 1, end)
     while at >= 0:
         m = _ASSIGN_AT.match(code, at)
         if m is not None:
             return m
-        at = code.find(b"$", at + 1, end)
+        at = find(code, b"$", at + 1, end)
     return None
 
 
 def _found(code: bytes, word: bytes, limit: int) -> Iterator[int]:
     """The offsets of the first ``limit`` occurrences of ``word`` in ``code``, each looked
     for after the one before."""
-    pos = code.find(word)
+    pos = find(code, word)
     while pos >= 0 and limit > 0:
         limit -= 1
         yield pos
-        pos = code.find(word, pos + len(word))
+        pos = find(code, word, pos + len(word))
 
 
 def _mentions_py(code: bytes, names: Sequence[bytes], limit: int) -> list[list[int]]:
@@ -852,10 +853,10 @@ def _mentions_py(code: bytes, names: Sequence[bytes], limit: int) -> list[list[i
     for name in names:
         needle = b"$" + name
         found: list[int] = []
-        pos = code.find(needle)
+        pos = find(code, needle)
         while pos >= 0 and len(found) < limit:
             found.append(pos)
-            pos = code.find(needle, pos + len(needle))
+            pos = find(code, needle, pos + len(needle))
         out.append(found)
     return out
 
@@ -889,7 +890,7 @@ def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None
     lo = _statement_start(code, pos)
     # the statement's first "[" or its last "list" before ``pos``: a match is tried at those
     # two places only (a search would step through every "[" of the rest of the file)
-    for at in (code.find(b"[", lo + 1, pos), code.rfind(b"list", lo + 1, pos)):
+    for at in (find(code, b"[", lo + 1, pos), code.rfind(b"list", lo + 1, pos)):
         m = _UNPACK_AT.match(code, at) if at >= 0 else None
         if m is not None and m.start(2) <= pos < m.end():
             return VAR.findall(m.group(1)), m.group(2)
@@ -999,7 +1000,7 @@ def reading_strings(ctx: Ctx) -> list[tuple[int, int, frozenset[bytes]]]:
     dq = list(itertools.compress(itertools.count(), map(_READING_KINDS.__contains__, lx.kinds)))
     bodies = list(map(lx.raw_strings.__getitem__, dq))
     joined = b"\x00".join(bodies)
-    if joined.find(b"$") < 0:
+    if find(joined, b"$") < 0:
         return out
     starts = list(itertools.accumulate(map((1).__add__, map(len, bodies)), initial=0))
     found: dict[int, set[bytes]] = {}
@@ -1014,9 +1015,9 @@ def reading_strings(ctx: Ctx) -> list[tuple[int, int, frozenset[bytes]]]:
     pos = 0
     for at, names in found.items():  # in the literals' order, as their placeholders stand
         mark = b"\x01%d\x01" % dq[at]
-        where = code.find(mark, pos)
+        where = find(code, mark, pos)
         if where < 0:
-            where = code.find(mark)
+            where = find(code, mark)
             if where < 0:
                 continue
         else:
@@ -1036,7 +1037,7 @@ def constant_literal(ctx: Ctx, text: bytes) -> bool:
     if idx >= len(ctx.lx.kinds) or ctx.lx.kinds[idx] not in _READING_KINDS:
         return True
     raw = ctx.lx.raw_strings[idx]
-    return raw.find(b"$") < 0 or not variables(raw)
+    return find(raw, b"$") < 0 or not variables(raw)
 
 
 def _strings_read_request(ctx: Ctx) -> bool:
@@ -1356,7 +1357,7 @@ def _mapped_params(ctx: Ctx, req: set[bytes]) -> set[bytes]:
     code = ctx.code
     out: set[bytes] = set()
     for start, _args in calls_to(ctx, _MAPPING_CALLS, 20):
-        opening = code.find(b"(", start)
+        opening = find(code, b"(", start)
         parts = top_args(code[opening + 1 : opening + 1 + 4000])
         if len(parts) < 2:
             continue
@@ -1608,8 +1609,8 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
     code = ctx.code
     held: set[bytes] = set()
     spans: list[tuple[int, int, bytes]] = []
-    if (code.find(b"filter_var") < 0 and code.find(b"filter_input") < 0) or code.find(
-        b"_email"
+    if (find(code, b"filter_var") < 0 and find(code, b"filter_input") < 0) or find(
+        code, b"_email"
     ) < 0:
         return held, spans
     for start, end, _checked in _email_filters(ctx, code):
@@ -1625,7 +1626,7 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
                 held.discard(name)
                 break
     for m in itertools.islice(IF_AT.finditer(code), 2000):
-        if code.find(b"filter_", m.end(), m.end() + 600) < 0:
+        if find(code, b"filter_", m.end(), m.end() + 600) < 0:
             continue
         cond_len = close_paren(code[m.end() : m.end() + 600])
         cond = code[m.end() : m.end() + cond_len]
@@ -1638,7 +1639,7 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
             body_end = at + 1 + close_paren(code[at + 1 : at + 3000], 123, 125)
             body = code[at + 1 : body_end]
         else:
-            body_end = code.find(b";", at)
+            body_end = find(code, b";", at)
             body_end = len(code) if body_end < 0 else body_end
             body = code[at:body_end]
         anded = re.search(rb"&&|\band\b", cond) is not None
@@ -1655,7 +1656,7 @@ def _email_checked(ctx: Ctx) -> tuple[set[bytes], list[tuple[int, int, bytes]]]:
             elif negated and not anded:  # if (!valid) { $error = ...; } else { mail(...); }
                 other = code[body_end + 1 : body_end + 200].lstrip()
                 if other.startswith(b"else") and other[4:].lstrip()[:1] == b"{":
-                    at2 = code.find(b"{", body_end + 1)
+                    at2 = find(code, b"{", body_end + 1)
                     end2 = at2 + 1 + close_paren(code[at2 + 1 : at2 + 3000], 123, 125)
                     spans.append((at2, end2, checked))
                 else:  # if (!valid) { $errors[] = ...; } ... if (empty($errors)) { mail(...); }
@@ -1718,7 +1719,7 @@ def email_safe(ctx: Ctx, text: bytes, pos: int, depth: int = 1) -> bool:
     variable each of whose assignments is such (``depth`` levels: ``$headers .=
     "Reply-To: $email"``). False in a file that checks no address at all."""
     held, spans = _email_checked(ctx)
-    if text.find(b"filter_var") < 0 and text.find(b"filter_input") < 0 and not (held or spans):
+    if find(text, b"filter_var") < 0 and find(text, b"filter_input") < 0 and not (held or spans):
         return False
     filtered = _email_filters(ctx, text)
 

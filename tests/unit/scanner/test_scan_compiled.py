@@ -26,6 +26,7 @@ from spamtrace.scanner._lexer import (
     canonical_space,
     close_paren,
     concat_start,
+    find,
     mentions,
     names,
     next_word,
@@ -52,6 +53,17 @@ def test_the_lexer_in_use_is_the_compiled_one() -> None:
     assert lexer._tail is tail
     assert lexer._names is names
     assert lexer._canonical_space is canonical_space
+    assert lexer.find is find
+
+
+def test_the_rules_search_with_the_compiled_find() -> None:
+    # the modules whose searches of a file's code and literals were Python's bytes.find
+    from spamtrace.scanner import fold, interp
+    from spamtrace.scanner.features import dropper, execution, mailer, phishing, shell
+
+    for module in (analyze, context, fold, interp, taint, dropper, execution, mailer, phishing,
+                   shell):  # fmt: skip
+        assert module.find is find, module.__name__  # type: ignore[attr-defined]
 
 
 def test_same_as_python_on_every_sample() -> None:
@@ -770,6 +782,71 @@ def test_canonical_space_cases() -> None:
     assert canonical_space(b"f(\n1);\ng(\n2);", 1) == b"f( 1);\n\ng(\n2);"  # past the budget
     big = b"x\n;" * 1000
     assert canonical_space(big, 10**6) == b"x;\n" * 1000
+
+
+# ------------------------------------------------------------------ find
+_FIND_PIECES = [b"e", b"v", b"a", b"l", b"eval", b"$", b"_", b"\x01", b" ", b".", b"\n", b"x" * 15,
+                b"ab" * 9, b"\xff"]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_FIND_PIECES), max_size=40),
+    st.lists(st.sampled_from(_FIND_PIECES), max_size=3),
+    st.lists(st.one_of(st.none(), st.integers(-120, 400)), max_size=2),
+)
+def test_find_same_as_python(
+    pieces: list[bytes], word: list[bytes], bounds: list[int | None]
+) -> None:
+    text, w = b"".join(pieces), b"".join(word)
+    assert find(text, w, *bounds) == lexer.find_py(text, w, *bounds) == text.find(w, *bounds)
+    if text:  # a word taken from the text, at every length and offset (16-byte blocks' edges)
+        at = len(text) // 3
+        for k in (2, 3, 16, 17):
+            sub = text[at : at + k]
+            assert find(text, sub) == text.find(sub), (text, sub)
+            assert find(text, sub, at + 1) == text.find(sub, at + 1), (text, sub)
+
+
+def test_find_cases() -> None:
+    text = b"0123456789abcdef" * 4 + b"tail$x"
+    assert find(text, b"$x") == len(text) - 2  # at the last offset, past the 16-byte blocks
+    assert find(text, b"tail$x") == len(text) - 6
+    assert find(text, b"tail$y") == -1
+    assert find(text, b"") == 0 and find(text, b"", len(text)) == len(text)
+    assert find(text, b"", len(text) + 1) == -1  # as bytes.find: past the end
+    assert find(text, b"f0", -20) == text.find(b"f0", -20)
+    assert find(text, b"ef", 0, 16) == 14 and find(text, b"ef", 0, 15) == -1
+    assert find(text, b"0", None, None) == 0
+    assert find(b"ab", b"abc") == -1
+    assert find(b"a\x00b", b"\x00b") == 1
+    # what is not bytes searches itself, as before
+    assert find("eval(x)", "(") == 4
+    assert find(b"abc", 99) == 2  # a byte's value, as bytes.find takes it
+    with pytest.raises(TypeError):
+        find(b"abc", "c")
+    with pytest.raises(TypeError):
+        find(b"abc")  # type: ignore[call-arg]
+
+
+def test_find_is_faster_than_python_where_the_word_is_absent() -> None:
+    # the rules ask a file's code for words it does not hold thousands of times a file:
+    # Python's search of a word of a few bytes steps through it byte by byte
+    text = b"".join(b"$value_%d = strtolower($name) . '-' . esc_attr($key);\n" % i
+                    for i in range(3000))  # fmt: skip
+    words = (b"str_shuffle", b"eval", b"$wpdb", b"php://input", b"\x01 .")
+    assert all(text.find(w) < 0 for w in words)
+    start = time.process_time()
+    for _ in range(40):
+        for w in words:
+            text.find(w)
+    python = time.process_time() - start
+    start = time.process_time()
+    for _ in range(40):
+        for w in words:
+            find(text, w)
+    compiled = time.process_time() - start
+    assert compiled * 3 < python, (compiled, python)
 
 
 # ------------------------------------------------------------------ word-led candidate offsets

@@ -56,6 +56,7 @@ from spamtrace.scanner.context import (
     web_address,
     word_searcher,
 )
+from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import posted, taint
@@ -538,7 +539,7 @@ def _self_delete(ctx: Ctx) -> int:
         key = m.group(1)
         if key is None or ctx.lx.value(int(key)).strip().lower() in _SELF_KEYS:
             return m.start()
-    if ctx.code.find(b"register_shutdown_function") >= 0:
+    if find(ctx.code, b"register_shutdown_function") >= 0:
         for m in itertools.islice(_SHUTDOWN_UNLINK.finditer(ctx.code), 5):
             key = m.group(2)
             if ctx.lx.value(int(m.group(1))).strip().lower() == b"unlink" and (
@@ -761,7 +762,7 @@ def _php_var(ctx: Ctx, dest: bytes, start: int) -> bool:
         return False
     code = ctx.code[:start]
     texts = [m.group(1) for _, m in var_assigns(code, v.group(1), TAIL_RHS, 5)]
-    if code.find(b"foreach") >= 0:  # the pattern starts with it: else none compiled
+    if find(code, b"foreach") >= 0:  # the pattern starts with it: else none compiled
         loop = re.compile(
             rb"foreach\s*\(([^;{]{1,300}?)\s+as\s+(?:\$\w+\s*=>\s*)?\$" + v.group(1) + rb"\b"
         )
@@ -777,7 +778,7 @@ def _php_var(ctx: Ctx, dest: bytes, start: int) -> bool:
 def _php_compared(ctx: Ctx, name: bytes) -> bool:
     """``$name`` (or a piece of it: substr, basename, pathinfo) is compared with a literal
     that names a PHP file."""
-    if ctx.code.find(b"$" + name) < 0:
+    if find(ctx.code, b"$" + name) < 0:
         return False  # both sides of the pattern hold "$name": none compiled for it
     var = (
         rb"(?:(?:substr|basename|pathinfo|strtolower)\s*\(\s*)?\$"
@@ -884,7 +885,7 @@ def _sleeping_loops(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
     its body (a process that stays and acts again and again, not a loop that ends)."""
     code = ctx.code
     for m in itertools.islice(prefiltered_finditer(_FOREVER, code, ctx.first), 10):
-        brace = code.find(b"{", m.end(), m.end() + 5)
+        brace = find(code, b"{", m.end(), m.end() + 5)
         if brace < 0:
             continue
         body = braced(code, brace)
@@ -1119,7 +1120,7 @@ def _cron_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     page lists the table; a plugin that installs a cron for its own page fetches that page
     and throws the output away."""
     text = string_text(ctx)
-    if text.find(b"crontab") < 0 or not called_any(ctx, EXEC_NAMES_B):
+    if find(text, b"crontab") < 0 or not called_any(ctx, EXEC_NAMES_B):
         return None
     read = _CRON_READ.search(text)
     if read is None or _CRON_WRITE.search(text + b"\x00") is None:
@@ -1145,7 +1146,7 @@ def _prepend_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if _PREPEND_INI.search(text) is None:
         return None
-    if text.find(b".htaccess") < 0 and text.find(b".user.ini") < 0:
+    if find(text, b".htaccess") < 0 and find(text, b".user.ini") < 0:
         return None
     writes = calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 50)
     if not writes:
@@ -1252,7 +1253,7 @@ _UNPACK_WORDS = (b"extractto", b"phardata", b"zip_read", b"zip_entry_read", b"un
 def _unpacks(ctx: Ctx) -> bool:
     """Whether the file unpacks an archive (:data:`_UNPACK_WORDS` in its code or text)."""
     text = string_text(ctx)
-    return any(ctx.code.find(w) >= 0 or text.find(w) >= 0 for w in _UNPACK_WORDS)
+    return any(find(ctx.code, w) >= 0 or find(text, w) >= 0 for w in _UNPACK_WORDS)
 
 
 def _fixed_path(
@@ -1652,7 +1653,7 @@ def _shell_php_download(ctx: Ctx, rule: Rule) -> Hit | None:
     m = prefiltered_search(_SHELL_PHP_DOWNLOAD, text)
     if m is not None:
         return string_hit(ctx, m)
-    if text.find(b"wget") < 0 and text.find(b"curl") < 0:
+    if find(text, b"wget") < 0 and find(text, b"curl") < 0:
         return None
     # the command glued from pieces: "wget -O " . $p . " https://...", $p = __DIR__ . "/x.php"
     for start, args in calls_to(ctx, EXEC_NAMES_B, 50):
@@ -2219,7 +2220,7 @@ def _walk_index_replace(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # only a missing page created
             if not _index_target(ctx, body, parts[0]):
                 continue
-            start = ctx.code.find(body) + at
+            start = find(ctx.code, body) + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
@@ -2269,7 +2270,7 @@ def _recursive_deleters(ctx: Ctx) -> dict[bytes, tuple[int, int]]:
     for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
         name = m.group(1)
         body = braced(code, m.end() - 1)
-        if body.find(b"unlink") < 0 or _DIR_LISTS.search(body) is None or name in out:
+        if find(body, b"unlink") < 0 or _DIR_LISTS.search(body) is None or name in out:
             continue
         if find_calls(body, (name,), 1):
             out[name] = (m.start(), m.end() - 1 + len(body))
@@ -2432,7 +2433,7 @@ def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
     for body in scopes:
         at = _encrypts_in_place(ctx, body)
         if at >= 0:
-            start = code.find(body) + at
+            start = find(code, body) + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         # each file handed to a helper of the file's own that encrypts it in place
         for name in dict.fromkeys(m.group(1) for m in _OWN_CALL.finditer(body)):
@@ -2441,6 +2442,6 @@ def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             at = _encrypts_in_place(ctx, helper)
             if at >= 0:
-                start = code.find(helper) + at
+                start = find(code, helper) + at
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None

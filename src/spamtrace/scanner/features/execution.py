@@ -70,6 +70,7 @@ from spamtrace.scanner.context import (
     var_mentions,
     varcalls,
 )
+from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import compile_possessive, tight
 from spamtrace.scanner.taint import (
@@ -331,7 +332,7 @@ def _unassigned(
         # are known absent): without it in the code, no need to build the regex
         code = ctx.code
         unassigned = not _really_assigned(ctx, var) and (
-            code.find(b"$" + var) < 0 or assigned_rx.match(var + b"\x00" + code) is None
+            find(code, b"$" + var) < 0 or assigned_rx.match(var + b"\x00" + code) is None
         )
         memo[var] = unassigned
     return unassigned
@@ -574,7 +575,7 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
             # so is what a quoting helper of the file's own returns ($q = fn ($s) =>
             # escapeshellarg($s))
             text = shell_quoted_removed(own_quoters_renamed(ctx, text))
-        if kind == "exec" and text.find(b"[") >= 0:
+        if kind == "exec" and find(text, b"[") >= 0:
             # an element of the script's own table of commands ($commands[$what]): the
             # request picks a key, the table gives the command
             text = _own_table_lookups_removed(ctx, text)
@@ -629,12 +630,12 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
                 return None  # an installer: the account typed, the statements its own
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
         if returned and returned_call_in(
-            ctx, code.find(b"(", start) + 1, args, returned, checked_helpers(ctx)
+            ctx, find(code, b"(", start) + 1, args, returned, checked_helpers(ctx)
         ):
             # the sink's argument calls a helper that returns such a value: eval('?>' .
             # get($url)), system(param('c'))
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
-        if kind in ("eval", "exec") and text.find(b"->") >= 0:
+        if kind in ("eval", "exec") and find(text, b"->") >= 0:
             props = request_props(ctx)  # system($this->shell), $b->shell = $_REQUEST['s']
             if props and any(p in props for p in _PROP_READ.findall(text)):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -795,7 +796,7 @@ def validated_var(ctx: Ctx, var: bytes) -> bool:
         m = _VALIDATED_RHS.match(code, w.start())
         if w.group().strip() != b"=" or m is None:
             return False
-        end = code.find(b";", m.end(), m.end() + 600)
+        end = find(code, b";", m.end(), m.end() + 600)
         if end < 0:
             return False
         if m.group(1) is not None:
@@ -891,7 +892,7 @@ def checked_helpers(ctx: Ctx) -> frozenset[bytes]:
         if kind != "req":
             continue
         body = function_bodies(ctx).get(name)
-        if body is None or body.find(b"if") < 0:
+        if body is None or find(body, b"if") < 0:
             continue
         returned = set(itertools.islice(_RETURNED_VAR.findall(body), 4))
         if not returned:
@@ -1179,7 +1180,7 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
     for cond_at in _if_opens(ctx):
         if cond_at > pos:
             break
-        if code.find(needle, cond_at, cond_at + 600) < 0:
+        if find(code, needle, cond_at, cond_at + 600) < 0:
             continue  # not in the condition (at most 600 bytes): _guard_of finds no check
         cond_len = close_paren(code[cond_at : cond_at + 600])
         cond = code[cond_at : cond_at + cond_len]
@@ -1194,7 +1195,7 @@ def whitelisted_at(ctx: Ctx, var: bytes, pos: int) -> bool:
             end = at + close_paren(code[at : at + 4000], 123, 125)
         else:
             at = body_at + lead
-            semi = code.find(b";", at)
+            semi = find(code, b";", at)
             end = len(code) if semi < 0 else semi
         call_end = guard.end() + close_paren(cond[guard.end() :]) + 1
         negated = (
@@ -1584,7 +1585,7 @@ def _keys_of_own_table(ctx: Ctx, rx: re.Pattern[bytes], start: int) -> bool:
     arrays): the table gives the file, whatever the key, so the path is one of the
     script's own (a forum's action dispatcher), not the visitor's text."""
     code = ctx.code
-    end = code.find(b";", start, start + 600)
+    end = find(code, b";", start, start + 600)
     stmt = code[start : start + 600 if end < 0 else end + 1]
     if stmt.find(b"[") < 0:
         return False
@@ -1763,7 +1764,7 @@ def _paren_call_request(ctx: Ctx) -> Hit | None:
     decoded JSON body, a copy of ``$_POST``), called as a function through parentheses:
     ``$j = json_decode(file_get_contents('php://input')); ($j->f)($j->a);``."""
     code = ctx.code
-    if code.find(b")(") < 0 and code.find(b") (") < 0:
+    if find(code, b")(") < 0 and find(code, b") (") < 0:
         return None
     direct: set[bytes] | None = None
     for m in itertools.islice(_PAREN_HELD_CALL.finditer(code), 100):
@@ -1903,7 +1904,7 @@ def _literal_arg(ctx: Ctx, arg: bytes) -> list[bytes]:
 def _preg_e_inert(ctx: Ctx, at: int, pattern: bytes) -> bool:
     """The preg_replace call at ``at`` evaluates only an inert expression (_inert_eval)."""
     code = ctx.code
-    open_at = code.find(b"(", at)
+    open_at = find(code, b"(", at)
     args = code[open_at + 1 : open_at + 1 + 2000]
     parts = top_args(args[: close_paren(args)])
     if len(parts) < 2:
@@ -2057,7 +2058,7 @@ def _built_include(ctx: Ctx) -> Hit | None:
     env: fold.Env | None = None
     for m in bounded_finditer(_INCLUDE_ARG, code, 40, first=ctx.first):
         at = m.end()
-        if code[at : at + 1] == b"\x01" and code.find(b".", at, at + 12) < 0:
+        if code[at : at + 1] == b"\x01" and find(code, b".", at, at + 12) < 0:
             continue  # a plain literal: the literal rule's
         if env is None:
             env = fold.Env(code, ctx.lx, ctx.cache)
@@ -2142,7 +2143,7 @@ def _callback_request(ctx: Ctx, rule: Rule) -> Hit | None:
         has_req = REQ_RE.search(args) is not None
         if not has_req and VAR.search(args) is None and args.find(b"getenv") < 0:
             continue
-        end = code.find(b"(", start)
+        end = find(code, b"(", start)
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
@@ -2175,7 +2176,7 @@ def _glued_tainted(ctx: Ctx, pos: int) -> bool:
     code = ctx.code
     if not code[pos : pos + 8].lstrip().startswith(b"."):
         return False
-    end = code.find(b";", pos, pos + 300)
+    end = find(code, b";", pos, pos + 300)
     names = set(VAR.findall(code, pos, end if end >= 0 else pos + 300))
     if not names:
         return False
@@ -2328,11 +2329,11 @@ def _sums_only_param(ctx: Ctx, at: int, var: bytes) -> bool:
     if any(name in ctx.lx.value(i).lower() for i in literals_holding(ctx, (name,), 1 << 30)):
         return False
     calls = 0
-    pos = code.find(name)
+    pos = find(code, name)
     while pos >= 0:
         end = pos + len(name)
         if (pos and code[pos - 1] in NAME_BYTES) or (end < len(code) and code[end] in NAME_BYTES):
-            pos = code.find(name, end)
+            pos = find(code, name, end)
             continue  # a part of another name
         if not d.start() <= pos < d.end():
             before = code[max(0, pos - 12) : pos].rstrip()
@@ -2349,7 +2350,7 @@ def _sums_only_param(ctx: Ctx, at: int, var: bytes) -> bool:
             if lit is None or _ARITHMETIC.fullmatch(ctx.lx.value(int(lit.group(1)))) is None:
                 return False
             calls += 1
-        pos = code.find(name, end)
+        pos = find(code, name, end)
     return calls > 0
 
 
@@ -2400,13 +2401,13 @@ def _template_block_eval(ctx: Ctx, var: bytes, pos: int) -> bool:
         return False
     if fn.group(2) != var and not _made_from(code, var, fn.group(2), fn.end(), pos):
         return False
-    body_at = code.find(b"{", fn.end(), pos)
+    body_at = find(code, b"{", fn.end(), pos)
     if body_at < 0 or len(braced(code, body_at, pos - body_at + 1)) <= pos - body_at:
         return False  # the eval is not inside that function's body
     name = fn.group(1).lower()
     req, dec = taint(ctx)
     for at, _ in calls_to(ctx, (b"preg_replace_callback",), 20):
-        open_at = code.find(b"(", at)
+        open_at = find(code, b"(", at)
         args_text = code[open_at + 1 : open_at + 8001]
         args_text = args_text[: close_paren(args_text)]
         args = top_args(args_text)
@@ -2564,7 +2565,7 @@ def _glued_literal_calls(ctx: Ctx, env: fold.Env) -> Iterator[tuple[bytes, int, 
     name: a name written in pieces so that it never shows whole. The name, and where the
     evidence starts and ends."""
     code = ctx.code
-    if code.find(b".") < 0:
+    if find(code, b".") < 0:
         return
     for m in itertools.islice(_LITERAL_CALLED.finditer(code), 100):
         lo = max(0, m.start() - 200)
@@ -2722,7 +2723,7 @@ def _eval_interpolated(ctx: Ctx, rule: Rule) -> Hit | None:
             # every match holds "$" (a payload of a megabyte has none: no case-blind search)
             if (
                 lx.kinds[idx] in ("dq", "heredoc")
-                and raw.find(b"$") >= 0
+                and find(raw, b"$") >= 0
                 and _REQ_IN_TEXT.search(raw)
             ):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
@@ -2749,7 +2750,7 @@ def _request_built_callable(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     code = ctx.code
     for start, args in calls_to(ctx, _CALLABLE_APIS, 100):
-        end = code.find(b"(", start)
+        end = find(code, b"(", start)
         name = code[start:end].rstrip()
         callback = (
             first_arg(args)
@@ -2830,7 +2831,7 @@ def _class_type_checked(ctx: Ctx, m: re.Match[bytes]) -> bool:
     for t in itertools.islice(_TYPE_TEST.finditer(code, 0, m.start()), 20):
         if (t.group(1) or t.group(2)) == var and code.startswith(b"is_subclass_of", t.start()):
             return True
-    if code.find(b"reflectionclass", m.start(), m.end()) < 0:
+    if find(code, b"reflectionclass", m.start(), m.end()) < 0:
         return False
     made = _NO_CONSTRUCTOR.search(code, m.end(), m.end() + 400)
     if made is None:
@@ -2862,7 +2863,7 @@ def _runs_property_at(ctx: Ctx) -> re.Match[bytes] | None:
     code = ctx.code
     for m in bounded_finditer(_MAGIC_DEF, code, 50, first=ctx.first):
         body = code[m.end() : m.end() + 600]
-        close = body.find(b"function")  # the next method: not this body
+        close = find(body, b"function")  # the next method: not this body
         r = _RUNS_PROPERTY.search(code, m.end(), m.end() + (close if close >= 0 else len(body)))
         if r is not None:
             return r
@@ -2920,7 +2921,7 @@ def _magic_method_runs_property(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     for m in bounded_finditer(_MAGIC_DEF, code, 50, first=ctx.first):
         body = code[m.end() : m.end() + 600]
-        close = body.find(b"function")  # the next method: not this body
+        close = find(body, b"function")  # the next method: not this body
         r = _RUNS_PROPERTY.search(body, 0, close if close >= 0 else len(body))
         if r is not None:
             at = m.end() + r.start()
@@ -3064,7 +3065,7 @@ def _param_runners(ctx: Ctx) -> dict[bytes, int]:
         return out
     for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
         params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
-        brace = code.find(b"{", m.end(), m.end() + 80)
+        brace = find(code, b"{", m.end(), m.end() + 80)
         if brace < 0:
             continue
         if (
@@ -3192,7 +3193,7 @@ def _enclosing_def(code: bytes, pos: int) -> re.Match[bytes] | None:
     if not defs:
         return None
     d = defs[-1]
-    opening = code.find(b"{", d.end(), pos)
+    opening = find(code, b"{", d.end(), pos)
     if opening < 0:
         return None
     depth = 0
@@ -3277,7 +3278,7 @@ def _wrapper_called_with(
             made = re.compile(rb"\bnew\s+" + re.escape(name[4:]) + rb"\b")
             for c in itertools.islice(made.finditer(code), 50):
                 begin = max(code.rfind(b";", 0, c.start()), code.rfind(b"}", 0, c.start()))
-                end = code.find(b";", c.end())
+                end = find(code, b";", c.end())
                 stmt = code[begin + 1 : end if end >= 0 else len(code)][:400]
                 if _carries_request(ctx, stmt, 8):
                     return Hit(ctx.line_of_code(begin + 1), ctx.excerpt_code(begin + 1, begin + 81))
@@ -3375,7 +3376,7 @@ def _register_globals_vars(ctx: Ctx) -> set[bytes]:
         # each way of setting it holds "$key" (none without it), and each searched alone is
         # faster than the two as one alternation (the first starts with a literal)
         var = rb"\$" + re.escape(key)
-        assigned = code.find(b"$" + key) >= 0 and (
+        assigned = find(code, b"$" + key) >= 0 and (
             re.search(var + rb"\b\s*(?:\[[^\]\n]{0,40}\]\s*)*[.]?=(?![=>])", code) is not None
             or re.search(_SETS_BEFORE + var + rb"\b", code) is not None
         )
@@ -3496,7 +3497,7 @@ def _decrypt_request_run(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     req = taint(ctx)[0]
     for start, args in calls_to(ctx, _DECRYPT_CALLS, 20):
-        name = code[start : code.find(b"(", start)].rstrip()
+        name = code[start : find(code, b"(", start)].rstrip()
         parts = top_args(args)
         idx = _DECRYPT_DATA.get(name, 0)
         if len(parts) <= idx:
@@ -3617,7 +3618,7 @@ def _eval_captured_output(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     captured = {m.group(1) for m in itertools.islice(_OB_READ.finditer(code), 50)}
     for m in itertools.islice(_OB_CALLBACK.finditer(code), 20):
-        brace = code.find(b"{", m.end(), m.end() + 200)
+        brace = find(code, b"{", m.end(), m.end() + 200)
         if brace < 0:
             continue
         body = braced(code, brace)
@@ -3676,7 +3677,7 @@ def _callback_decoded_request(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     req: set[bytes] | None = None
     for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
-        end = code.find(b"(", start)
+        end = find(code, b"(", start)
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None:
             continue
@@ -3709,7 +3710,7 @@ _THIS_PROP = tight(rb"\$this\s*->\s*(" + NAME_P + rb")")
 def _body_at(code: bytes, pos: int, limit: int = 4000) -> bytes:
     """The text of the ``{...}`` block that opens at or after ``pos`` (at most ``limit``
     bytes of it)."""
-    opening = code.find(b"{", pos, pos + 400)
+    opening = find(code, b"{", pos, pos + 400)
     if opening < 0:
         return b""
     depth = 0
@@ -3840,7 +3841,7 @@ def _eval_folded_request(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     env = fold.Env(code, ctx.lx, ctx.cache)
     for start, _args in calls:
-        f = fold.fold_at(code, ctx.lx, code.find(b"(", start) + 1, env)
+        f = fold.fold_at(code, ctx.lx, find(code, b"(", start) + 1, env)
         if f is not None and f.built and REQ_RE.search(f.value.lower()):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, f.end + 20))
     return None
@@ -3928,8 +3929,8 @@ def _spelling_functions(ctx: Ctx) -> frozenset[bytes]:
         for name, body in function_bodies(ctx).items():
             if (
                 len(body) < 3000
-                and body.find(b"chr") >= 0
-                and body.find(b"return") >= 0
+                and find(body, b"chr") >= 0
+                and find(body, b"return") >= 0
                 and prefiltered_search(_LOOP, body)
                 and re.search(rb"(?<![\w$>:])chr\s*\(", body)
             ):
@@ -3959,7 +3960,7 @@ def _spelled_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
         return REQ_RE.search(args) is not None or bool(set(VAR.findall(args)) & req)
 
     for start, args in calls_to(ctx, (*CB_FIRST, *CB_SECOND, *CB_LAST), 100):
-        end = code.find(b"(", start)
+        end = find(code, b"(", start)
         callback = _callback_arg(code[start:end].rstrip(), args)
         if callback is None or not spelled(callback):
             continue
@@ -4006,7 +4007,7 @@ def _spelled_name_param_run(ctx: Ctx, rule: Rule) -> Hit | None:
     direct: set[bytes] = ctx.cache.get("direct", set())
     for m in itertools.islice(_DEF_PARAMS.finditer(code), 300):
         params = [p.group(1) for p in _PARAM_NAME.finditer(m.group(2))]
-        brace = code.find(b"{", m.end(), m.end() + 80)
+        brace = find(code, b"{", m.end(), m.end() + 80)
         if not params or brace < 0:
             continue
         body = braced(code, brace, 3000)
@@ -4100,7 +4101,7 @@ def _runs_param(ctx: Ctx, callback: bytes, at: int) -> int:
             defined = function_params(code, name)
             if defined is None:
                 return -1
-            body, body_at = found, code.find(b"{", defined.end())  # the body's "{"
+            body, body_at = found, find(code, b"{", defined.end())  # the body's "{"
             params = set(_PARAM.findall(defined.group(1)))
     for r in itertools.islice(_RUNNER_OPEN.finditer(body), 20):
         if r.group(1) in params:
@@ -4125,7 +4126,7 @@ def _handler_runs_argument(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     req: set[bytes] | None = None
     for start, _args in calls_to(ctx, _CALLBACK_APIS_ALL, 100):
-        opening = code.find(b"(", start)
+        opening = find(code, b"(", start)
         name = code[start:opening].rstrip()
         parts = top_args(code[opening + 1 : opening + 1 + _CALL_TEXT_MAX])
         if not parts:
@@ -4187,7 +4188,7 @@ def _interpolated_call(ctx: Ctx, rule: Rule) -> Hit | None:
     the string, so the call is hidden in what reads as text. Strings name variables and
     methods this way (``"{$this->url()}"``), not functions."""
     text = string_text(ctx)
-    if text.find(b"${") < 0:
+    if find(text, b"${") < 0:
         return None
     lx = ctx.lx
     for m in itertools.islice(_INTERPOLATED_CALL.finditer(text), 50):
@@ -4216,7 +4217,7 @@ def _xslt_request_functions(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx):
         return None
     code = ctx.code
-    at = code.find(b"registerphpfunctions")
+    at = find(code, b"registerphpfunctions")
     if at < 0 or _XSL_ALL.search(code, at - 4) is None:
         return None
     direct: set[bytes] | None = None
@@ -4430,7 +4431,7 @@ def _spelled_called_on_data(ctx: Ctx, pos: int) -> bool:
     spelled inside a call's arguments counts when the statement holds a variable."""
     code = ctx.code
     stmt = max(code.rfind(b";", 0, pos), code.rfind(b"{", 0, pos), code.rfind(b"}", 0, pos))
-    stmt_end = code.find(b";", pos)
+    stmt_end = find(code, b";", pos)
     stmt_end = len(code) if stmt_end < 0 else stmt_end
     m = _HOLDER_SET.match(code, stmt + 1)
     if m is None or m.end() > pos:
@@ -4442,7 +4443,7 @@ def _spelled_called_on_data(ctx: Ctx, pos: int) -> bool:
             continue
         after = code[u.end() : u.end() + 4].lstrip()
         if after.startswith(b"(") and not after.startswith(b"()"):
-            open_at = code.find(b"(", u.end())
+            open_at = find(code, b"(", u.end())
             args = code[open_at + 1 : open_at + 1 + close_paren(code[open_at + 1 : open_at + 2000])]
             if _has_data_arg(args):
                 return True
@@ -4476,7 +4477,7 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     spelled: list[tuple[int, bytes]] = []
-    if code.find(b"array_map") >= 0:
+    if find(code, b"array_map") >= 0:
         for m in itertools.islice(_CHR_MAP.finditer(code), 50):
             if m.group(1) is not None:
                 fn = value(int(m.group(1)))

@@ -62,6 +62,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import fixed_recipient, never_set, owner_subject
 from spamtrace.scanner.interp import read_code
+from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, getenv_header, taint
@@ -255,7 +256,7 @@ def _loop_talks(ctx: Ctx) -> bool:
 
 def _calls_named(text: bytes, name: bytes) -> bool:
     """``text`` calls the function ``name`` (not a method or a variable of that name)."""
-    at = text.find(name)
+    at = find(text, name)
     while at >= 0:
         before = text[at - 1 : at] if at else b""
         after = text[at + len(name) : at + len(name) + 40].lstrip()
@@ -263,7 +264,7 @@ def _calls_named(text: bytes, name: bytes) -> bool:
             after[:1] == b"("
         ):
             return True
-        at = text.find(name, at + 1)
+        at = find(text, name, at + 1)
     return False
 
 
@@ -278,7 +279,7 @@ def _in_function(code: bytes, pos: int) -> bool:
         last = m
     if last is None:
         return False
-    body = code.find(b"{", last.end(), pos)
+    body = find(code, b"{", last.end(), pos)
     if body < 0:
         return False
     return code.count(b"{", body, pos) > code.count(b"}", body, pos)
@@ -422,7 +423,7 @@ def _request_passed_at(ctx: Ctx, req: set[bytes], name: bytes, index: int, metho
             ctx.cache["method-calls"] = methods
         sites += [end for called, end in methods if called == name]
     for at in sites[:10]:
-        tail = code[code.find(b"(", at - 1) + 1 : at + 4000]
+        tail = code[find(code, b"(", at - 1) + 1 : at + 4000]
         parts = top_args(tail[: close_paren(tail)])
         if index < len(parts) and all(
             UIN_RE.search(arg) is not None or req.intersection(VAR.findall(arg))
@@ -533,7 +534,7 @@ def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             sep = ctx.lx.value(int(s.group(1)))
             if sep not in (b"\n", b"\r\n", b",", b";", b"|", b"\r"):
                 continue
-        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, code.find(b"(", start) + 81))
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, find(code, b"(", start) + 81))
     return None
 
 
@@ -708,7 +709,7 @@ def _endless_loops(
                 body = braced(code, open_at)
             else:  # while (true) mail(...);  one statement
                 open_at = after
-                stop = code.find(b";", after, after + 2000)
+                stop = find(code, b";", after, after + 2000)
                 body = code[after : stop + 1] if stop >= 0 else b""
         if body and _constant_truth(cond) is True:
             out.append((m.start(), open_at, open_at + len(body)))
@@ -812,7 +813,7 @@ def _recipient_sites_once(ctx: Ctx) -> list[tuple[int, bytes]]:
                     sites.append((m.start(), first_arg(m.group(2))))
     # a mail framework's message (Laravel's Mail::, Symfony's Email, SwiftMailer): its
     # ->to()/->cc()/->bcc() in a file that makes one
-    if b"->" in code and any(code.find(w) >= 0 for w in _MAIL_FRAMEWORK_WORDS):
+    if b"->" in code and any(find(code, w) >= 0 for w in _MAIL_FRAMEWORK_WORDS):
         for m in itertools.islice(_FRAMEWORK_RECIPIENT.finditer(code), 200):
             if not any(start == m.start() for start, _ in sites):
                 sites.append((m.start(), first_arg(m.group(1))))
@@ -1168,7 +1169,7 @@ def code_statement(code: bytes, pos: int) -> bytes:
     ';' after it (at most 2,000 bytes either side)."""
     lo = max(code.rfind(b";", max(0, pos - 2000), pos), code.rfind(b"{", max(0, pos - 2000), pos),
              code.rfind(b"}", max(0, pos - 2000), pos))
-    hi = code.find(b";", pos, pos + 2000)
+    hi = find(code, b";", pos, pos + 2000)
     return code[lo + 1 : hi if hi >= 0 else pos + 2000]
 
 
@@ -1180,9 +1181,9 @@ def _mail_api_request_list(ctx: Ctx, rule: Rule) -> Hit | None:
     request mails a list through the service (often with a stolen API key). A site's own
     mail goes to addresses it keeps, not to a list posted to it."""
     text = string_text(ctx)
-    if (not any(text.find(w) >= 0 for w in _MAIL_API_WORDS) or _MAIL_API.search(text) is None) and (
-        ctx.first(b"sesclient") < 0 and ctx.first(b"sesv2client") < 0
-    ):
+    if (
+        not any(find(text, w) >= 0 for w in _MAIL_API_WORDS) or _MAIL_API.search(text) is None
+    ) and (ctx.first(b"sesclient") < 0 and ctx.first(b"sesv2client") < 0):
         return None  # no service's address, nor Amazon's SDK client for SES
     if not has_request_words(ctx):
         return None
@@ -1450,7 +1451,7 @@ def _random_account(ctx: Ctx) -> re.Match[bytes] | None:
     a pool picked at random (``$k = array_rand($accounts); $a = $accounts[$k];
     $mail->Host = $a['host']``), or a failing one unset from that pool."""
     code = ctx.code
-    if code.find(b"array_rand") < 0 and code.find(b"rand") < 0:
+    if find(code, b"array_rand") < 0 and find(code, b"rand") < 0:
         return None
     accounts = {m.group(1) for m in itertools.islice(_ACCOUNT_SET.finditer(code), 20)}
     if not accounts:
@@ -1522,8 +1523,8 @@ def _mail_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     host, for a spam list. An application reads its own tables by name; a database tool
     lists them without picking the e-mail columns or values out."""
     text = string_text(ctx)
-    at = text.find(b"show databases")
-    if at < 0 or not any(text.find(c) >= 0 for c in _COLUMN_LISTS):
+    at = find(text, b"show databases")
+    if at < 0 or not any(find(text, c) >= 0 for c in _COLUMN_LISTS):
         return None
     picked = re.search(rb"like\s*'%[\w]*mail[\w]*%'", text) is not None
     if not picked:
@@ -1534,7 +1535,7 @@ def _mail_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
             lits = [value(int(p.group(1))).lower()
                     for p in itertools.islice(PLACEHOLDER.finditer(args), 4)]
             # the needle holds "mail", the haystack is a column's name (its "Field")
-            if (any(lit.find(b"mail") >= 0 for lit in lits)
+            if (any(find(lit, b"mail") >= 0 for lit in lits)
                     and any(lit in (b"field", b"column_name") for lit in lits)):
                 picked = True
                 break
@@ -1569,11 +1570,11 @@ def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for m in itertools.islice(prefiltered_finditer(_LOOP_HEAD, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 2000])
-        brace = code.find(b"{", head_end, head_end + 4)
+        brace = find(code, b"{", head_end, head_end + 4)
         if brace < 0:
             continue
         body = braced(code, brace)
-        if not any(body.find(c + b"(") >= 0 or body.find(c + b" (") >= 0 for c in SOCKET_CALLS):
+        if not any(find(body, c + b"(") >= 0 or find(body, c + b" (") >= 0 for c in SOCKET_CALLS):
             continue
         lits = [value(int(i)).lower() for i in PLACEHOLDER.findall(body)]
         if not any(_AUTH_VERB.search(v) for v in lits):
@@ -1739,7 +1740,7 @@ def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
         value = _unhide(m.group(1), ctx.lx.value(int(m.group(2)))).strip().lower()
         if value.startswith((b"http://", b"https://")):
             sends.extend((m, at) for at in _hidden_address_sent(ctx, m.start()))
-    if ctx.data.find(b"chr") >= 0 or ctx.first(b"pack") >= 0:
+    if find(ctx.data, b"chr") >= 0 or ctx.first(b"pack") >= 0:
         # an address spelled in character codes: implode(array_map('chr', [104, 116, ...]))
         for m in itertools.islice(prefiltered_finditer(_CODES_ADDRESS, code, ctx.first), 20):
             folded = fold.fold_at(code, ctx.lx, m.start())
@@ -1826,9 +1827,9 @@ def _random_sender_domain(ctx: Ctx, rule: Rule) -> Hit | None:
     value = ctx.lx.value
     for i in literals_holding(ctx, (b"rand",), 20000):
         text = value(i)
-        if text.find(b"@") < 0 or not _FILLED_DOMAIN.search(text.lower()):
+        if find(text, b"@") < 0 or not _FILLED_DOMAIN.search(text.lower()):
             continue
-        at = code.find(b"\x01%d\x01" % i)
+        at = find(code, b"\x01%d\x01" % i)
         if at >= 0 and _sender_place(ctx, at, text):
             return Hit(ctx.line_of_code(at), excerpt(text[:120]))
     if not has_any(ctx, (b"rand", b"uniqid", b"str_shuffle")) or prefiltered_search(
@@ -1963,7 +1964,7 @@ def _smtp_account_request(ctx: Ctx, rule: Rule) -> Hit | None:
     account (update_option) and mails a test to its admin; a test page sends its own fixed
     message."""
     code = ctx.code
-    if not request_input_in_code(ctx) or any(code.find(w) >= 0 for w in _SETTINGS_SAVED):
+    if not request_input_in_code(ctx) or any(find(code, w) >= 0 for w in _SETTINGS_SAVED):
         return None
     req, _dec = taint(ctx)
     login = -1

