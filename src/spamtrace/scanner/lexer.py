@@ -490,13 +490,15 @@ def find_py(text: bytes, word: bytes, start: int | None = 0, end: int | None = N
 
 try:  # the same loops, compiled (see _lexer.c); the Python ones where it was not built
     from spamtrace.scanner._lexer import canonical_space as _canonical_space
-    from spamtrace.scanner._lexer import find as find
     from spamtrace.scanner._lexer import names as _names
     from spamtrace.scanner._lexer import tail as _tail
 except ImportError:  # pragma: no cover - exercised by the tests through the _py functions
     _tail = _tail_py
     _names = _names_py
     _canonical_space = _canonical_space_py
+try:  # on its own: a _lexer built before it was added keeps the compiled lexer above
+    from spamtrace.scanner._lexer import find as find
+except ImportError:
     find = find_py
 #: ``find(text, word, start=0, end=None)`` == ``text.find(word, start, end)`` for bytes: the
 #: rules ask a file's code for words it most often does not hold, thousands of times a file;

@@ -808,6 +808,40 @@ def test_find_same_as_python(
             assert find(text, sub, at + 1) == text.find(sub, at + 1), (text, sub)
 
 
+_STALE_LEXER = """
+import importlib.util, sys, types
+spec = importlib.util.spec_from_file_location("spamtrace.scanner._lexer", sys.argv[1])
+built = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(built)
+stale = types.ModuleType(built.__name__)  # what a _lexer built before find holds
+for name in ("tail", "names", "canonical_space"):
+    setattr(stale, name, getattr(built, name))
+sys.modules[built.__name__] = stale
+from spamtrace.scanner import lexer
+assert lexer._tail is built.tail and lexer._names is built.names
+assert lexer._canonical_space is built.canonical_space
+assert lexer.find is lexer.find_py
+print("ok")
+"""
+
+
+def test_a_lexer_built_before_find_keeps_its_compiled_loops() -> None:
+    # an install that has not rebuilt _lexer since find was added: the compiled token loop
+    # stays in use (it fell back to Python's, ~1.5 times as slow, with find), find is Python's
+    import subprocess
+    import sys
+
+    from spamtrace.scanner import _lexer
+
+    out = subprocess.run(
+        [sys.executable, "-c", _STALE_LEXER, _lexer.__file__],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
 def test_find_cases() -> None:
     text = b"0123456789abcdef" * 4 + b"tail$x"
     assert find(text, b"$x") == len(text) - 2  # at the last offset, past the 16-byte blocks
