@@ -31,6 +31,7 @@ from spamtrace.scanner.context import (
     close_paren,
     concats_cached,
     function_bodies,
+    function_params,
     has_any,
     has_word,
     interpolated,
@@ -1224,6 +1225,8 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
         direct -= _SUPERGLOBAL_VARS
         # "From: $email\r\n", "{$_POST['to']}": what a string reads, as a "." join carries it
         _string_copies(ctx, (req, dec, direct, raw), stmts)
+        if has_word(ctx, b"function"):  # httpcopy($_GET['url'], $_GET['f']): its parameters
+            _request_params(ctx, req, direct, raw)
         copied = sorted(req | dec | direct)[:40]  # one level of copies: $b = $a;
         for var, offsets in zip(copied, _mentions(code, copied, 20), strict=True):
             needle = b"$" + var
@@ -1303,6 +1306,92 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
             _globals_aliases(ctx, req)
     ctx.cache["taint"] = (req, dec)
     return req, dec
+
+
+# a parameter's name in a function's parameter list (``&$v``, ``array $v = []``, ``...$v``)
+_PARAM_NAME = tight(rb"[^$,]*\$(" + NAME_P + rb")")
+_DEFINED_BEFORE = tight(rb"function\s*&?\s*$")
+MAX_PARAM_FUNCTIONS = 24  # functions of the file's own looked at for request arguments
+
+
+def param_arguments(ctx: Ctx) -> dict[bytes, list[bytes]]:
+    """What the plain calls of the file's own named functions pass to their parameters: the
+    parameter's name -> the argument texts (``httpcopy($_GET['url'], $_GET['f'])`` gives
+    ``url`` -> [``$_GET['url']``]). Names are the file's, not scoped (as every variable of
+    the taint pass). A method called through an object is not followed, nor an unpacked
+    argument list; at most 24 functions, 8 calls of each."""
+    cached = ctx.cache.get("param-arguments")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    out: dict[bytes, list[bytes]] = {}
+    ctx.cache["param-arguments"] = out
+    if not has_word(ctx, b"function"):
+        return out
+    code = ctx.code
+    for name in list(function_bodies(ctx))[:MAX_PARAM_FUNCTIONS]:
+        params = function_params(code, name)
+        if params is None:
+            continue
+        names = [m.group(1) for m in (_PARAM_NAME.match(p) for p in params.group(1).split(b","))
+                 if m is not None]  # fmt: skip
+        if not names:
+            continue
+        for start, _args in calls_to(ctx, (name,), 8):
+            if _DEFINED_BEFORE.search(code, max(0, start - 12), start) is not None:
+                continue  # the definition itself
+            opening = code.find(b"(", start)
+            parts = top_args(code[opening + 1 : opening + 1 + 600])
+            for k, arg in enumerate(parts[: len(names)]):
+                if arg.lstrip().startswith(b"..."):
+                    break  # an unpacked list: positions unknown
+                out.setdefault(names[k], []).append(arg)
+    return out
+
+
+# if (!preg_match('/^[0-9+*\/() ]+$/', $v)) exit(...); / if (!in_array($v, $list)) die;
+_REFUSED_UNLESS = tight(
+    rb"if\s*\(\s*!\s*(?:preg_match\s*\(\s*\x01\d+\x01\s*,|in_array\s*\(|ctype_\w+\s*\()"
+    rb"\s*\$(" + NAME_P + rb")\s*[,)][^;{]{0,80}\)\s*\{?\s*(?:exit|die|return|throw)\b"
+)
+
+
+def _refused_unless_matched(code: bytes, var: bytes) -> bool:
+    """The file stops (exit, die, return, throw) unless ``$var`` matches a pattern, is in a
+    list or is all of one kind of character: a value of the file's own choosing after it."""
+    if code.find(b"if") < 0:
+        return False
+    return any(m.group(1) == var for m in itertools.islice(_REFUSED_UNLESS.finditer(code), 50))
+
+
+def _request_params(ctx: Ctx, req: set[bytes], direct: set[bytes], raw: set[bytes]) -> None:
+    """The parameters that a call of the file's own function hands the request's values as
+    they came (:func:`param_arguments`; ``pull($_GET['url'])``, ``send(trim($_POST['to']))``,
+    or a variable holding such a value, :data:`_DIRECT_REQ`): inside the function they are
+    those values, as a variable assigned one is. Not an argument the script builds around
+    the input (``run('git pull ' . $url)``, ``probe('scan ' . $_GET['if'])``: a part of its
+    own text, which the rules judge where it is built), nor a variable the file refuses
+    unless it matches its own pattern or list (a whitelist), nor a server value."""
+    given = param_arguments(ctx)
+    code = ctx.code
+    for param, args in given.items():
+        for arg in args:
+            if REQ_RE.search(arg) is not None:
+                if _DIRECT_REQ.match(arg) is None or _SERVER_ARG.match(arg) is not None:
+                    continue
+            else:
+                bare = VAR.fullmatch(arg.strip())
+                if bare is None:
+                    continue
+                var = bare.group(1)
+                if var not in direct or var not in req or _refused_unless_matched(code, var):
+                    continue
+            req.add(param)
+            raw.add(param)
+            direct.add(param)
+
+
+# an argument that starts with a server value ($_SERVER['HTTP_HOST'], getenv('HOME'))
+_SERVER_ARG = tight(rb"[^$]{0,80}\$_(?:server|env)\b|[^$]{0,80}getenv\s*\(")
 
 
 # ``$GLOBALS['to'] = trim($_POST['to'])``: the global variable $to, set from the request

@@ -1248,3 +1248,87 @@ def test_a_fixed_letter_to_the_local_mta_is_a_check_but_a_server_file_in_it_is_n
     assert "mailer.raw-smtp-dialogue" in rule_ids(analyze_bytes(away))
     held = check.replace(b"fsockopen('localhost'", b"fsockopen($host")
     assert "mailer.raw-smtp-dialogue" in rule_ids(analyze_bytes(held))
+
+
+def test_request_input_handed_to_a_helper_function_is_followed_into_its_parameters() -> None:
+    """A downloader and a remailer that pass the request to a function of their own
+    (``pull_to($_REQUEST['src'], $_REQUEST['to'])``, ``deliver(trim($_POST['r']), ...)``) do
+    inside it what the same code does with the request read there: the parameters hold the
+    request's values. A subject sent as an RFC 2047 encoded word (``'=?UTF-8?B?' .
+    base64_encode($s) . '?='``) is the visitor's words still, and ``mail("$to", ...)`` mails
+    ``$to``. Not followed: a value the file refuses unless it matches its own pattern, a
+    helper given a fixed recipient, an argument the script builds around the input
+    (``run('git pull ' . $url)``: judged where it is built)."""
+    fetch = analyze_file(SAMPLES / "malicious" / "fetch-helper-request-args.php")
+    assert {"php.fetch-request-url", "php.fetch-request-saved"} <= rule_ids(fetch)
+    assert fetch.verdict is ScanVerdict.MALICIOUS
+    relay = analyze_file(SAMPLES / "malicious" / "relay-helper-encoded-subject.php")
+    assert "mailer.mail-request-recipient" in rule_ids(relay)
+    assert relay.verdict is ScanVerdict.MALICIOUS
+    for name in (
+        "helper-encoded-command-arg.php",
+        "helper-checked-expression.php",
+        "mail-helper-contact-form.php",
+    ):
+        assert analyze_file(SAMPLES / "clean" / name).verdict is ScanVerdict.CLEAN, name
+    # the same look-alikes with the check or the fixed recipient taken away run the input
+    code = (SAMPLES / "clean" / "helper-checked-expression.php").read_bytes()
+    unchecked = code.replace(b"if (!preg_match(", b"if (!is_string($sum) && preg_match(")
+    assert unchecked != code
+    assert analyze_bytes(unchecked).verdict is ScanVerdict.MALICIOUS
+    code = (SAMPLES / "clean" / "mail-helper-contact-form.php").read_bytes()
+    anyone = code.replace(b"send_note('office@example.org',", b"send_note($_POST['to'],")
+    assert anyone != code
+    assert "mailer.mail-request-recipient" in rule_ids(analyze_bytes(anyone))
+    # the subject as it came, not encoded: the same relay
+    code = (SAMPLES / "malicious" / "relay-helper-encoded-subject.php").read_bytes()
+    plain = code.replace(b"    $topic = '=?UTF-8?B?' . base64_encode($topic) . '?=';\n", b"")
+    assert plain != code
+    assert analyze_bytes(plain).verdict is ScanVerdict.MALICIOUS
+
+
+def test_what_a_hidden_address_answers_printed_is_an_injection() -> None:
+    """A page prints what a web address it hides answers (base64, rot13 or reversed, fetched
+    through a function of its own or directly, printed as it came or decoded once): the
+    operator writes into the site's pages. The same fetch from an address written out, or a
+    hidden licence address whose answer is only tested, prints nothing of the operator's. (The
+    sample's fetching function names its parameter as the variable that holds the address:
+    that parameter's uses in the function are not uses of the variable.)"""
+    code = (SAMPLES / "malicious" / "hidden-remote-printed.php").read_bytes()
+    result = analyze_bytes(code)
+    assert "php.hidden-remote-printed" in rule_ids(result)
+    assert result.verdict is ScanVerdict.MALICIOUS
+    written = code.replace(
+        b"base64_decode('aHR0cDovLzE5OC41MS4xMDAuNy9ibG9ja3MvP2lkPTQy')",
+        b"'http://198.51.100.7/blocks/?id=42'",
+    )
+    assert written != code
+    assert "php.hidden-remote-printed" not in rule_ids(analyze_bytes(written))
+    tested = code.replace(b"print $shown;", b"$ok = strlen($shown) > 0;")
+    assert tested != code
+    assert "php.hidden-remote-printed" not in rule_ids(analyze_bytes(tested))
+
+
+def test_an_account_hidden_from_everyone_but_itself_by_a_stored_id() -> None:
+    """A users-list hook that leaves out the account whose id an option holds, unless the
+    signed-in user is that account, and checks no capability: a planted administrator.
+    A plugin that hides an account from users without a capability, and a list that leaves
+    out the signed-in user's own account, are not."""
+    code = (SAMPLES / "malicious" / "wp-hidden-admin-by-id.php").read_bytes()
+    result = analyze_bytes(code)
+    assert "shell.wp-hidden-user" in rule_ids(result)
+    assert result.verdict is ScanVerdict.MALICIOUS
+    for old, new in (
+        (b"(int) get_option('_site_aux_uid')", b"(int) $_GET['uid']"),  # not a stored id
+        (b"$me === $keep", b"$me === 0"),  # the hidden account not let through
+    ):
+        changed = code.replace(old, new)
+        assert changed != code, old
+        assert "shell.wp-hidden-user" not in rule_ids(analyze_bytes(changed)), new
+    plugin = (SAMPLES / "clean" / "wp-hide-users-capability.php").read_bytes()
+    assert "shell.wp-hidden-user" not in rule_ids(analyze_bytes(plugin))
+    unguarded = plugin.replace(b"current_user_can('manage_options')", b"false")
+    assert unguarded != plugin
+    assert "shell.wp-hidden-user" in rule_ids(analyze_bytes(unguarded))
+    own = (SAMPLES / "clean" / "wp-users-exclude-self.php").read_bytes()
+    assert "shell.wp-hidden-user" not in rule_ids(analyze_bytes(own))

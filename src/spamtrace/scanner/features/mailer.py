@@ -829,6 +829,10 @@ _FRAMEWORK_RECIPIENT = tight(rb"->\s*(?:to|cc|bcc)\s*\(([^;]{0,200})")
 _FIXED_DOMAIN = tight(rb"\.\s*\x01(\d+)\x01\s*;")
 
 
+# "{$to}" in a double-quoted string: the variable
+_BRACED_VAR = tight(rb"^\{(\$[^{}]{1,80})\}")
+
+
 _WRAPPED_REQ = tight(
     rb"[\s@]*(?:\(\s*string\s*\)\s*)?(?:(?:" + KEEP + rb"|filter_var|sanitize_email)\s*\(\s*)*"
 )
@@ -886,6 +890,8 @@ def _relay_recipient(ctx: Ctx, rule: Rule) -> Hit | None:
     looped: set[bytes] | None = None
     for start, arg in sites:
         head = arg[_WRAPPED_REQ.match(arg).end() :]  # type: ignore[union-attr]
+        if PLACEHOLDER.fullmatch(head.strip()):  # mail("$to", ...): the variable it holds
+            head = _BRACED_VAR.sub(rb"\1", interpolated(ctx, head).strip())
         var = VAR.match(head)
         tainted = var is not None and var.group(1) in req and not _fixed_domain(ctx, var.group(1))
         if not tainted and var is not None:
@@ -1001,6 +1007,9 @@ def _verbatim(ctx: Ctx, expr: bytes, req: set[bytes], depth: int = 0) -> bool:
             return len(args) > at and _verbatim(ctx, args[at], req, depth + 1)
     if _WHOLE_REQ.fullmatch(e) is not None:
         return True
+    encoded = _encoded_word(ctx, e)
+    if encoded is not None:  # '=?UTF-8?B?' . base64_encode($s) . '?=': the same words
+        return _verbatim(ctx, encoded, req, depth + 1)
     m = _VAR_PATH.fullmatch(e)
     if m is None:
         return False
@@ -1010,9 +1019,33 @@ def _verbatim(ctx: Ctx, expr: bytes, req: set[bytes], depth: int = 0) -> bool:
     if var_assigns(ctx.code, var, _APPENDED, 1):
         return False  # text added to it: the script writes the message
     sets = var_assigns(ctx.code, var, TAIL_RHS, 10)
+    # $s = '=?UTF-8?B?' . base64_encode($s) . '?=': the variable's own words, encoded
+    sets = [(at, am) for at, am in sets if _encoded_word(ctx, am.group(1).strip()) != b"$" + var]
     if not sets:
         return var in req  # filled by register_globals/extract or a loop over the request
     return all(_verbatim(ctx, am.group(1), req, depth + 1) for _, am in sets)
+
+
+# a header's encoded word (RFC 2047) around a value: '=?UTF-8?B?' . base64_encode($s) . '?='
+_ENCODED_WORD = tight(
+    rb"\x01(\d+)\x01\s*\.\s*base64_encode\s*\(([^;]{1,200})\)\s*\.\s*\x01(\d+)\x01"
+)
+_ENCODED_WORD_HEAD = tight(rb"=\?[\w-]{1,30}\?b\?$")
+
+
+def _encoded_word(ctx: Ctx, expr: bytes) -> bytes | None:
+    """The value an expression writes as an RFC 2047 encoded word (``'=?UTF-8?B?' .
+    base64_encode($subject) . '?='``: a mail header's way of carrying any text, the same
+    words for whoever reads the mail), or None."""
+    m = _ENCODED_WORD.fullmatch(expr)
+    if m is None or close_paren(m.group(2) + b")") != len(m.group(2)):
+        return None
+    value = ctx.lx.value
+    if _ENCODED_WORD_HEAD.match(value(int(m.group(1))).strip().lower()) is None:
+        return None
+    if value(int(m.group(3))).strip() != b"?=":
+        return None
+    return m.group(2).strip()
 
 
 # a variable, or an element or property of it: $m, $data['letter'], $this->body
@@ -1771,6 +1804,118 @@ def _request_sent_hidden(ctx: Ctx, rule: Rule) -> Hit | None:
                 line = ctx.line_of_code(hidden.start())
                 return Hit(line, ctx.excerpt_code(hidden.start(), hidden.end()))
     return None
+
+
+# a function of the file's own whose body fetches what its first parameter names
+_OWN_FETCHER_WORDS = (b"curl_init", b"curl_exec", b"file_get_contents", b"fsockopen",
+                      b"wp_remote_get", b"wp_remote_request")  # fmt: skip
+# what a fetch's answer is kept in: $page = fetch(...) / if (($page = fetch(...)) && ...)
+_KEPT_FROM = tight(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*$")
+# a fetch printed as it is called: echo @file_get_contents(...)
+_PRINTS_CALL = tight(rb"(?<![\w$>:])(?:echo|print|die|exit)\b\s*\(?\s*@?\s*$")
+# the answer decoded into another variable: $text = base64_decode($page[, true])
+_DECODED_INTO = tight(
+    rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*@?\s*(?:base64_decode|gzinflate|gzuncompress|"
+    rb"str_rot13|strrev|hex2bin|urldecode|rawurldecode)\s*\(\s*\$(" + NAME_P + rb")\b"
+)
+
+
+def _own_fetchers(ctx: Ctx) -> set[bytes]:
+    """The file's own functions whose body fetches (curl, file_get_contents, a socket,
+    WordPress's HTTP API): ``request_url_data($url)`` is a fetch of ``$url``."""
+    return {
+        name for name, body in function_bodies(ctx).items()
+        if any(body.find(w) >= 0 for w in _OWN_FETCHER_WORDS)
+    }  # fmt: skip
+
+
+def _printed(ctx: Ctx, var: bytes, after: int) -> int:
+    """Where ``$var`` is printed after ``after`` (echo, print, printf, die, exit: the value
+    itself, not a test of it), or -1."""
+    held = re.compile(
+        rb"(?<![\w$>:])(?:echo|print|printf|die|exit)\b\s*\(?\s*\$" + re.escape(var)
+        + rb"(?![\w\x80-\xff])\s*[;),.]"
+    )
+    m = held.search(ctx.code, after)
+    return m.start() if m is not None else -1
+
+
+@feature("hidden_remote_printed")
+def _hidden_remote_printed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A page that prints what a web address the file hides answers (a literal decoded by
+    base64_decode, hex2bin, str_rot13 or strrev where it is fetched, directly, through a
+    variable or through a fetching function of the file's own): the operator's server
+    writes into every page the file runs on (scripts, links, redirects) while a reader and
+    a search for its host see nothing. Printed as it came or after one decoding step
+    (``print base64_decode($answer)``). A site prints what it fetches from addresses it
+    writes out; a licence check with a hidden address prints its own words."""
+    code = ctx.code
+    own = _own_fetchers(ctx)
+    for m in itertools.islice(prefiltered_finditer(_HIDDEN_ADDRESS, code, ctx.first), 50):
+        value = _unhide(m.group(1), ctx.lx.value(int(m.group(2)))).strip().lower()
+        if not value.startswith((b"http://", b"https://")):
+            continue
+        for at in _hidden_fetches(ctx, m.start(), own):
+            if _PRINTS_CALL.search(code, max(0, at - 40), at) is not None:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+            kept = _KEPT_FROM.search(code, max(0, at - 80), at)
+            if kept is None:
+                continue
+            answer = kept.group(1)
+            shown = _printed(ctx, answer, at)
+            if shown < 0:
+                for d in itertools.islice(_DECODED_INTO.finditer(code, at), 10):
+                    if d.group(2) == answer:
+                        shown = _printed(ctx, d.group(1), d.end())
+                        if shown >= 0:
+                            break
+            if shown >= 0:
+                return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+def _hidden_fetches(ctx: Ctx, pos: int, own: set[bytes]) -> list[int]:
+    """Where the decoded address at ``pos`` is fetched: the start of each fetch call (a
+    built-in one, or a call of one of the file's own fetching functions ``own``) that takes
+    it, directly or through a variable set to it whose every use in the same function (or
+    outside any) is such a call."""
+    code = ctx.code
+
+    def call_at(p: int) -> int:
+        before = code[max(0, p - 60) : p]
+        call = re.search(rb"([a-z_]\w*)\s*\(\s*@?\s*$", before)
+        if call is None:
+            return -1
+        name = call.group(1)
+        if name in FETCH_CALLS or name in _SENDERS or name in own or name == b"wp_remote_get":
+            return max(0, p - 60) + call.start()
+        return -1
+
+    direct = call_at(pos)
+    if direct >= 0:
+        return [direct]
+    got = assignment_before(code, pos)
+    if got is None:
+        return []
+    name, rhs = got
+    if not code.startswith(rhs.strip(), pos):
+        return []  # the decoded text is part of something larger
+    var = b"$" + name
+    found = []
+    spans = _function_spans(ctx)
+    scope = _innermost(spans, pos)
+    for u in itertools.islice(re.finditer(re.escape(var) + rb"(?![\w\x80-\xff])", code), 50):
+        if re.match(rb"\s*=(?![=>])", code[u.end() : u.end() + 12]):
+            continue  # the assignment
+        if _innermost(spans, u.start()) != scope:
+            continue  # another function's variable of the same name
+        at = call_at(u.start())
+        if at >= 0 and code[max(0, at - 12) : at].rstrip().endswith(b"function"):
+            continue  # a parameter of the same name in a function's head
+        if at < 0:
+            return []
+        found.append(at)
+    return found
 
 
 # a mail template's random filler: {randstr,10}, [-randomletters-], ##randnum##, %random%

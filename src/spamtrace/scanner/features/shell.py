@@ -15,6 +15,7 @@ from spamtrace.scanner.context import (
     FETCH_CALLS,
     GLOBALS_SINKS,
     KEEP,
+    NAME_BYTES,
     NAME_P,
     NOT_CALL_BEFORE,
     PLACEHOLDER,
@@ -79,6 +80,7 @@ from spamtrace.scanner.taint import (
     REQ_RE,
     assignment_before,
     encoded_argument,
+    param_arguments,
     posted,
     server_set_masked,
     shell_quoted_removed,
@@ -1374,9 +1376,68 @@ def _wp_hidden_user(ctx: Ctx, rule: Rule) -> Hit | None:
             # signed-in user's own login read at run time
             before = ctx.code[_enclosing_span(ctx, p.start())[0] : p.start()]
             named = v is not None and _fixed_value(before, b"$" + v.group(1))
+        if not named:
+            named = _id_hidden_but_from_itself(ctx, raw, p.start())
         if named:
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 100))
     return None
+
+
+# ... an account's id left out: {$wpdb->users}.ID <> {$id}, ID != $id, ID NOT IN ($id)
+_ID_EXCLUDED_VAR = tight(
+    rb"\bid\W{0,3}\s*(?:!=|<>|not\s+in\s*\()\s*['\"]?\{?\$(" + NAME_P + rb")\b(?!\s*(?:->|\[))"
+)
+# the id kept where the planter left it: $id = get_option('_x'), get_site_option(...)
+_STORED_ID = tight(
+    rb"\s*=\s*@?\s*(?:\(\s*int\s*\)\s*|(?:intval|absint)\s*\(\s*)?@?\s*"
+    rb"(?:get_option|get_site_option)\s*\("
+)
+_CURRENT_ID = tight(rb"get_current_user_id\s*\(\s*\)")
+
+
+def _id_hidden_but_from_itself(ctx: Ctx, raw: bytes, pos: int) -> bool:
+    """The users list's clause (the literal ``raw`` at ``pos``) leaves out the account whose
+    id the hook reads from a stored option, in a hook that lets that account itself (the
+    signed-in user's id compared with it) see the list whole and checks no capability: an
+    administrator hidden from every other administrator, not a role filter of the site's."""
+    v = _ID_EXCLUDED_VAR.search(raw)
+    if v is None:
+        return False
+    start, body = _enclosing_span(ctx, pos)
+    if start == 0 or body.find(b"current_user_can") >= 0 or body.find(b"is_super_admin") >= 0:
+        return False
+    var = b"$" + v.group(1)
+    stored = any(
+        _STORED_ID.match(body, at + len(var)) is not None
+        for at in itertools.islice(_occurrences(body, var), 20)
+    )
+    if not stored:
+        return False
+    for c in itertools.islice(_CURRENT_ID.finditer(body), 10):
+        got = assignment_before(body, c.start())
+        sides = [re.escape(c.group())]
+        if got is not None and body.startswith(got[1].strip(), c.start()):
+            sides.append(re.escape(b"$" + got[0]) + rb"(?![\w\x80-\xff])")
+        held = re.escape(var) + rb"(?![\w\x80-\xff])"
+        for side in sides:
+            pair = re.compile(
+                side + rb"\s*[!=]==?\s*" + held + rb"|" + held + rb"\s*[!=]==?\s*" + side
+            )
+            if pair.search(body) is not None:
+                return True
+    return False
+
+
+def _occurrences(text: bytes, var: bytes) -> Iterator[int]:
+    """Offsets of ``$var`` in ``text`` (not of a longer name)."""
+    at = text.find(var)
+    while at >= 0:
+        end = at + len(var)
+        if end >= len(text) or text[end] not in NAME_BYTES:
+            yield at
+        at = text.find(var, end)
+
+
 
 
 _WP_USER_LOOKUP = tight(
@@ -1896,9 +1957,10 @@ _FORM_INPUT = tight(
 )
 
 
-def _from_form(ctx: Ctx, arg: bytes) -> bool:
-    """``arg`` is request form input, or a variable assigned from it: the whole name, not a
-    part appended to a fixed folder (uploads excluded)."""
+def _from_form(ctx: Ctx, arg: bytes, follow: bool = True) -> bool:
+    """``arg`` is request form input, or a variable assigned from it, or a parameter of the
+    file's own function that a call of it passes such input (``httpcopy($_GET['url'])``):
+    the whole name, not a part appended to a fixed folder (uploads excluded)."""
     if _FORM_INPUT.match(arg):
         return True
     # a name that starts with a variable: that variable says where ("$dir . $img" reads a
@@ -1911,6 +1973,10 @@ def _from_form(ctx: Ctx, arg: bytes) -> bool:
         for _, am in var_assigns(ctx.code, var, TAIL_RHS, 10):
             if _FORM_INPUT.match(am.group(1)):
                 return True
+        if follow and any(
+            _from_form(ctx, given, False) for given in param_arguments(ctx).get(var, ())[:8]
+        ):
+            return True
     return False
 
 
