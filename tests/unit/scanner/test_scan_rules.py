@@ -1332,3 +1332,27 @@ def test_an_account_hidden_from_everyone_but_itself_by_a_stored_id() -> None:
     assert "shell.wp-hidden-user" in rule_ids(analyze_bytes(unguarded))
     own = (SAMPLES / "clean" / "wp-users-exclude-self.php").read_bytes()
     assert "shell.wp-hidden-user" not in rule_ids(analyze_bytes(own))
+
+
+def test_a_code_kept_in_the_session_and_a_whole_card_number_logged_are_dropped_fields() -> None:
+    """A kit's code step keeps the typed code in the session through a variable
+    (``$t = $_POST['sms']; $_SESSION['sms'] = $t;``) and mails it, labelled, with the
+    visitor's address, to its inbox: the session entry is that form field. A card collector
+    appends the card number as typed to a text file. A site's own code (random_int) kept in
+    the session, and an order log that keeps the card's last four digits, are not."""
+    for name in ("otp-step-session-relay.php", "card-number-log.php"):
+        result = analyze_file(SAMPLES / "malicious" / name)
+        assert "mailer.credentials-dropped" in rule_ids(result), name
+        assert result.verdict is ScanVerdict.MALICIOUS, name
+    for name in ("otp-site-code-mailed.php", "order-log-last-four.php"):
+        assert analyze_file(SAMPLES / "clean" / name).verdict is ScanVerdict.CLEAN, name
+    code = (SAMPLES / "malicious" / "otp-step-session-relay.php").read_bytes()
+    own = code.replace(b"$typed = $_POST['sms'];", b"$typed = (string) random_int(1, 9);")
+    assert own != code
+    assert "mailer.credentials-dropped" not in rule_ids(analyze_bytes(own))
+    code = (SAMPLES / "malicious" / "card-number-log.php").read_bytes()
+    masked = code.replace(b"$_POST['card_number']", b"substr($_POST['card_number'], -4)")
+    assert masked != code
+    assert "mailer.credentials-dropped" not in rule_ids(analyze_bytes(masked))
+    other = code.replace(b"card_number", b"order_number").replace(b"Card number", b"Order")
+    assert "mailer.credentials-dropped" not in rule_ids(analyze_bytes(other))

@@ -611,14 +611,31 @@ _SESSION_FROM_FORM = tight(
 
 @per_file("session-fields")
 def _session_fields(ctx: Ctx) -> frozenset[bytes]:
-    """The session entries the script sets from form fields (their keys, lower case)."""
+    """The session entries the script sets from form fields (their keys, lower case),
+    directly or from a variable that holds one as it came."""
     code = ctx.code
     if find(code, b"$_session") < 0:
         return frozenset()
-    return frozenset(
+    keys = {
         ctx.lx.value(int(m.group(1))).lower().strip()
         for m in itertools.islice(_SESSION_FROM_FORM.finditer(code), 200)
-    )
+    }
+    # ... or from a variable that holds a form field as it came ($sms = $_POST['sms'];
+    # $_SESSION['sms'] = $sms;)
+    held = None
+    for m in itertools.islice(_SESSION_FROM_VAR.finditer(code), 200):
+        if held is None:
+            taint(ctx)
+            held = ctx.cache["direct"]
+        if m.group(2) in held:
+            keys.add(ctx.lx.value(int(m.group(1))).lower().strip())
+    return frozenset(keys)
+
+
+_SESSION_FROM_VAR = tight(
+    rb"\$_session\s*\[\s*\x01(\d+)\x01\s*\]\s*=\s*[\s@(]*(?:trim\s*\(\s*)?\$(" + NAME_P
+    + rb")\s*[);]"
+)
 
 
 # ``$v = ...;`` or ``$v .= ...;``: what a variable is given
@@ -1480,7 +1497,21 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         # with the visitor's address, to a chat bot
         if _code_step(ctx, keys, text) and _chat_drop(string_text(ctx)):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        # a card collector: the card number the visitor typed, whole, appended to a text file
+        # (no shop keeps one so: the payment provider takes it; a receipt keeps the last four)
+        if (len(keys) == 1 and ctx.code.startswith(_FILE_WRITES, start)
+                and _CARD_NUMBER_KEY.search(next(iter(keys)).lstrip(b"$")) is not None
+                and _MASKED.search(text) is None and not _auth_used(ctx)):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+# a card number's field: ccnum, cc_number, card_no, cardnumber, credit_card
+_CARD_NUMBER_KEY = tight(
+    rb"^(?:cc_?(?:num|number|no)|card_?(?:num|number|no)|credit_?card(?:_?(?:num|number|no))?)$"
+)
+# a number cut or masked before it is written: substr($n, -4), str_repeat('*', 12), '****'
+_MASKED = tight(rb"substr|str_repeat|str_pad|mb_substr|\*\*\*|\bx{4}")
 
 
 # a request array sent whole (['body' => $_POST], http_build_query($_REQUEST)): no element
