@@ -1356,3 +1356,18 @@ def test_a_code_kept_in_the_session_and_a_whole_card_number_logged_are_dropped_f
     assert "mailer.credentials-dropped" not in rule_ids(analyze_bytes(masked))
     other = code.replace(b"card_number", b"order_number").replace(b"Card number", b"Order")
     assert "mailer.credentials-dropped" not in rule_ids(analyze_bytes(other))
+
+
+def test_a_decoded_script_of_another_language_written_and_run_is_a_dropped_tool() -> None:
+    """A Python (or Perl, shell) script carried base64-encoded, written to a file and run by
+    a command line naming that file: a back-connect or symlinker dropped and started. A
+    script written as it is, or a decoded settings file that a command names, is not."""
+    code = (SAMPLES / "malicious" / "decoded-script-run.php").read_bytes()
+    result = analyze_bytes(code)
+    assert "php.decoded-script-run" in rule_ids(result)
+    assert result.verdict is ScanVerdict.MALICIOUS
+    other = code.replace(b"python3 cb.py", b"python3 other.py")
+    assert other != code
+    assert "php.decoded-script-run" not in rule_ids(analyze_bytes(other))
+    clean = (SAMPLES / "clean" / "installer-script-written.php").read_bytes()
+    assert "php.decoded-script-run" not in rule_ids(analyze_bytes(clean))

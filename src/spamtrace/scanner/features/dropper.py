@@ -56,6 +56,7 @@ from spamtrace.scanner.context import (
     web_address,
     word_searcher,
 )
+from spamtrace.scanner.features.mailer import _unhide
 from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
@@ -2444,4 +2445,59 @@ def _walk_encrypt(ctx: Ctx, rule: Rule) -> Hit | None:
             if at >= 0:
                 start = find(code, helper) + at
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# a decoder given one literal, its text assigned: $perl = base64_decode('IyEvdXNy...')
+_DECODED_INTO = tight(
+    rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(base64_decode|str_rot13|strrev|hex2bin)\s*\(\s*"
+    rb"\x01(\d+)\x01\s*\)\s*;"
+)
+# a script's first line naming the interpreter that runs it: #!/usr/bin/perl, #!/bin/sh
+_SHEBANG = tight(rb"#![^\n]{0,60}?\b(perl|python[\d.]*|ruby|bash|sh)\b")
+_SCRIPT_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
+
+
+@feature("decoded_script_run")
+def _decoded_script_run(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script of another language (its ``#!`` line names Perl, Python, Ruby or a shell)
+    decoded from a literal (base64, rot13, reversed, hex), written to a file under a name the
+    PHP code writes out, and that file run by a command line that names it
+    (``shell_exec('perl PL-Symlink.pl')``, ``system("python bc.py $ip $port")``): a tool the
+    page carries hidden (a symlinker, a back-connect, a mass defacer) dropped and started.
+    A site's installer writes its scripts as they are."""
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_DECODED_INTO, code, ctx.first), 20):
+        text = _unhide(m.group(2), value(int(m.group(3))))
+        shebang = _SHEBANG.match(text.lstrip()[:80])
+        if shebang is None:
+            continue
+        var = m.group(1)
+        for start, args in calls_to(ctx, _SCRIPT_WRITES, 20):
+            if start < m.end():
+                continue
+            parts = top_args(args)
+            data = VAR.fullmatch(parts[1].strip()) if len(parts) >= 2 else None
+            if data is None or data.group(1) != var:
+                continue
+            path = parts[0]
+            if not code.startswith(b"file_put_contents", start):
+                opened = opened_for(ctx, start, parts[0])
+                if opened is None or opened[1] not in (b"w", b"a", b"x", b"c"):
+                    continue
+                path = opened[0]
+            lit = PLACEHOLDER.fullmatch(path.strip())
+            if lit is None:
+                continue
+            name = value(int(lit.group(1))).strip().lower().rsplit(b"/", 1)[-1]
+            if len(name) < 3:
+                continue
+            for run, run_args in calls_to(ctx, EXEC_NAMES_B, 20):
+                said = b" ".join(
+                    value(int(p.group(1))).lower()
+                    for p in itertools.islice(PLACEHOLDER.finditer(run_args), 10)
+                )
+                if said.find(name) >= 0:
+                    return Hit(ctx.line_of_code(run), ctx.excerpt_code(run, run + 80))
     return None
