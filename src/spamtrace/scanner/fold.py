@@ -289,6 +289,8 @@ class Env:
         self._params: dict[tuple[int, int], tuple[bytes, bool] | None] = {}
         self._busy_params: set[tuple[int, int]] = set()
         self._lookups = 0
+        self._items: dict[int, list[tuple[bytes | None, bytes]] | None] = {}
+        self._tables: dict[int, tuple[bytes, list[tuple[bytes | None, bytes]], int] | None] = {}
 
     def _assignments(self, var: bytes) -> list[re.Match[bytes]]:
         if self._file.whole is None:
@@ -435,6 +437,9 @@ class Env:
         if fn is None or fn.open in self._busy or self.depth >= MAX_DEPTH:
             return None
         start = _skip_ws(code, fn.open + 1)
+        table = self._table_head(fn.open, start)
+        if table is not None:
+            start = table[2]
         if code[start : start + 6] != b"return" or code[start + 6 : start + 7].isalnum():
             return None
         values: dict[bytes, tuple[bytes, bool]] = {}
@@ -449,7 +454,8 @@ class Env:
         self._busy.add(fn.open)
         self.depth += 1
         try:
-            parser = _Parser(code, self.lx, _DictEnv(values, self))
+            arrays = {} if table is None else {table[0]: table[1]}
+            parser = _Parser(code, self.lx, _DictEnv(values, self, arrays))
             value, end = parser.expr(start + 6)
         except (_NoValue, ValueError, IndexError, RecursionError):
             return None
@@ -460,6 +466,31 @@ class Env:
         if code[end : end + 1] != b";" or self._closing(fn.open) != _skip_ws(code, end + 1):
             return None  # more than the one statement
         return value
+
+    def _table_head(
+        self, brace: int, start: int
+    ) -> tuple[bytes, list[tuple[bytes | None, bytes]], int] | None:
+        """A body (``start``: its first statement) that opens with ``$a = <array literal of
+        folded items>;`` (an obfuscator's name table, ``function _1($i) {$a = Array(...);
+        return base64_decode($a[$i]);}``): the variable, its items and where the next
+        statement starts (each body read once); None otherwise."""
+        if brace in self._tables:
+            return self._tables[brace]
+        got = None
+        m = _ASSIGN.match(self.code, start)
+        if m is not None and not m.group(2):
+            self.depth += 1
+            try:
+                items, end = _Parser(self.code, self.lx, _DictEnv({}, self)).array_items(m.end())
+            except (_NoValue, ValueError, IndexError, RecursionError):
+                items, end = [], -1
+            finally:
+                self.depth -= 1
+            end = _skip_ws(self.code, end) if end >= 0 else -1
+            if end >= 0 and self.code[end : end + 1] == b";":
+                got = (m.group(1), items, _skip_ws(self.code, end + 1))
+        self._tables[brace] = got
+        return got
 
     def _closing(self, brace: int) -> int:
         """Where the body that opens at ``brace`` closes (-1: not within MAX_BODY bytes)."""
@@ -595,19 +626,27 @@ class Env:
 
     def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
         """The items (key or None, folded value) of the array literal that ``$var``'s last
-        plain assignment before ``pos`` gives it (``$a = ['sy', 'st', 'em'];``), or None."""
+        plain assignment before ``pos`` gives it (``$a = ['sy', 'st', 'em'];``), or None.
+        Each assignment's items are worked out once (a name table read 200 times)."""
         for site in reversed(self._assignments(var)):
             if site.start() >= pos:
                 continue
             if site.group(2) or site.start() in self._busy or self.depth >= MAX_DEPTH:
                 return None
+            if site.start() in self._items:
+                return self._items[site.start()]
             self._busy.add(site.start())
             self.depth += 1
+            got: list[tuple[bytes | None, bytes]] | None = None
             try:
-                return _Parser(self.code, self.lx, self).array_value(site.end(), self.depth)[0]
+                got = _Parser(self.code, self.lx, self).array_value(site.end(), self.depth)[0]
+            except _NoValue:
+                pass  # no value, now or later: not looked at again
             finally:
                 self.depth -= 1
                 self._busy.discard(site.start())
+            self._items[site.start()] = got
+            return got
         return None
 
     def _value(self, var: bytes, site: re.Match[bytes]) -> tuple[int, tuple[bytes, bool] | None]:
@@ -652,9 +691,15 @@ class _DictEnv:
     parameters bound to one call's arguments, the file's constants and functions from
     ``outer``)."""
 
-    def __init__(self, values: dict[bytes, tuple[bytes, bool]], outer: Env | None = None) -> None:
+    def __init__(
+        self,
+        values: dict[bytes, tuple[bytes, bool]],
+        outer: Env | None = None,
+        arrays: dict[bytes, list[tuple[bytes | None, bytes]]] | None = None,
+    ) -> None:
         self.values = values
         self.outer = outer
+        self.arrays = arrays or {}
 
     def get(self, var: bytes, pos: int) -> tuple[bytes, bool] | None:
         return self.values.get(var)
@@ -669,7 +714,7 @@ class _DictEnv:
         return self.outer is not None and self.outer.defines(name)
 
     def items(self, var: bytes, pos: int) -> list[tuple[bytes | None, bytes]] | None:
-        return None
+        return self.arrays.get(var)
 
     def prop(self, var: bytes, name: bytes, pos: int) -> tuple[bytes, bool] | None:
         return None
@@ -2227,6 +2272,215 @@ def user_func_calls(code: bytes, lx: Lexed, env: Env) -> bytes:
     return b"".join(out)
 
 
+# ``$name[`` as a read (not ``$$name[``, ``->name[``, ``::$name[``)
+_ELEMENT_OPEN = tight(rb"(?<![\w$>:\\\x80-\xff])\$([a-z_\x80-\xff][\w\x80-\xff]*)\s*\[")
+_ITEM_CALL = tight(rb"\]\s+\(")
+MAX_TABLE_CALLS = 400  # calls of an array's item looked at per file
+MAX_GLOBAL_NAMES = 400  # ``$GLOBALS['name']`` read as ``$name``, per file
+
+
+def _globals_as_variables(code: bytes, lx: Lexed, env: Env) -> bytes:
+    """``$GLOBALS['_123_']`` (any expression of literals for the name) written ``$_123_``:
+    the global variable it is. The line breaks of the name's expression are kept."""
+    out: list[bytes] = []
+    last = 0
+    for n, (start, end) in enumerate(alias_opens(code)):
+        if n >= MAX_GLOBAL_NAMES:
+            break
+        if start < last or code[start + 1 : start + 2] != b"g":
+            continue
+        folded = fold_at(code, lx, end, env)
+        if folded is None:
+            continue
+        close = _skip_ws(code, folded.end)
+        name = folded.value.lower()
+        if (
+            code[close : close + 1] != b"]"
+            or not _FUNCTION_NAME.match(name)
+            or name in _SUPERGLOBALS
+            or name == b"this"
+        ):
+            continue
+        out.append(code[last:start])
+        out.append(b"$" + name + b"\n" * code.count(b"\n", start, close))
+        last = close + 1
+    if not out:
+        return code
+    out.append(code[last:])
+    return b"".join(out)
+
+
+def table_calls(lx: Lexed, cache: dict[str, Any] | None = None) -> bytes | None:
+    """The lexed code with each call of an array's item (``$t[3](...)``) written as a call
+    of the function whose name that item holds, where the array is a literal of folded
+    names (``$t = Array('sy' . 'stem', base64_decode('dG91Y2g='))``; through another
+    variable assigned it too), or None where there is none. The obfuscators' name tables
+    live in ``$GLOBALS['_123_']``: read as the global ``$_123_`` it is. An array that is
+    written to otherwise (an item set, ``foreach``, a reference) is left alone. Bounded: at
+    most :data:`MAX_TABLE_CALLS` calls, each table's items folded once (at most 256 names,
+    :data:`MAX_VALUE` bytes: a larger table has no value)."""
+    code = lx.code
+    if b"$globals" in code:
+        code = _globals_as_variables(code, lx, Env(code, lx, cache))
+    if b"](" not in code and _ITEM_CALL.search(code) is None:
+        return _returned_name_calls(code, lx)
+    env = Env(code, lx, cache if code is lx.code else None)
+    used: set[bytes] | None = None
+    other: dict[bytes, bool] = {}
+    out: list[bytes] = []
+    last = 0
+    seen = 0
+    for m in _ELEMENT_OPEN.finditer(code):
+        if m.start() < last:
+            continue
+        var = m.group(1)
+        if var in _SUPERGLOBALS or var == b"this":
+            continue
+        seen += 1
+        if seen > MAX_TABLE_CALLS:
+            break
+        try:
+            if env.items(var, m.start()) is None:
+                continue
+        except (_NoValue, ValueError, IndexError, RecursionError):
+            continue
+        if var not in other:
+            if used is None:
+                used = {
+                    v
+                    for u in _USE_LIST.finditer(code)
+                    if not u.start() or code[u.start() - 1] not in _NOT_BEFORE_CALL
+                    for v in _VAR.findall(u.group(1))
+                }
+            other[var] = _table_written(code, var, used)
+        if other[var]:
+            continue
+        folded = fold_at(code, lx, m.start(), env)
+        if folded is None:
+            continue
+        paren = _skip_ws(code, folded.end)
+        name = folded.value.strip().lower().lstrip(b"\\")
+        if (
+            code[paren : paren + 1] != b"("
+            or not _FUNCTION_NAME.match(name)
+            or name in _CONSTRUCTS
+        ):
+            continue
+        out.append(code[last : m.start()])
+        out.append(name + b"\n" * code.count(b"\n", m.start(), paren))
+        last = paren
+    if out:
+        out.append(code[last:])
+        code = b"".join(out)
+    called = _returned_name_calls(code, lx)
+    if called is not None:
+        return called
+    return code if out else None
+
+
+# a call of a function by its name (not a method's, not ``new``'s: a look-behind)
+_NAMED_CALL = tight(rb"(?<![\w$>:\\\x80-\xff])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
+_CALL_OF_CALL = tight(rb"\)\s*\(")
+
+
+def _returned_name_calls(code: bytes, lx: Lexed) -> bytes | None:
+    """``_1(3)(...)``: a call of what the file's own function returns, written as a call of
+    the function name it returns (:meth:`Env.returns`: a body of one ``return``, or a name
+    table and a ``return``), or None where there is none."""
+    if _CALL_OF_CALL.search(code) is None or b"function" not in code:
+        return None
+    env = Env(code, lx)
+    out: list[bytes] = []
+    last = 0
+    seen = 0
+    # a call whose arguments hold no "(" and no variable, folded once: ``_1(3)`` read 40 times
+    known: dict[bytes, tuple[bytes, int] | None] = {}
+    for m in _NAMED_CALL.finditer(code):
+        name = m.group(1)
+        if m.start() < last or name in _CONSTRUCTS or name == b"function":
+            continue
+        if not env.defines(name):
+            continue
+        close = code.find(b")", m.end(), m.end() + 200)
+        key = code[m.start() : close + 1] if close >= 0 else b""
+        if b"(" in code[m.end() : close] or b"$" in key:
+            key = b""
+        if key and key in known:
+            got_end = known[key]
+            if got_end is None:
+                continue
+            got, end = got_end[0], m.start() + got_end[1]
+        else:
+            seen += 1
+            if seen > MAX_TABLE_CALLS:
+                break
+            folded = fold_at(code, lx, m.start(), env)
+            if folded is None or code[folded.end - 1 : folded.end] != b")":
+                if key:
+                    known[key] = None
+                continue
+            got, end = folded.value.strip().lower().lstrip(b"\\"), folded.end
+            if key:
+                known[key] = (got, end - m.start())
+        paren = _skip_ws(code, end)
+        if code[paren : paren + 1] != b"(" or not _FUNCTION_NAME.match(got) or got in _CONSTRUCTS:
+            continue
+        out.append(code[last : m.start()])
+        out.append(got + b"\n" * code.count(b"\n", m.start(), paren))
+        last = paren
+    if not out:
+        return None
+    out.append(code[last:])
+    return b"".join(out)
+
+
+def _table_written(code: bytes, var: bytes, used: set[bytes]) -> bool:
+    """Whether the array ``$var`` is written otherwise than by "=" (:func:`_written_otherwise`;
+    but ``'k' => $var[1](...)`` in an array literal reads it), an item of it is set
+    (``$var[1] = ...``, ``$var[] = ...``), or it is passed where a function may change it
+    (``array_push($var``, ``sort($var``)."""
+    if var in used:
+        return True
+    for n, at in enumerate(var_mentions(code, var, MAX_MENTIONS)):
+        if n + 1 >= MAX_MENTIONS:
+            return True
+        w = _WRITE_BEFORE.search(code, max(0, at - 12), at)
+        after = at + 1 + len(var)
+        if w is not None and not (
+            w.group(0).startswith(b"=>") and _OPEN_BRACKET.match(code, after)
+        ):
+            return True
+        if _ITEM_SET.match(code, after) is not None:
+            return True
+        paren = _back_ws(code, at) - 1
+        if (
+            paren >= 0
+            and code[paren] == 40  # "("
+            and code[_skip_ws(code, after) : _skip_ws(code, after) + 1] in (b",", b")")
+            and _READ_ONLY.search(code, max(0, paren - 12), paren) is None
+        ):
+            return True  # array_push($var, ...), sort($var)
+    return False
+
+
+# calls that read the array given them, never change it
+_READ_ONLY = tight(
+    rb"(?<![\w$>:\\])(?:isset|empty|count|sizeof|is_array|in_array|implode|join)\s*$"
+)
+
+
+MAX_MENTIONS = 4096  # a table mentioned more often is counted as written (not looked at)
+# what follows ``$var`` where an item of it is set: ``[...] =``, ``[] .=``, ``[1] ??=``
+_ITEM_SET = tight(rb"\s*\[[^\]\n;]{0,200}\]\s*(?:[.+\-*/|&^%]|\?\?|<<|>>)?=(?![=>])")
+
+
+def _back_ws(code: bytes, at: int) -> int:
+    """Where the whitespace that ends at ``at`` starts."""
+    while at > 0 and code[at - 1] in b" \t\r\n@":
+        at -= 1
+    return at
+
+
 def normalized(
     lx: Lexed,
     cache: dict[str, Any] | None = None,
@@ -2290,6 +2544,11 @@ def normalized_view(
                 if view is not lx
                 else replace(lx, code=called, _values={})
             )
+    tabled = table_calls(view, None if view is not orig else cache)
+    if tabled is not None:
+        view = (
+            replace(view, code=tabled) if view is not lx else replace(lx, code=tabled, _values={})
+        )
     inlined = inline_name_variables(view, None if view is not orig else cache)
     if inlined is not None:
         view = (
