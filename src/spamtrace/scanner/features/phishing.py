@@ -3350,7 +3350,18 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
         # before it sends the browser away
         gated = prefiltered_search(_JS_GATE_WORDS, text)
         return _in_page_text(ctx, _JS_SELF_GATED) if gated else None
-    return _in_page_text(ctx, _JS_REMOTE_LOCATION)
+    for m in itertools.islice(_JS_REMOTE_LOCATION.finditer(text), 20):
+        if _SAME_PATH_ELSEWHERE.match(text, m.end()) is None:
+            return string_hit(ctx, m)
+    return None
+
+
+# the bare address of a host followed by the visitor's own path ("https://amp.example.com" +
+# location.pathname): the same page of the site on another of its hosts (a mobile or AMP
+# copy, a move to a new domain), not a page of the operator's
+_SAME_PATH_ELSEWHERE = tight(
+    rb"[a-z0-9.-]{1,100}(?::\d+)?/?['\"]\s*\+\s*(?:(?:window|document|self|top)\.)?location\.pathname\b"
+)
 
 
 _JS_GATE_WORDS = tight(rb"document\.referrer|navigator\.useragent|document\.cookie")
@@ -3549,7 +3560,8 @@ def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
     """The literals a test's arguments ``args`` (of the call at ``start``) compare with,
     lower-cased: its own, and those of the literal list a variable among them goes through
     (``foreach ($engines as $e) ... str_contains($ref, $e)``, ``array_filter($engines, fn
-    ($e) => str_contains($ref, $e))``, the list written ``$engines = ['google.', ...]``)."""
+    ($e) => str_contains($ref, $e))``, the list written ``$engines = ['google.', ...]``, or
+    in the loop itself: ``foreach (array('google.', ...) as $e)``)."""
     value = ctx.lx.value
     lits = [value(int(q.group(1))).lower() for q in itertools.islice(PLACEHOLDER.finditer(args), 4)]
     code = ctx.code
@@ -3557,6 +3569,13 @@ def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
         head = code[max(0, start - 600) : start]
         listed = _list_walked(head, v.group(1))
         if listed is None:
+            # or a list written in the loop itself: foreach (array('google', ...) as $e)
+            for w in _FOREACH_INLINE.finditer(head):
+                if w.group(2) == v.group(1):
+                    lits += [
+                        value(int(q.group(1))).lower()
+                        for q in itertools.islice(PLACEHOLDER.finditer(w.group(1)), 40)
+                    ]
             continue
         made = search_named(rb"\s*=\s*(?:\[|array\s*\()([^;]{0,2000})", code, listed)
         if made is not None:
@@ -3567,15 +3586,14 @@ def _test_literals(ctx: Ctx, args: bytes, start: int) -> list[bytes]:
     return lits
 
 
-@feature("search_referer_redirect")
-def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
-    """The referrer tested for a search engine (the visitor came from Google, Bing...) and
-    such visitors sent elsewhere by a redirect to a literal web address: SEO spam that
-    ranks the hacked site and sells its search traffic (the site's own visitors, who come
-    without such a referrer, see nothing)."""
-    text = string_text(ctx)
-    if find(text, b"http_referer") < 0:
-        return None
+def _search_referer_tests(ctx: Ctx) -> Iterator[int]:
+    """Where the referrer is tested for a search engine: a test call (strpos, preg_match,
+    in_array...) that compares with a search engine's name (in its own literals or in the
+    literal list a loop walks), in a file that reads ``HTTP_REFERER``, the referrer read
+    close by (``$_SERVER['HTTP_REFERER']``, ``getenv('HTTP_REFERER')``, a variable called
+    after it)."""
+    if find(string_text(ctx), b"http_referer") < 0:
+        return
     code = ctx.code
     value = ctx.lx.value
     for start, args in calls_to(ctx, _REFERER_TESTS, 100):
@@ -3588,6 +3606,18 @@ def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
             for q in itertools.islice(PLACEHOLDER.finditer(head), 12)
         ):
             continue
+        yield start
+
+
+@feature("search_referer_redirect")
+def _search_referer_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The referrer tested for a search engine (the visitor came from Google, Bing...) and
+    such visitors sent elsewhere by a redirect to a literal web address: SEO spam that
+    ranks the hacked site and sells its search traffic (the site's own visitors, who come
+    without such a referrer, see nothing)."""
+    code = ctx.code
+    value = ctx.lx.value
+    for start in _search_referer_tests(ctx):
         window = _block_after(code, start)
         for r in _REDIRECT.finditer(window):
             if r.group(1) is not None:
@@ -4959,3 +4989,149 @@ def _guest_only_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
     return None
 
+
+
+# ---------------------------------------- search visitors shown a foreign script, owners spared
+# a script of another host (<script src="//ads.example/..."> or src="https://...") or a script
+# that sends the browser to an absolute address written in it
+_FOREIGN_SCRIPT = tight(
+    rb"<script\b[^>]{0,200}?\bsrc\s*=\s*\\?['\"]?(?:https?:)?//[a-z0-9]|"
+    rb"<script\b[^>]{0,200}>[^\x00]{0,300}?(?:(?:window|document|top|self)\.location"
+    rb"(?:\.href)?\s*=\s*\\?['\"]https?://|location\.(?:replace|assign)\s*\(\s*\\?['\"]https?://)"
+)
+# the site's signed-in users or its administrators picked out
+_SIGN_IN_CALL = tight(
+    rb"(?<![\w$>:])(?:is_user_logged_in|current_user_can|is_super_admin|is_admin|user_can)\s*\("
+)
+_NEGATED_CALL = tight(rb"!\s*@?\s*$")
+_SETS_COOKIE = tight(rb"(?<![\w$>:])setcookie\s*\(")
+# where a value is kept beyond the request: a file, an option, a transient
+_KEEPS_VALUE = (b"file_put_contents", b"fwrite", b"fputs", b"update_option", b"add_option",
+                b"set_transient", b"update_site_option", b"add_site_option")
+# a test whether a text or a list holds a value
+_HOLDS_TESTS = (b"strpos", b"stripos", b"strstr", b"stristr", b"str_contains", b"in_array",
+                b"array_search", b"preg_match")
+_SERVER_KEY = tight(rb"(?:\$_server\s*\[|getenv\s*\(\s*)\s*\x01(\d+)\x01")
+_HELD_BY = tight(rb"\$(" + NAME_P + rb")\s*(?:\[[^\];]{0,40}\]\s*)?\.?=(?![=>])([^;]{1,400});")
+
+
+def _sign_in_picked(ctx: Ctx, cond: bytes) -> bool:
+    """Whether the test ``cond`` picks the site's signed-in users or administrators (not
+    its guests): a sign-in check called and not negated (``is_user_logged_in()``,
+    ``current_user_can('edit_posts')``), or WordPress's sign-in cookie looked for."""
+    for m in _SIGN_IN_CALL.finditer(cond):
+        if _NEGATED_CALL.search(cond[max(0, m.start() - 4) : m.start()]) is None:
+            return True
+    value = ctx.lx.value
+    return cond.find(b"$_cookie") >= 0 and any(
+        value(int(q.group(1))).lower().find(_WP_LOGIN_COOKIE) >= 0
+        for q in itertools.islice(PLACEHOLDER.finditer(cond), 8)
+    )
+
+
+def _owner_cookie_set(ctx: Ctx) -> int:
+    """Where a test that picks the site's signed-in users or administrators guards a
+    setcookie(), made there or by a function of the file's own that the block calls or
+    hooks (``if (is_user_logged_in()) add_action('init', 'mark_me');``): the owner's
+    browser marked so that it is spared even once signed out; -1 if not."""
+    if not has_word(ctx, b"setcookie"):
+        return -1
+    code = ctx.code
+    value = ctx.lx.value
+    bodies = function_bodies(ctx)
+    marks = {name for name, body in bodies.items() if _SETS_COOKIE.search(body)}
+    for m in itertools.islice(prefiltered_finditer(_IF_AT, code, ctx.first), 300):
+        inside = m.end()  # just after the condition's "("
+        cond = code[inside : inside + close_paren(code[inside : inside + 400])]
+        if not _sign_in_picked(ctx, cond):
+            continue
+        block = _block_after(code, inside)
+        if _SETS_COOKIE.search(block):
+            return m.start()
+        named = {c.group(1) for c in _CALLED.finditer(block)} | {
+            value(int(q.group(1))).strip().lower()
+            for q in itertools.islice(PLACEHOLDER.finditer(block), 20)
+        }
+        if not marks.isdisjoint(named):
+            return m.start()
+    return -1
+
+
+def _ip_texts(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
+    """The texts that read the visitor's address (``$_SERVER['REMOTE_ADDR']``,
+    ``getenv('REMOTE_ADDR')``) and the variables that hold it or a text glued from it
+    (``$ip = $_SERVER['REMOTE_ADDR']``, ``$seen .= $ip . "\\n"``, ``$ips[] = $ip``)."""
+    code = ctx.code
+    value = ctx.lx.value
+    reads = {
+        k.group(0)
+        for k in itertools.islice(prefiltered_finditer(_SERVER_KEY, code, ctx.first), 200)
+        if value(int(k.group(1))).strip().lower() == b"remote_addr"
+    }
+    held: set[bytes] = set()
+    if not reads:
+        return reads, held
+    for _ in range(2):
+        for h in itertools.islice(_HELD_BY.finditer(code), 2000):
+            rhs = h.group(2)
+            if any(rhs.find(r) >= 0 for r in reads) or any(
+                v.group(1) in held for v in VAR.finditer(rhs)
+            ):
+                held.add(h.group(1))
+    return reads, held
+
+
+def _mentions_ip(args: bytes, reads: set[bytes], held: set[bytes]) -> bool:
+    return any(args.find(r) >= 0 for r in reads) or any(
+        v.group(1) in held for v in VAR.finditer(args)
+    )
+
+
+def _visitor_ip_remembered(ctx: Ctx) -> int:
+    """Where the visitor's address is kept beyond the request (written to a file, an
+    option or a transient, itself or in a list or text glued from it) by a file that
+    also looks the address up in what it kept (``stripos($seen, $_SERVER['REMOTE_ADDR'])``,
+    ``in_array($ip, $ips)``): visitors (or the site's administrators) known by their
+    address from one visit to the next; -1 if not."""
+    if not has_any(ctx, _KEEPS_VALUE):
+        return -1
+    reads, held = _ip_texts(ctx)
+    if not reads:
+        return -1
+    kept = [
+        start
+        for start, args in calls_to(ctx, _KEEPS_VALUE, 50)
+        if _mentions_ip(args[: close_paren(args)], reads, held)
+    ]
+    if not kept:
+        return -1
+    looked_up = any(
+        _mentions_ip(args[: close_paren(args)], reads, held)
+        for _, args in calls_to(ctx, _HOLDS_TESTS, 100)
+    )
+    return kept[0] if looked_up else -1
+
+
+@feature("search_visitor_script")
+def _search_visitor_script(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script of another host (an ad network's tag, a redirect to an absolute address)
+    written into the page by a file that tests the referrer for search engines and keeps
+    a memory of whom to spare: the site's signed-in users or administrators marked with a
+    cookie of their own (set in a block that picks them, so that they are spared even once
+    signed out), or visitors' addresses written to a file or an option and looked up again
+    (each sees it once; the owner's address kept): the ad injection of a hacked WordPress
+    site (wp-vcd) that shows its scripts to the visitors search engines send and never to
+    the people who run the site. An analytics tag skips signed-in users without a referrer
+    test; an ad plugin that shows its settings' ad code to search visitors writes no
+    script of its own; a firewall that keeps addresses prints no script."""
+    if prefiltered_search(_FOREIGN_SCRIPT, string_text(ctx)) is None:
+        return None
+    test = next(_search_referer_tests(ctx), -1)
+    if test < 0:
+        return None
+    memory = _owner_cookie_set(ctx)
+    if memory < 0:
+        memory = _visitor_ip_remembered(ctx)
+    if memory < 0:
+        return None
+    return Hit(ctx.line_of_code(test), ctx.excerpt_code(test, test + 120))
