@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from spamtrace.errors import RuntimeFailure
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import incident_json, iso, uid_text
-from spamtrace.safetext import escape
+from spamtrace.safetext import escape, truncate
 from spamtrace.service.bus import (
     ActionRecorded,
     AttemptRecorded,
@@ -150,7 +150,9 @@ def _process(
         "name": text(name),
         "executable": text(exe),
         # bounded as any string: the args joined were up to 64 x 4,096 characters
-        "command_line": text(" ".join(args)) if args else None,
+        # (the args are escaped already: cut, never escaped again, or a "\x1b" in a name
+        # read "\\x1b" here and no longer matched the same process's args and file.path)
+        "command_line": truncate(" ".join(args), MAX_TEXT) if args else None,
         "args": args or None,
         "args_count": len(cmdline) if cmdline else None,
         "working_directory": text(cwd),

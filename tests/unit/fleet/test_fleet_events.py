@@ -514,3 +514,14 @@ def test_a_long_argv_cannot_push_a_line_out_of_the_pipeline(syslog_socket: Any) 
     assert json.loads(first.partition(": ")[2])["event"]["action"] == "smtp-connect-attempted"
     assert json.loads(second.partition(": ")[2])["event"]["action"] == "incident-opened"
     stream.close()
+
+
+def test_command_line_is_the_escaped_args_joined_not_escaped_twice() -> None:
+    """A script named with a terminal escape: args hold it escaped once ("\\x1b"), and
+    command_line was escaped again when it was bounded ("\\\\x1b"), so a shipper's search for
+    the name in command_line matched neither the args nor file.path."""
+    rec = record(cmdline=("php", "wp-\x1b[31mcache\u202e.php", "203.0.113.9"))
+    doc = roundtrip(attempt_event(rec, "web1"))
+    assert doc["process"]["args"][1] == "wp-\\x1b[31mcache\\u202e.php"
+    assert doc["process"]["command_line"] == "php wp-\\x1b[31mcache\\u202e.php 203.0.113.9"
+    assert doc["process"]["command_line"] == " ".join(doc["process"]["args"])
