@@ -1110,6 +1110,39 @@ _FETCH_RUN = tight(
 )
 _DECODERS = (b"base64_decode", b"str_rot13", b"gzinflate", b"gzuncompress", b"hex2bin",
              b"strrev", b"convert_uudecode")  # fmt: skip
+# a job that puts a PHP file back: a download saved as one (wget -O x.php, curl -o x.php)
+# (the name may go on in the next literal: "... -O " . __DIR__ . "/x.php")
+_FETCH_TO_PHP = tight(
+    rb"\b(?:wget|curl)\b[^\x00;|]{0,200}?\s-(?:o|-output(?:-document)?)[\s=]*"
+    rb"(?:[^\s;|\x00]*\x00)?[^\s;|\x00]*\.ph(?:p\d?|tml)\b"
+)
+_JOB_COPY = tight(rb"\*\s+(?:/bin/)?(?:cp|cat)\s")
+
+
+def _job_restores(ctx: Ctx, text: bytes) -> bool:
+    """The job puts a PHP file back in place: a download saved under a .php name (also one
+    glued after a folder: ``"wget ... -O " . __DIR__ . "/x.php"``), or a copy (``* * * * *
+    cp $keep ...``) in a script that copies itself
+    (``copy(__FILE__, $keep)``): the backdoor deleted from the site is back a minute later.
+    A site's cron runs its own script."""
+    if _FETCH_TO_PHP.search(text) is not None:
+        return True
+    return _JOB_COPY.search(text) is not None and _SELF_READ.search(ctx.code) is not None
+
+
+_SELF_READ = tight(rb"(?:copy|file_get_contents|fopen|file|readfile)\s*\(\s*__file__")
+
+
+def _job_from_request(ctx: Ctx) -> bool:
+    """The table written back holds request input: a file given to ``crontab FILE`` written
+    with the visitor's text (``file_put_contents($t, $cur . $_POST['job'])``), outside the
+    site's own sign-in: anyone runs any command every minute."""
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fwrite", b"fputs"), 20):
+        parts = top_args(args)
+        if (len(parts) >= 2 and UIN_RE.search(parts[1]) is not None
+                and not site_session_gated(ctx, start)):
+            return True
+    return False
 
 
 @feature("cron_planted")
@@ -1121,12 +1154,17 @@ def _cron_planted(ctx: Ctx, rule: Rule) -> Hit | None:
     page lists the table; a plugin that installs a cron for its own page fetches that page
     and throws the output away."""
     text = string_text(ctx)
-    if find(text, b"crontab") < 0 or not called_any(ctx, EXEC_NAMES_B):
+    if find(text, b"crontab") < 0 or not (called_any(ctx, EXEC_NAMES_B) or "bq" in ctx.lx.kinds):
         return None
     read = _CRON_READ.search(text)
     if read is None or _CRON_WRITE.search(text + b"\x00") is None:
         return None
-    if _FETCH_RUN.search(text) is None and not has_any(ctx, _DECODERS):
+    if (
+        _FETCH_RUN.search(text) is None
+        and not has_any(ctx, _DECODERS)
+        and not _job_restores(ctx, text)
+        and not _job_from_request(ctx)
+    ):
         return None
     idx = string_at(ctx, read.start())
     seg = text[read.start() : read.start() + 80].split(b"\x00")[0]
@@ -2223,7 +2261,29 @@ def _walk_index_replace(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
             start = find(ctx.code, body) + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+        for at, args in find_calls(body, (b"copy",), 20):
+            # a page the visitor sent copied over each front page: copy($_FILES[...], ...)
+            parts = top_args(args)
+            if len(parts) < 2 or not _sent_file(ctx, parts[0]):
+                continue
+            dest = parts[1].strip()
+            if PLACEHOLDER.fullmatch(dest) is not None:  # "$dir/$i"
+                dest = interpolated(ctx, dest).strip()
+            if not _index_target(ctx, body, dest):
+                continue
+            start = ctx.code.find(body) + at
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+def _sent_file(ctx: Ctx, expr: bytes) -> bool:
+    """``expr`` is a path or address the request gives (an upload's temporary file, a
+    posted URL), or a variable set to one."""
+    if UIN_RE.search(expr) is not None:
+        return True
+    v = VAR.fullmatch(expr.strip())
+    given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 4) if v is not None else []
+    return any(UIN_RE.search(m.group(1)) is not None for _, m in given)
 
 
 # what keeps a file's text: a copy, a write (or an archive) of what was read, the text shown
@@ -2501,3 +2561,130 @@ def _decoded_script_run(ctx: Ctx, rule: Rule) -> Hit | None:
                 if said.find(name) >= 0:
                     return Hit(ctx.line_of_code(run), ctx.excerpt_code(run, run + 80))
     return None
+
+
+# ------------------------------------------------------------------ file infectors
+# what reads a file's whole text: the old text a prepend keeps
+_WHOLE_READ = tight(rb"^\s*@?\s*(?:file_get_contents|implode\s*\(\s*\x01\d+\x01\s*,\s*file)\s*\(")
+_COMMENTS = tight(rb"/\*.*?\*/|(?://|#)[^\n]*", re.S)
+_CALL_OR_VAR = tight(rb"[\w\]\)]\s*\(|\$\w")
+_DECODING = (b"base64_decode", b"str_rot13", b"gzinflate", b"gzuncompress", b"hex2bin",
+             b"strrev", b"convert_uudecode", b"urldecode", b"rawurldecode")  # fmt: skip
+
+
+def _php_code_literal(value: bytes) -> bool:
+    """A literal that starts PHP code and does something: past ``<?php`` and its comments, a
+    call or a variable (a license header is a comment only)."""
+    low = value.lower()
+    at = low.find(b"<?php")
+    if at < 0:
+        return False
+    rest = _COMMENTS.sub(b"", low[at + 5 :])
+    return _CALL_OR_VAR.search(rest) is not None
+
+
+def _code_piece(ctx: Ctx, piece: bytes, depth: int = 2) -> bool:
+    """``piece`` (one of the texts glued into what a file is written with) is code from
+    outside the file being written: request input, something decoded, a literal of PHP code
+    that does something, or a variable set to one of those."""
+    if UIN_RE.search(piece) is not None or any(piece.find(d) >= 0 for d in _DECODING):
+        return True
+    for p in itertools.islice(PLACEHOLDER.finditer(piece), 6):
+        if _php_code_literal(ctx.lx.raw_strings[int(p.group(1))]):
+            return True
+    if depth == 0:
+        return False
+    for var in VAR.findall(piece)[:3]:
+        for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 4):
+            if _code_piece(ctx, m.group(1), depth - 1):
+                return True
+    return False
+
+
+def _old_text(body: bytes, piece: bytes) -> bool:
+    """``piece`` is a file's text read whole in ``body``: ``file_get_contents(...)`` itself,
+    or a variable ``body`` sets so."""
+    if _WHOLE_READ.match(piece) is not None:
+        return True
+    v = VAR.fullmatch(piece.strip())
+    if v is None:
+        return False
+    return any(_WHOLE_READ.match(m.group(1)) is not None
+               for _, m in var_assigns(body, v.group(1), TAIL_RHS, 3))  # fmt: skip
+
+
+def _walk_bodies(ctx: Ctx) -> list[bytes]:
+    bodies = [body for _m, body in itertools.islice(_walk_loops(ctx, helpers=True), 20)]
+    return bodies + list(_recursive_walkers(ctx).values())[:20]
+
+
+@feature("files_prepended")
+def _files_prepended(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An infector: in a walk of the folders (a loop over glob(), scandir() or a recursive
+    iterator, or a function that walks), each file found read whole and written back with
+    code glued before or after its text (``file_put_contents($f, $inject . $src)``, or
+    ``fopen($f, 'w')`` and ``fwrite($h, $code . $old)``), the code request input, decoded, or
+    a literal of PHP that does something: every page of the site then runs the attacker's
+    line, and cleaning one file leaves the rest. A build tool that adds a license comment
+    glues a comment only."""
+    for body in _walk_bodies(ctx):
+        writes = find_calls(body, (b"file_put_contents", b"fwrite", b"fputs"), 20)
+        for at, args in writes:
+            parts = top_args(args)
+            if len(parts) < 2:
+                continue
+            pieces = [p.strip() for p in split_top(parts[1], b".")]
+            if len(pieces) < 2:
+                continue
+            old = [p for p in pieces if _old_text(body, p)]
+            if not old or not any(_code_piece(ctx, p) for p in pieces if p not in old):
+                continue
+            start = ctx.code.find(body) + at
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# the script's own text or path: what a self-copier writes or copies
+_OWN_TEXT = tight(
+    rb"(?:file_get_contents|file|fopen|readfile)\s*\(\s*(?:__file__|\$_server\s*\[\s*\x01\d+\x01\s*\])"
+)
+_OWN_PATH = tight(rb"^\s*(?:__file__|\$_server\s*\[\s*\x01(\d+)\x01\s*\])\s*$")
+
+
+def _own_path(ctx: Ctx, expr: bytes) -> bool:
+    m = _OWN_PATH.match(expr)
+    if m is None:
+        return False
+    return m.group(1) is None or ctx.lx.value(int(m.group(1))).lower() in (
+        b"script_filename", b"php_self", b"script_name",
+    )  # fmt: skip
+
+
+@feature("self_spread")
+def _self_spread(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that copies itself into folder after folder: in a walk of the folders, its
+    own file copied (``copy(__FILE__, $dir . '/x.php')``) or its own text written
+    (``file_put_contents($name, $me)`` with ``$me = file_get_contents(__FILE__)``): a
+    backdoor that leaves copies everywhere, so that deleting the one found leaves the
+    others. A protector copies a blank index page of its own, not itself."""
+    code = ctx.code
+    if code.find(b"__file__") < 0 and code.find(b"$_server") < 0:
+        return None
+    for body in _walk_bodies(ctx):
+        for at, args in find_calls(body, (b"copy", b"file_put_contents", b"fwrite"), 20):
+            parts = top_args(args)
+            if len(parts) < 2:
+                continue
+            src = parts[0] if body.startswith(b"copy", at) else parts[1]
+            own = _own_path(ctx, src) if body.startswith(b"copy", at) else False
+            if not own:
+                texts = [src]
+                v = VAR.fullmatch(src.strip())
+                if v is not None:
+                    texts += [m.group(1) for _, m in var_assigns(code, v.group(1), TAIL_RHS, 4)]
+                own = any(_OWN_TEXT.search(t) is not None for t in texts)
+            if own:
+                start = code.find(body) + at
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+

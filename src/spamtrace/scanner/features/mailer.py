@@ -1623,7 +1623,8 @@ def _smtp_login_list(ctx: Ctx, rule: Rule) -> Hit | None:
             changing.update(n for n in fa.groups() if n)
         changing.update(_SET_IN_BODY.findall(head))  # while (($line = fgets($fh)) !== false)
         for b in _B64_ARG.finditer(body):
-            if any(re.search(rb"\$" + re.escape(n) + rb"\b", b.group(1)) for n in changing):
+            arg = interpolated(ctx, b.group(1))  # base64_encode("\0$user\0$pass")
+            if any(re.search(rb"\$" + re.escape(n) + rb"\b", arg) for n in changing):
                 at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None

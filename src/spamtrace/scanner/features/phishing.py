@@ -21,6 +21,7 @@ from spamtrace.scanner.context import (
     REMOTE_FETCH,
     TAIL_LITERAL,
     TAIL_RHS,
+    UIN_RE,
     VAR,
     WEB_SCHEMES,
     Ctx,
@@ -1433,6 +1434,35 @@ def _php_source(ctx: Ctx, text: bytes) -> bool:
     )
 
 
+_SOCKET_WRITES = (b"fwrite", b"fputs")
+_SOCKET_OPEN_AT = tight(rb"^\s*@?\s*(?:fsockopen|pfsockopen|stream_socket_client)\s*\(")
+
+
+def _socket_to_visitor_host(ctx: Ctx, start: int) -> bool:
+    """The write at ``start`` goes to a connection opened to a host the request names
+    (``$s = fsockopen($_POST['smtp_host'], ...)``, or a variable set from it): the visitor
+    chooses where the text goes, so it is no drop of the visitor's to a place of the
+    script's (a settings page testing the mail server's login it was given)."""
+    code = ctx.code
+    if not code.startswith(_SOCKET_WRITES, start):
+        return False
+    paren = code.find(b"(", start)
+    handle = VAR.match(first_arg(code[paren + 1 : paren + 300]).strip().lstrip(b"@"))
+    if handle is None:
+        return False
+    for _pos, m in var_assigns(code, handle.group(1), TAIL_RHS, 3):
+        opened = _SOCKET_OPEN_AT.match(m.group(1))
+        if opened is None:
+            continue
+        host = first_arg(m.group(1)[opened.end() :])
+        texts = [host]
+        for v in VAR.findall(host)[:2]:
+            texts += [am.group(1) for _, am in var_assigns(code, v, TAIL_RHS, 3)]
+        if any(UIN_RE.search(t) is not None for t in texts):
+            return True
+    return False
+
+
 def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
     """A phishing kit's handler: the visitor's form fields, a password or card field among
     them, glued into a text that is mailed to a hard-coded address, sent to a Telegram bot
@@ -1479,6 +1509,8 @@ def _credentials_dropped_fixed(ctx: Ctx) -> Hit | None:
         ):
             if _credential_hashed(ctx, keys):
                 continue  # a site's sign-up: it stores the password hashed (and tells itself)
+            if _socket_to_visitor_host(ctx, start):
+                continue  # a login test of the server the visitor typed (an SMTP test page)
             if (ctx.code.startswith(_FILE_WRITES, start)
                     and (_database_settings(keys) or _server_settings(keys))
                     and not _visitor_written(ctx, text)):

@@ -173,9 +173,34 @@ def _reverse_shell(ctx: Ctx, rule: Rule) -> Hit | None:
         calls_to(ctx, EXEC_NAMES_B, 1) or has_word(ctx, b"pcntl_fork") or has_word(ctx, b"dup2")
     ):
         return None
-    if not prefiltered_search(_SHELL_PATH, string_text(ctx)):
+    if not prefiltered_search(_SHELL_PATH, string_text(ctx)) and not _socket_as_stdio(ctx):
         return None
     return Hit(ctx.line_of_code(sock.start()), ctx.excerpt_code(sock.start(), sock.end() + 60))
+
+
+# a connection as a stream: what a socket call returns
+_STREAM_OPEN = tight(
+    rb"\s*=\s*@?\s*(?:fsockopen|pfsockopen|stream_socket_client|stream_socket_accept|"
+    rb"socket_export_stream|socket_import_stream)\s*\("
+)
+
+
+def _socket_as_stdio(ctx: Ctx) -> bool:
+    """proc_open() given a connection as the program's stdin, stdout or stderr (``array(0 =>
+    $sock, 1 => $sock, 2 => $sock)``, written in the call or in a variable it is given):
+    whatever program it starts talks to the peer, with no shell's name in the script (``sh``,
+    a command of the peer's). A program's own pipes are ``array('pipe', 'r')``."""
+    for _start, args in calls_to(ctx, (b"proc_open",), 10):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        spec = [parts[1]]
+        for var in VAR.findall(parts[1])[:2]:
+            spec.extend(m.group(1) for _, m in var_assigns(ctx.code, var, TAIL_RHS, 3))
+        for var in set(VAR.findall(b" ".join(spec))[:8]):
+            if var_assigns(ctx.code, var, _STREAM_OPEN, 1):
+                return True
+    return False
 
 
 # a command that ties a shell to a network connection with a system tool: bash's /dev/tcp,
@@ -1566,6 +1591,83 @@ def _account_harvest(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# where a script finds the server's other accounts: the lists of accounts and of the domains
+# they own (cPanel's, DirectAdmin's, the DNS zones' folder), or the homes walked with a wildcard
+_ACCOUNT_LISTS = tight(
+    rb"(?:^|\x00)(?:/etc/(?:passwd|valiases|userdomains|trueuserdomains|domainusers|"
+    rb"virtual/domainowners|named\.conf)|/var/named|/home\d*\*?/?\*?)(?:/?\x00|/\*|\*/)"
+)
+# the configuration files of the applications a shared server's sites run, with their
+# database passwords (WordPress, Joomla, Magento, OpenCart/osCommerce, Laravel's .env...)
+_SITE_CONFIGS = tight(
+    rb"wp-config\.php|configuration\.php|local\.xml|app/etc/env\.php|includes/configure\.php|"
+    rb"config\.inc\.php|(?:^|[\x00/])\.env(?:\x00|$)|\.my\.cnf|sites/default/settings\.php"
+)
+_GRAB_CALLS = (*READ_CALLS, b"is_readable", b"file_exists")
+# what only a command-line script tests: its arguments, the SAPI
+_CLI_ONLY = (b"$argv", b"php_sapi_name", b"php_sapi", b"getopt")
+
+
+_LISTING_CALLS = (b"scandir", b"opendir", b"glob", b"file", b"fopen", b"file_get_contents", b"dir")
+_ITERATOR_OF = tight(rb"directoryiterator\s*\(\s*(\x01\d+\x01)")
+
+
+def _accounts_listed(ctx: Ctx) -> bool:
+    """A list of the accounts or their domains read, or the homes listed: a listing or
+    reading call (scandir, opendir, glob, file, a directory iterator...) given a literal of
+    :data:`_ACCOUNT_LISTS`."""
+    firsts = [first_arg(args).strip() for _s, args in calls_to(ctx, _LISTING_CALLS, 40)]
+    firsts += [m.group(1) for m in itertools.islice(_ITERATOR_OF.finditer(ctx.code), 10)]
+    for first in firsts:
+        p = PLACEHOLDER.match(first)
+        if p is not None:
+            lit = b"\x00" + ctx.lx.value(int(p.group(1))).lower() + b"\x00"
+            if _ACCOUNT_LISTS.search(lit) is not None:
+                return True
+    return False
+
+
+def _uid_walk(ctx: Ctx) -> bool:
+    """The accounts enumerated by number: posix_getpwuid() of a for loop's counter
+    (``for ($uid = 500; $uid < 5000; $uid++) { $pw = posix_getpwuid($uid); ... }``)."""
+    for _start, args in calls_to(ctx, (b"posix_getpwuid",), 10):
+        v = VAR.fullmatch(first_arg(args).strip())
+        if v is not None and re.search(
+            rb"\bfor\s*\(\s*\$" + re.escape(v.group(1)) + rb"\s*=", ctx.code
+        ):
+            return True
+    return False
+
+
+@feature("config_grab")
+def _config_grab(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A config grabber that finds the other accounts without /etc/passwd's reader (that is
+    shell.account-harvest's): the domains' owners (``/etc/valiases``, ``/etc/userdomains``,
+    ``/var/named``), or the homes walked (``scandir('/home')``,
+    ``glob('/home*/*/public_html/wp-config.php')``), and the sites' configuration files
+    named and read, copied or linked (``symlink("/home/$u/public_html/wp-config.php",
+    ...)``) through a path the script puts together. A backup walks the homes and names no
+    configuration file; an application reads its own by a path it writes whole."""
+    if has_any(ctx, _CLI_ONLY):
+        return None  # a root's audit on the command line, not a page
+    text = string_text(ctx)
+    if search_needing(_SITE_CONFIGS, text) is None:
+        return None
+    listed = search_needing(_ACCOUNT_LISTS, text) is not None and _accounts_listed(ctx)
+    if not listed and not _uid_walk(ctx):
+        return None  # the lists only named (a download helper's refused paths)
+    for start, args in calls_to(ctx, _GRAB_CALLS, 60):
+        first = first_arg(args).strip()
+        if PLACEHOLDER.fullmatch(first) is not None and ctx.lx.kinds[
+            int(PLACEHOLDER.fullmatch(first).group(1))  # type: ignore[union-attr]
+        ] not in ("dq", "heredoc"):
+            continue  # a path written whole: the script's own file
+        if VAR.search(interpolated(ctx, first)) is None:
+            continue
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
 _FUNC_DEF = tight(rb"function\s+(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + rb")")
 
 
@@ -2400,6 +2502,29 @@ _LD_PRELOAD = tight(rb"ld_preload\s*=")
 _PROXY_COMMAND = tight(rb"-o\s*proxycommand\s*=")
 _FFI_DECL = tight(rb"\b(?:system|popen|execve?|execl|execvp)\s*\(\s*(?:const\s+)?char")
 _SENDMAIL_LOG = tight(rb"(?:^|\s)-x\s*\S*\.ph(?:p\d?|tml)\b")
+_FFI_CALL = tight(rb"ffi\s*::\s*(cdef|load)\s*\(([^;]{0,300})")
+# the programs PHP starts past disable_functions: sendmail (mail() and its kind; error_log()
+# of type 1), and iconv() loading a gconv module
+_STARTERS = (b"mail", b"mb_send_mail", b"error_log", b"imap_mail", b"iconv", b"iconv_strlen",
+             b"iconv_substr", b"mb_convert_encoding")  # fmt: skip
+# an environment variable that makes a started program load a library of the attacker's:
+# the dynamic loader's preload, glibc's gconv module folder, ImageMagick's delegates file
+_LOADER_ENV = tight(rb"ld_preload|gconv_path|magick_configure_path")
+# a .htaccess, php.ini or .user.ini line that empties disable_functions or preloads a library
+_LIMITS_OFF = tight(
+    rb"disable_functions(?:\s*=\s*|\s+)(?:none\b|\"\s*\"|'\s*'|\\n|\n|$)|setenv\s+ld_preload\b"
+)
+_WRITES = (b"file_put_contents", b"fwrite", b"fputs")
+# ini values given to PHP-FPM with a FastCGI request (PHP_VALUE, PHP_ADMIN_VALUE): code run
+# first, remote includes allowed, disable_functions emptied, an extension loaded
+_FPM_PARAM = tight(rb"\bphp_(?:admin_)?value\b")
+_FPM_INI = tight(
+    rb"\b(?:auto_prepend_file|auto_append_file|allow_url_include|disable_functions|open_basedir|"
+    rb"extension_dir|extension)\s*="
+)
+_SOCKET_OPENS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_connect")
+# an ImageMagick vector image whose fill url runs a command (ImageTragick)
+_MVG_PIPE = tight(rb"\burl\s*\([^)\x00\n]{0,200}?\|")
 _EXEC_LITERALS = frozenset({b"system", b"exec", b"shell_exec", b"passthru", b"popen", b"assert"})
 _SQLITE_FUNCTION = tight(
     rb"->\s*(?:sqlitecreatefunction|createfunction)\s*\(\s*\x01\d+\x01\s*,\s*\x01(\d+)\x01"
@@ -2418,6 +2543,64 @@ def _literals_reaching(ctx: Ctx, args: bytes) -> list[bytes]:
         for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
             lits.extend(_literals_in(ctx, m.group(1)))
     return lits
+
+
+def _glued_literals(ctx: Ctx) -> bytes:
+    """Every literal of the file run together, lower-cased (the first 2,000 of them): a
+    name written in pieces (``'LD' . '_PRE' . 'LOAD'``, ``$p .= 'LOAD'``) reads whole."""
+    return b"".join(ctx.lx.raw_strings[:2000]).lower()
+
+
+def _environment_bypass(ctx: Ctx) -> Hit | None:
+    """putenv() in a script that names a loader variable (LD_PRELOAD, GCONV_PATH,
+    MAGICK_CONFIGURE_PATH, also in pieces or as a table's key handed to putenv() in a loop)
+    and starts the program that reads it: sendmail through mail(), mb_send_mail(),
+    imap_mail() or error_log(); iconv(); ImageMagick given a delegates file the script
+    writes. The library or the delegate runs the attacker's command."""
+    if not calls_to(ctx, (b"putenv",), 1):
+        return None
+    found = search_needing(_LOADER_ENV, _glued_literals(ctx))
+    if found is None:
+        return None
+    if found.group(0) == b"magick_configure_path":
+        if string_text(ctx).find(b"<delegate") < 0:
+            return None
+    elif not calls_to(ctx, _STARTERS, 1):
+        return None
+    start, _args = calls_to(ctx, (b"putenv",), 1)[0]
+    return Hit(ctx.line_of_code(start), f"putenv() of {found.group(0).decode().upper()}")
+
+
+def _limits_written(ctx: Ctx) -> Hit | None:
+    """A line that empties ``disable_functions`` (a php.ini or .user.ini that suPHP/CGI
+    hosts read beside the script, a ``php_value`` of a .htaccess) or sets LD_PRELOAD
+    (``SetEnv``), written to a file by the script; or an ImageMagick vector image whose
+    fill url pipes to a command, written and read by Imagick."""
+    for start, args in calls_to(ctx, _WRITES, 40):
+        for lit in _literals_reaching(ctx, args):
+            if _LIMITS_OFF.search(lit) is not None:
+                return Hit(ctx.line_of_code(start), excerpt(lit))
+    if has_word(ctx, b"imagick"):
+        text = string_text(ctx)
+        if text.find(b"graphic-context") >= 0:
+            found = search_needing(_MVG_PIPE, text)
+            if found is not None:
+                return string_hit(ctx, found)
+    return None
+
+
+def _fastcgi_ini(ctx: Ctx) -> Hit | None:
+    """A FastCGI request to PHP-FPM made by the script (a socket opened, the
+    ``PHP_VALUE``/``PHP_ADMIN_VALUE`` parameter written) that sets the ini values a bypass
+    needs (auto_prepend_file, allow_url_include, disable_functions, extension): FPM runs
+    code with the limits the attacker chose. A queue client names a script and its body."""
+    if not calls_to(ctx, _SOCKET_OPENS, 1):
+        return None
+    text = string_text(ctx)
+    param = search_needing(_FPM_PARAM, text)
+    if param is None or search_needing(_FPM_INI, text) is None:
+        return None
+    return string_hit(ctx, param, span=120)
 
 
 @feature("disable_functions_bypass")
@@ -2455,9 +2638,17 @@ def _disable_functions_bypass(ctx: Ctx, rule: Rule) -> Hit | None:
             if hit:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     if ctx.first(b"ffi") >= 0:
-        for m in itertools.islice(re.finditer(rb"ffi\s*::\s*cdef\s*\(([^;]{0,300})", code), 10):
-            if any(_FFI_DECL.search(v) for v in _literals_in(ctx, m.group(1))):
+        for m in itertools.islice(_FFI_CALL.finditer(code), 10):
+            # the declarations glued from pieces or held in a variable ('void *po' . 'pen(...')
+            if _FFI_DECL.search(b"".join(_literals_reaching(ctx, m.group(2)))):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+            if m.group(1) == b"load":  # a header file: the declarations the script wrote
+                found = search_needing(_FFI_DECL, string_text(ctx))
+                if found is not None:
+                    return string_hit(ctx, found)
+    other = _environment_bypass(ctx) or _limits_written(ctx) or _fastcgi_ini(ctx)
+    if other is not None:
+        return other
     if ctx.first(b"createfunction") >= 0:
         for m in itertools.islice(_SQLITE_FUNCTION.finditer(code), 10):
             if ctx.lx.value(int(m.group(1))).strip().lower() in _EXEC_LITERALS:
@@ -2511,6 +2702,10 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
         for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
             if _from_visitor(ctx, m.group(1), depth - 1):
                 return True
+        # one of several set at once: list($h, $p) = explode(':', $_COOKIE['dst'])
+        for rhs in _destructured(ctx).get(var, ())[:3]:
+            if _from_visitor(ctx, rhs, depth - 1):
+                return True
         # the value of a loop over it: foreach (explode(',', $_POST['ports']) as $port)
         if var not in _loop_vars(ctx):
             continue  # no "as $var)" in the code: no pattern compiled for it
@@ -2522,6 +2717,24 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
             if _from_visitor(ctx, m.group(1), depth - 1):
                 return True
     return False
+
+
+# several variables set at once: list($a, $b) = ..., [$a, $b] = ...
+_DESTRUCTURE = tight(
+    rb"(?:(?<![\w$>:])list\s*\(|(?<![\w$\])])\[)([^;=\[\]()]{1,160})[)\]]\s*=(?![=>])\s*([^;]{0,200})"
+)
+
+
+@per_file("destructured")
+def _destructured(ctx: Ctx) -> dict[bytes, list[bytes]]:
+    """Variable -> what the list() or short list assignments that set it are given."""
+    found: dict[bytes, list[bytes]] = {}
+    if ctx.code.find(b"list") < 0 and ctx.code.find(b"] =") < 0 and ctx.code.find(b"]=") < 0:
+        return found
+    for m in itertools.islice(_DESTRUCTURE.finditer(ctx.code), 50):
+        for var in VAR.findall(m.group(1))[:8]:
+            found.setdefault(var, []).append(m.group(2))
+    return found
 
 
 # an element of a table: $backends[$name]
@@ -2558,10 +2771,102 @@ def _socket_request_target(ctx: Ctx, rule: Rule) -> Hit | None:
             parts = parts[1:]
         if not parts:
             continue
-        host = parts[0]
+        host = interpolated(ctx, parts[0])  # "tcp://$host:$port"
         port = parts[1] if len(parts) > 1 and name != b"stream_socket_client" else host
         if _from_visitor(ctx, host) and _from_visitor(ctx, port):
+            if site_session_gated(ctx, start):
+                continue  # a settings page's test of the server its admin typed
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# a web sign-in tried: WordPress's form fields (log, pwd) and XML-RPC login method, the
+# ports and login address of cPanel, WHM and webmail
+_WEB_LOGIN_MARK = tight(
+    rb"(?:^|\x00|[?&])pwd(?:\x00|=|$)|:(?:208[2-7]|209[56])\b|login_only|wp\.getusersblogs"
+)
+_REQUEST_CALLS = (b"curl_init", b"curl_setopt", b"curl_setopt_array", b"file_get_contents",
+                  b"fsockopen", b"stream_socket_client", b"wp_remote_post", b"fopen")  # fmt: skip
+_NATIVE_LOGINS = (b"ftp_login", b"imap_open", b"ssh2_auth_password", b"mysqli_connect",
+                  b"mysql_connect", b"ldap_bind", b"ftp_ssl_connect")  # fmt: skip
+_LOOP_HEADS = tight(rb"\b(?:foreach|while|for)\s*\(")
+
+
+@feature("login_brute")
+def _login_brute(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A password guesser: a loop over a list the visitor sends (posted, uploaded, a loop
+    inside one over it) that signs in to a web panel (WordPress's ``log``/``pwd`` form or
+    XML-RPC ``wp.getUsersBlogs``, cPanel/WHM/webmail on ports 2082-2087/2095-2096) with a
+    request made in the loop; or a login function (FTP, IMAP, SSH, MySQL) tried in a loop
+    in a script that reads the server's accounts from /etc/passwd. A site manager signs in
+    to the sites of its own list."""
+    code = ctx.code
+    value = ctx.lx.value
+    accounts = string_text(ctx).find(b"/etc/passwd") >= 0
+    for m in itertools.islice(prefiltered_finditer(_LOOP_HEADS, code, ctx.first), 40):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        brace = code.find(b"{", head_end, head_end + 4)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        if accounts and find_calls(body, _NATIVE_LOGINS, 1) and not has_any(ctx, _CLI_ONLY):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+        if not _from_visitor(ctx, code[m.end() : head_end]):
+            continue
+        lits = b"\x00".join(value(int(i)).lower() for i in PLACEHOLDER.findall(body)[:200])
+        signs_in = _WEB_LOGIN_MARK.search(lits) is not None and bool(
+            find_calls(body, _REQUEST_CALLS, 1)
+        )
+        if not signs_in and lits.find(b"wp.getusersblogs") < 0:
+            continue  # (XML-RPC's calls are gathered in the loop and sent after it)
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
+
+
+# the variable a loop's head steps through: for ($p = 1; ...), foreach (... as $p)
+_FOR_VAR = tight(rb"^\s*\$(" + NAME_P + rb")\s*=")
+_FOREACH_AT = tight(rb"\bforeach\s*\(")
+_WHILE_VAR = tight(rb"^\s*\(?\s*\$(" + NAME_P + rb")\s*(?:<=?|!==?)")
+
+
+@feature("port_scan")
+def _port_scan(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A port scanner: in a loop, a connection opened to a host the visitor names (also a
+    host of a network the visitor names, ``"$net.$h"``) at the port (or host) the loop steps
+    through (``for ($port = $from; $port <= $to; $port++)``, ``foreach ($ports as $p)``).
+    A status page connects to the services of its own list."""
+    code = ctx.code
+    loops = itertools.chain(
+        prefiltered_finditer(_LOOP_AT, code, ctx.first),
+        prefiltered_finditer(_FOREACH_AT, code, ctx.first),
+    )
+    for m in itertools.islice(loops, 60):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        head = code[m.end() : head_end]
+        if code.startswith(b"foreach", m.start()):
+            lv = _LOOP_VAR.search(b" " + head + b")")
+            stepped = lv.group(1) if lv is not None else None
+        else:  # for ($p = $from; ...), while ($p <= $to)
+            fv = (_FOR_VAR if code.startswith(b"for", m.start()) else _WHILE_VAR).match(head)
+            stepped = fv.group(1) if fv is not None else None
+        if stepped is None:
+            continue
+        brace = code.find(b"{", head_end, head_end + 4)
+        if brace < 0:
+            continue
+        body = braced(code, brace)
+        for at, args in find_calls(body, _SOCKET_CALLS, 10):
+            parts = top_args(args)
+            if body.startswith(b"socket_connect", at):
+                parts = parts[1:]
+            if not parts:
+                continue
+            target = b" ".join(interpolated(ctx, p) for p in parts[:2])
+            if stepped not in VAR.findall(target):
+                continue
+            if _from_visitor(ctx, interpolated(ctx, parts[0])):
+                pos = brace + at
+                return Hit(ctx.line_of_code(pos), ctx.excerpt_code(pos, pos + 100))
     return None
 
 
@@ -3090,13 +3395,36 @@ def _param_from_visitor(ctx: Ctx, at: int, expr: bytes) -> bool:
     return False
 
 
+_DO_AT = tight(rb"(?<![\w$>:])do\s*\{")
+_WHILE_TAIL = tight(rb"\s*while\s*\(")
+
+
+def _timed_loops(ctx: Ctx) -> Iterator[tuple[int, bytes, bytes]]:
+    """(offset, condition, body with its braces) of the first 40 ``while``/``for`` loops
+    with a braced body, then of the first 20 ``do { ... } while (...)`` loops (the condition
+    after the body)."""
+    code = ctx.code
+    for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        brace = code.find(b"{", head_end, head_end + 4)
+        if brace >= 0:
+            yield m.start(), code[m.end() : head_end], braced(code, brace)
+    if ctx.first(b"do") < 0:
+        return
+    for m in itertools.islice(prefiltered_finditer(_DO_AT, code, ctx.first), 20):
+        body = braced(code, m.end() - 1)
+        tail = _WHILE_TAIL.match(code, m.end() - 1 + len(body))
+        if tail is not None:
+            cond = code[tail.end() : tail.end() + close_paren(code[tail.end() : tail.end() + 600])]
+            yield m.start(), cond, body
+
+
 @feature("udp_flood")
 def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
     """Datagrams sent over and over, for a time or for ever (``while (time() < $end)``,
     ``while (true)``), to a host the visitor names: a UDP flood, the DDoS tool of a botnet
     of hacked sites. A metrics client sends one datagram per event to a host of its
     settings."""
-    code = ctx.code
     value = ctx.lx.value
     requests = rule.params.get("traffic") == "requests"
     if requests:
@@ -3107,9 +3435,7 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
         tcp = find(text, b"tcp://") >= 0
         if find(text, b"udp://") < 0 and ctx.first(b"socket_sendto") < 0 and not tcp:
             return None
-    for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
-        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
-        cond = code[m.end() : head_end]
+    for loop_at, cond, body in _timed_loops(ctx):
         if requests:
             # for a time, for ever, or a count the visitor gives (not a loop over what a
             # handle the visitor named returns: a file manager's folder listing)
@@ -3120,10 +3446,6 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue
         elif _CLOCK.search(cond) is None and not _from_visitor(ctx, cond):
             continue  # for a time, for ever, or as many times as the visitor says
-        brace = find(code, b"{", head_end, head_end + 4)
-        if brace < 0:
-            continue
-        body = braced(code, brace)
         if requests:
             for _s, args in find_calls(body, _FLOOD_REQUESTS, 20):
                 lead = PLACEHOLDER.match(first_arg(args).strip())
@@ -3132,8 +3454,8 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
                 ):
                     continue  # a scheme written out: shell.udp-flood's
                 target = first_arg(args)
-                if _from_visitor(ctx, target) or _param_from_visitor(ctx, m.start(), target):
-                    at = m.start()
+                if _from_visitor(ctx, target) or _param_from_visitor(ctx, loop_at, target):
+                    at = loop_at
                     return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
             continue
         for u in _UDP_OPEN.finditer(body):
@@ -3142,13 +3464,13 @@ def _udp_flood(ctx: Ctx, rule: Rule) -> Hit | None:
                 pass
             elif not (scheme.startswith(b"tcp://") and _SOCKET_WRITE.search(body)):
                 continue  # a TCP connection flooded only if the loop writes to it
-            if _from_visitor(ctx, u.group(2)) or _param_from_visitor(ctx, m.start(), u.group(2)):
-                at = m.start()
+            if _from_visitor(ctx, u.group(2)) or _param_from_visitor(ctx, loop_at, u.group(2)):
+                at = loop_at
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
         for s in _SENDTO.finditer(body):
             parts = top_args(body[s.end() : s.end() + close_paren(body[s.end() : s.end() + 400])])
             if len(parts) >= 5 and _from_visitor(ctx, parts[4]):
-                at = m.start()
+                at = loop_at
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None
 
