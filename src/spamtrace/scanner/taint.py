@@ -801,6 +801,17 @@ def assignment_before(
     return _assignment_before_py(code, pos, memo)
 
 
+def variable_holding(code: bytes, pos: int) -> bytes | None:
+    """The name (no ``$``) of the variable that the expression at ``pos`` is the whole
+    right-hand side of (``$name = <expr at pos>;``), or None: no assignment, or the value is
+    part of something larger."""
+    got = assignment_before(code, pos)
+    if got is None:
+        return None
+    name, rhs = got
+    return name if code.startswith(rhs.strip(), pos) else None
+
+
 def _assignment_before_py(
     code: bytes, pos: int, memo: dict[int, re.Match[bytes] | None] | None = None
 ) -> tuple[bytes, bytes] | None:

@@ -65,7 +65,14 @@ from spamtrace.scanner.interp import read_code
 from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
-from spamtrace.scanner.taint import REQ_RE, assignment_before, email_safe, getenv_header, taint
+from spamtrace.scanner.taint import (
+    REQ_RE,
+    assignment_before,
+    email_safe,
+    getenv_header,
+    taint,
+    variable_holding,
+)
 
 # a verb starts a literal or a line; the literals are raw text, so a line break before it is
 # often the escape "\r\n" as written in a double-quoted string
@@ -1689,12 +1696,9 @@ def _hidden_address_sent(ctx: Ctx, pos: int) -> list[int]:
     if _sends_to(ctx, pos):
         return [pos]
     code = ctx.code
-    got = assignment_before(code, pos)
-    if got is None:
-        return []
-    name, rhs = got
-    if not code.startswith(rhs.strip(), pos):
-        return []  # the decoded text is part of something larger
+    name = variable_holding(code, pos)
+    if name is None:
+        return []  # not set to a variable, or the decoded text is part of something larger
     var = b"$" + name
     uses = []
     for m in itertools.islice(re.finditer(re.escape(var) + rb"(?![\w\x80-\xff])", code), 200):
@@ -1895,12 +1899,9 @@ def _hidden_fetches(ctx: Ctx, pos: int, own: set[bytes]) -> list[int]:
     direct = call_at(pos)
     if direct >= 0:
         return [direct]
-    got = assignment_before(code, pos)
-    if got is None:
-        return []
-    name, rhs = got
-    if not code.startswith(rhs.strip(), pos):
-        return []  # the decoded text is part of something larger
+    name = variable_holding(code, pos)
+    if name is None:
+        return []  # not set to a variable, or the decoded text is part of something larger
     var = b"$" + name
     found = []
     spans = _function_spans(ctx)

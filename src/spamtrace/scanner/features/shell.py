@@ -85,6 +85,7 @@ from spamtrace.scanner.taint import (
     server_set_masked,
     shell_quoted_removed,
     taint,
+    variable_holding,
 )
 
 # what follows "$var" in an assignment, for _var_assigns
@@ -2317,12 +2318,9 @@ def _decoded_url_only(ctx: Ctx, pos: int) -> bool:
     if _fetch_argument(ctx, pos):
         return True
     code = ctx.code
-    got = assignment_before(code, pos)
-    if got is None:
-        return False
-    name, rhs = got
-    if not code.startswith(rhs.strip(), pos):
-        return False  # the decoded value is part of something larger
+    name = variable_holding(code, pos)
+    if name is None:
+        return False  # not set to a variable, or the decoded value is part of something larger
     uses = 0
     for at in var_mentions(code, name):
         tail = code[at + len(name) + 1 : at + len(name) + 13].lstrip()
