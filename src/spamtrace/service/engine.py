@@ -468,11 +468,10 @@ class Engine:
         from spamtrace.render.incidents import iso
 
         seconds = self.lock.started - stopped if self.lock is not None else 0.0
-        length = (
-            f"for {seconds:.0f} s"
-            if seconds >= 0
-            else "for a time not known (the clock was set back since)"
-        )
+        if seconds < 0:
+            length = "for a time not known (the clock was set back since)"
+        else:  # a restart takes well under a second: "for 0 s" read as no window at all
+            length = f"for {seconds:.1f} s" if seconds < 10 else f"for {seconds:.0f} s"
         return (
             f"not watched {length} before this start: the previous watcher of this store "
             f"(pid {pid}) stopped cleanly at {iso(stopped)}; connections made meanwhile are "
