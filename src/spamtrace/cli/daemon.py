@@ -17,6 +17,7 @@ from spamtrace.errors import (
     PermissionRequired,
     RuntimeFailure,
     SpamtraceError,
+    UsageError,
 )
 from spamtrace.render.output import print_error
 from spamtrace.safetext import escape_message
@@ -46,7 +47,7 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help=f"the firewall's confirmed rules, for the drift check (default {DEFAULT_STATE_DIR})",
     )
-    d.set_defaults(handler=_daemon)
+    d.set_defaults(handler=_daemon, after_usage_error=_not_restarted)
 
     s = sub.add_parser(
         "status",
@@ -86,6 +87,12 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
         alerts=not args.no_alerts,
     )
     return daemon.run()
+
+
+def _not_restarted(exc: UsageError) -> str | None:
+    from spamtrace.service.units import not_restarted_line
+
+    return not_restarted_line(exc)
 
 
 def _status(args: argparse.Namespace, cfg: Config) -> int:

@@ -135,9 +135,10 @@ def _main(args_list: list[str]) -> int:
     # -v shows the traceback of a failure; a word after "--" is a PATH named so
     options = args_list[: args_list.index("--")] if "--" in args_list else args_list
     verbose = "-v" in options or "--verbose" in options
+    args: Any = None
     try:
         parser = build_parser(_command_of(args_list))
-        args: Any = parser.parse_args(args_list)
+        args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
             parser.print_help(sys.stderr)
             return ExitCode.USAGE
@@ -172,6 +173,11 @@ def _main(args_list: list[str]) -> int:
         from spamtrace.render.output import print_error
 
         print_error(f"spamtrace: error: {escape_message(exc.message)}")
+        after = getattr(args, "after_usage_error", None) if args is not None else None
+        if after is not None and isinstance(exc, UsageError):
+            said = after(exc)  # the daemon under systemd: why it is not restarted
+            if said:
+                print_error(escape_message(said))
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("spamtrace: interrupted", file=sys.stderr)

@@ -94,9 +94,10 @@ class ControlServer:
                     "link of that name): not replaced; give another path"
                 )
             if _answers(path):
+                from spamtrace.service.instance import AlreadyRunning
                 from spamtrace.service.units import how_to_stop
 
-                raise UsageError(
+                raise AlreadyRunning(
                     f"another spamtrace daemon answers on {path}; stop it first "
                     f"({how_to_stop(0)}) or give this one another [daemon] socket"
                 )

@@ -254,6 +254,31 @@ def how_to_start() -> str:
     )
 
 
+def under_service_manager() -> bool:
+    """Whether systemd started this process as a service (``INVOCATION_ID``, systemd.exec(5))."""
+    return bool(os.environ.get("INVOCATION_ID"))
+
+
+def not_restarted_line(exc: UsageError) -> str | None:
+    """The journal line a daemon that exits 2 under systemd adds to its error line: the unit
+    does not restart it (``RestartPreventExitStatus=2``), and what to do; None elsewhere (a
+    daemon run from a shell or another init system). ``Restart=on-failure`` alone restarted a
+    config error every 5 s for ever."""
+    if not under_service_manager():
+        return None
+    from spamtrace.service.instance import AlreadyRunning
+
+    what = "a config or usage error, which a restart would meet again"
+    fix = "fix it (`spamtrace config check` says what), then `systemctl start spamtrace`"
+    if isinstance(exc, AlreadyRunning):
+        what = "another watcher holds the store (or the socket)"
+        fix = "`systemctl start spamtrace` once it has stopped"
+    return (
+        f"spamtrace daemon: stopped (exit 2: {what}); systemd does not restart it "
+        f"(RestartPreventExitStatus=2 in spamtrace.service): {fix}"
+    )
+
+
 def how_to_stop(pid: int) -> str:
     """How to stop the daemon (or a watcher) of ``pid`` here (0: not known): `kill PID` is the
     clean stop (SIGTERM) where systemd is not PID 1."""

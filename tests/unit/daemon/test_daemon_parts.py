@@ -1568,3 +1568,46 @@ def test_the_firewall_check_warns_that_unconfirmed_rules_are_not_loaded_at_boot(
     err = capsys.readouterr().err
     assert "firewall loaded (nft): loaded, but no confirmed policy" in err
     assert "will not load these again" in err
+
+
+def test_an_exit_2_under_systemd_is_not_restarted_and_the_journal_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unit's `Restart=on-failure` restarted a config error (exit 2) every 5 s for ever
+    (StartLimitBurst is never reached at that pace), each start saying the same error. The unit
+    now keeps the daemon down on exit 2 (`RestartPreventExitStatus=2`), and the daemon, run by
+    systemd (INVOCATION_ID), says so after its error line, with what to do."""
+    daemon_unit = render_unit("spamtrace.service", "/usr/bin/spamtrace").splitlines()
+    assert "Restart=on-failure" in daemon_unit and "RestartPreventExitStatus=2" in daemon_unit
+    assert main(["service", "install", "--unit-dir", str(tmp_path)]) == 0
+    assert "RestartPreventExitStatus=2" in (tmp_path / "spamtrace.service").read_text()
+    capsys.readouterr()
+    cfg = tmp_path / "spamtrace.toml"
+    cfg.write_text('mode = "enforced"\n')
+    monkeypatch.delenv("INVOCATION_ID", raising=False)
+    assert main(["--config", str(cfg), "daemon"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "mode" in err, err  # from a shell: the error alone
+    monkeypatch.setenv("INVOCATION_ID", "0123456789abcdef0123456789abcdef")
+    assert main(["--config", str(cfg), "daemon"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and "mode" in lines[0], lines
+    assert lines[1] == (
+        "spamtrace daemon: stopped (exit 2: a config or usage error, which a restart would "
+        "meet again); systemd does not restart it (RestartPreventExitStatus=2 in "
+        "spamtrace.service): fix it (`spamtrace config check` says what), then "
+        "`systemctl start spamtrace`"
+    )
+    if os.geteuid() != 0:  # the daemon refuses to start without root before it looks
+        return
+    store = str(tmp_path / "s.db")
+    held = InstanceLock(store)
+    try:
+        args = ["daemon", "--db", store, "--socket", str(tmp_path / "c.sock"), "--no-nflog"]
+        assert main(args) == 2
+    finally:
+        held.release()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and "in use by" in lines[0], lines
+    assert "another watcher holds the store" in lines[1]
+    assert "`systemctl start spamtrace` once it has stopped" in lines[1]
