@@ -375,6 +375,30 @@ def test_syslog_datagram_carries_one_json_line(syslog_socket: Any) -> None:
     stream.close()
 
 
+def test_the_daemons_own_lines_and_the_event_lines_have_identifiers_of_their_own(
+    syslog_socket: Any,
+) -> None:
+    """`journalctl -t spamtrace` mixed the daemon's own lines (its stderr under the unit, whose
+    identifier was the executable's name, `spamtrace`) with the JSON event lines, which a
+    Promtail `json` stage keeping that identifier (docs/fleet.md) then read too. The event
+    lines keep the documented identifier `spamtrace`; the unit gives the daemon's own lines
+    `spamtrace-daemon`."""
+    from spamtrace.service.units import render_unit
+
+    unit = render_unit("spamtrace.service", "/usr/bin/spamtrace").splitlines()
+    key = "SyslogIdentifier="
+    idents = [x.removeprefix(key) for x in unit if x.startswith(key)]
+    assert idents == ["spamtrace-daemon"]
+    path, sock = syslog_socket
+    stream = open_stream("", True, str(path))
+    assert stream is not None
+    stream.attempt(record(verdict="mta"))
+    head = sock.recv(65536).decode().partition(": ")[0]
+    ident = head.rsplit(" ", 1)[-1].partition("[")[0]  # RFC 3164: <PRI>STAMP IDENT[PID]
+    assert ident == "spamtrace" and ident not in idents
+    stream.close()
+
+
 def test_syslog_reader_restarted_is_reconnected(tmp_path: Path) -> None:
     path = tmp_path / "log.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
