@@ -411,6 +411,11 @@ def test_a_hard_linked_script_is_copied_and_its_other_name_kept(server_world: Wo
     assert any("hard-linked" in n for n in item.notes)
     data = world.tmp / "quarantine" / item.id / "data"
     assert data.stat().st_ino != other.stat().st_ino and data.stat().st_uid == 0
+    # the restore makes it a name of the account's file again (it came back as a second file)
+    done = q.restore(item.id)
+    assert script.stat().st_ino == other.stat().st_ino and other.stat().st_nlink == 2
+    assert script.stat().st_uid == world.uid and script.read_bytes().startswith(b"<?php mail")
+    assert any(n.startswith(f"restored as a hard link of {other}") for n in done.notes)
 
 
 def test_a_reused_pid_is_not_signalled(server_world: World) -> None:

@@ -19,7 +19,8 @@ Safe against the account that owns the file (it may race us):
   the name is looked up again (``AT_SYMLINK_NOFOLLOW``) and must still be the same inode,
   otherwise nothing is removed and the copy is dropped: "swapped between check and move";
 - a hard-linked file (``st_nlink > 1``) loses only the name that was found; its other names
-  are left in place and the manifest says so;
+  are left in place and the manifest says so, with the file's (dev, ino) (``hard_link``); a
+  name of it quarantined later is told about the ones quarantined before, and they about it;
 - a quarantine directory that is full or read-only makes the move fail before the original
   is touched (the partial copy is removed): failed, reported, nothing lost;
 - a process that still has the file open (php-fpm keeps the compiled script) is noted: it
@@ -27,12 +28,17 @@ Safe against the account that owns the file (it may race us):
 
 Restore recreates the file with ``O_CREAT | O_EXCL | O_NOFOLLOW`` in the original folder
 (reached the same way), writes the bytes, sets owner, group, mode and times, checks the
-sha256, and refuses a path where a file appeared since, unless ``force``.
+sha256, and refuses a path where a file appeared since, unless ``force``. A hard link's name
+is linked again to the file it was a name of, when that file is there with the same bytes,
+owner and mode: a name left in place in its folder, or its other name restored before (whose
+restore wrote where it is into this item's manifest, ``rejoin``); otherwise it is a file of
+its own, and the restore's note says so and why (it came back as two files, unsaid).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import errno
 import grp
@@ -47,7 +53,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spamtrace.errors import ConfigError, RuntimeFailure, UsageError
-from spamtrace.model import DELETED
+from spamtrace.model import DELETED, is_within
 from spamtrace.safetext import escape, quoted, shell_quote
 
 ITEM_SCHEMA = "spamtrace.quarantine-item/1"
@@ -82,6 +88,12 @@ class QuarantineItem:
     rules: tuple[str, ...]
     quarantined_at: float
     notes: tuple[str, ...] = ()
+    #: (st_dev, st_ino, names) of a hard-linked file at the move (names: its links then,
+    #: counting those quarantined before); None: one name
+    hard_link: tuple[int, int, int] | None = None
+    #: (path, st_dev, st_ino) of the file another name of this one was restored as: a restore
+    #: links to it, when it still holds these bytes (one file again, as before)
+    rejoin: tuple[str, int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -102,6 +114,12 @@ class QuarantineItem:
             "rules": list(self.rules),
             "quarantined_at": _iso(self.quarantined_at),
             "notes": list(self.notes),
+            "hard_link": None if self.hard_link is None else dict(
+                zip(("dev", "ino", "names"), self.hard_link, strict=True)
+            ),
+            "rejoin": None if self.rejoin is None else dict(
+                zip(("path", "dev", "ino"), self.rejoin, strict=True)
+            ),
         }
 
     @classmethod
@@ -122,7 +140,21 @@ class QuarantineItem:
             rules=tuple(str(r) for r in doc.get("rules") or ()),
             quarantined_at=_epoch(doc.get("quarantined_at")),
             notes=tuple(str(n) for n in doc.get("notes") or ()),
+            hard_link=_link_of(doc.get("hard_link")),
+            rejoin=_rejoin_of(doc.get("rejoin")),
         )
+
+
+def _link_of(doc: object) -> tuple[int, int, int] | None:
+    if not isinstance(doc, dict):  # an older manifest has none
+        return None
+    return int(doc["dev"]), int(doc["ino"]), int(doc["names"])
+
+
+def _rejoin_of(doc: object) -> tuple[str, int, int] | None:
+    if not isinstance(doc, dict):
+        return None
+    return str(doc["path"]), int(doc["dev"]), int(doc["ino"])
 
 
 def _iso(ts: float) -> str:
@@ -433,16 +465,19 @@ class Quarantine:
         try:
             item_fd = os.open(ident, _DIR_FLAGS, dir_fd=root)
             digest, size = self._copy(fd, item_fd)
-            if st.st_nlink > 1:
-                notes.append(
-                    f"hard-linked ({st.st_nlink} names): copied; only this name was removed, the "
-                    "other names are left in place (find them with: find / -samefile ...)"
-                )
+            # other names of this file quarantined before (their moves left it fewer links)
+            before = self._same_file(root, st.st_dev, st.st_ino, ident)
+            hard_link = None
+            if st.st_nlink > 1 or before:
+                names = st.st_nlink + len(before)
+                hard_link = (st.st_dev, st.st_ino, names)
+                notes.append(_linked_note(path, st, names, before))
             item = QuarantineItem(
                 id=ident, path=path, sha256=digest, size=size, uid=st.st_uid, gid=st.st_gid,
                 owner=_name(pwd.getpwuid, st.st_uid), group=_name(grp.getgrgid, st.st_gid),
                 mode=stat.S_IMODE(st.st_mode), mtime_ns=st.st_mtime_ns, atime_ns=st.st_atime_ns,
                 incident=incident, rules=tuple(rules), quarantined_at=now, notes=tuple(notes),
+                hard_link=hard_link,
             )  # fmt: skip
             self._write_manifest(item_fd, item)
             if self.before_unlink is not None:
@@ -475,6 +510,8 @@ class Quarantine:
                     f"its folder: {exc.strerror}{_pinned(fd, parent, path)}"
                 ) from None
             moved = True  # from here the copy is the only one: never removed below
+            for other in before:  # their note said this name was left in place
+                self._noted(root, other, f"{LINKED_TOO} {path}, as {ident}")
             if holders:
                 who = ", ".join(f"{n}[{p}]" for p, n in holders[:5])
                 notes.append(
@@ -653,7 +690,18 @@ class Quarantine:
                         displaced.append(self._noted(root, moved, note))
                         return True
 
-                    self._restore_into(item, item_fd, parent, name, displace if force else None)
+                    linked_to, why = None, ""
+                    if item.hard_link is not None:
+                        linked_to, why = self._rejoin(
+                            item, parent, name, displace if force else None
+                        )
+                    if linked_to is None:
+                        self._restore_into(
+                            item, item_fd, parent, name, displace if force else None
+                        )
+                    restored: os.stat_result | None = None
+                    with contextlib.suppress(OSError):
+                        restored = os.stat(name, dir_fd=parent, follow_symlinks=False)
             except MissingFolder as exc:  # a site's folder cleaned out since: not made here,
                 # it needs the account's owner and mode
                 os.close(item_fd)
@@ -666,8 +714,11 @@ class Quarantine:
                 os.close(item_fd)
                 raise
             _remove_item(root, item.id, item_fd)  # closes it: the lock is held until then
+            link_notes = self._after_link_restore(root, item, linked_to, why, restored)
         finally:
             os.close(root)
+        if link_notes:
+            item = _with_notes(item, (*item.notes, *link_notes))
         if displaced:
             return _with_notes(item, (
                 *item.notes,
@@ -686,6 +737,134 @@ class Quarantine:
             finally:
                 os.close(item_fd)
         return item
+
+    def _after_link_restore(
+        self, root: int, item: QuarantineItem, linked_to: str | None, why: str,
+        restored: os.stat_result | None,
+    ) -> list[str]:  # fmt: skip
+        """The notes of a hard link's restore (linked again, or a file of its own and why);
+        its other names still in quarantine are told where it is now, so that their restore
+        links to it."""
+        if item.hard_link is None:
+            if any(n.startswith("hard-linked (") for n in item.notes):  # an older manifest
+                return [
+                    f"{RESTORED_APART} it was hard-linked, and is not linked to its other names "
+                    "now (the spamtrace that quarantined it did not record which file it was); "
+                    f"`ln -f OTHER {shell_quote(item.path)}` makes them one file again"
+                ]
+            return []
+        dev, ino, names = item.hard_link
+        others = self._same_file(root, dev, ino, item.id)
+        if restored is not None:
+            for other in others:
+                with contextlib.suppress(OSError):
+                    other_fd = os.open(other.id, _DIR_FLAGS, dir_fd=root)
+                    try:
+                        self._write_manifest(other_fd, dataclasses.replace(
+                            other, rejoin=(item.path, restored.st_dev, restored.st_ino)
+                        ))  # fmt: skip
+                    finally:
+                        os.close(other_fd)
+        waiting = (
+            "; still in quarantine: "
+            + ", ".join(f"{o.path} ({o.id})" for o in others)
+            + ": restoring it links it to this one"
+            if others
+            else ""
+        )
+        if linked_to is not None:
+            return [f"{LINKED_BACK} {linked_to}: one file again, as before the quarantine{waiting}"]
+        return [
+            f"{RESTORED_APART} it was one of {names} hard-linked names, and is not linked to "
+            f"the others now ({why}){waiting}; `ln -f OTHER {shell_quote(item.path)}` makes "
+            "them one file again"
+        ]
+
+    def _same_file(
+        self, root: int, dev: int, ino: int, but: str | None = None
+    ) -> list[QuarantineItem]:
+        """The items in quarantine that were names of the file ``(dev, ino)`` (hard links)."""
+        found = []
+        for name in sorted(os.listdir(root)):
+            if name == but:
+                continue
+            item = self._read_item(root, name)
+            if item is not None and item.hard_link and item.hard_link[:2] == (dev, ino):
+                found.append(item)
+        return found
+
+    @staticmethod
+    def _rejoin(
+        item: QuarantineItem, parent: int, name: str, displace: Callable[[], bool] | None
+    ) -> tuple[str | None, str]:
+        """Give ``item``'s name back to the file it was a hard link of, when that file is
+        there with its bytes, owner and mode: its other name restored before (``rejoin``), or
+        a name left in place in its folder (the file itself). Returns (the path linked to,
+        or None and why not): a restore of a hard link gave back a second, separate file."""
+        assert item.hard_link is not None
+        dev, ino, _ = item.hard_link
+        candidates: list[tuple[str, int, int]] = []
+        if item.rejoin is not None:
+            candidates.append(item.rejoin)
+        found, where = _names_of(item.path, item.uid, dev, ino)
+        candidates += [(path, dev, ino) for path in found if path != item.path]
+        why = f"none of its other names was found ({where}) or restored from quarantine"
+        here = os.fstat(parent).st_dev
+        for path, want_dev, want_ino in candidates:
+            fd = _open_nofollow(path)
+            if fd is None:
+                why = f"{escape(path)} is gone"
+                continue
+            try:
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) != (want_dev, want_ino) or not stat.S_ISREG(st.st_mode):
+                    why = f"{escape(path)} is another file now"
+                    continue
+                if (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) != (
+                    item.uid, item.gid, item.mode
+                ) or _sha256(fd) != item.sha256:
+                    why = f"{escape(path)} holds other bytes, owner or mode now"
+                    continue
+                if st.st_dev != here:
+                    why = f"{escape(path)} is on another filesystem now"
+                    continue
+                Quarantine._link_into(item, fd, parent, name, displace)
+                return path, ""
+            except OSError as exc:
+                why = f"{escape(path)} could not be linked: {exc.strerror or exc}"
+            finally:
+                os.close(fd)
+        return None, why
+
+    @staticmethod
+    def _link_into(
+        item: QuarantineItem, fd: int, parent: int, name: str,
+        displace: Callable[[], bool] | None,
+    ) -> None:  # fmt: skip
+        """Link the file open on ``fd`` (checked: the very inode, not a name that may be
+        swapped meanwhile) as ``name``; a file in the way as :meth:`_restore_into` does."""
+        try:
+            existing = os.stat(name, dir_fd=parent, follow_symlinks=False)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None:
+            if displace is None:
+                raise QuarantineError(
+                    f"{escape(item.path)}: a file appeared there since it was quarantined: not "
+                    "overwritten (use --force to replace it)"
+                )
+            if stat.S_ISDIR(existing.st_mode):
+                raise QuarantineError(f"{escape(item.path)}: is now a folder: not replaced")
+            if not displace():  # a symlink: it holds no data
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(name, dir_fd=parent)
+        try:
+            os.link(f"/proc/self/fd/{fd}", name, dst_dir_fd=parent, follow_symlinks=True)
+        except FileExistsError:
+            raise QuarantineError(
+                f"{escape(item.path)}: a file appeared there since it was quarantined: not "
+                "overwritten (use --force to replace it)"
+            ) from None
 
     @staticmethod
     def _restore_into(
@@ -819,6 +998,99 @@ class Quarantine:
             f"{gone}: another run restored or deleted it meanwhile; nothing done "
             "(see `spamtrace quarantine list`)"
         )
+
+
+#: the note of a hard-linked item whose other name was quarantined after it
+LINKED_TOO = "its other name was quarantined too:"
+#: the start of the note of a restore that made a hard link again
+LINKED_BACK = "restored as a hard link of"
+#: the start of the note of a hard link restored as a file of its own
+RESTORED_APART = "restored as a separate file:"
+
+
+def _mount_of(path: str) -> str:
+    folder = os.path.dirname(path) or "/"
+    with contextlib.suppress(OSError):
+        while not os.path.ismount(folder):
+            folder = os.path.dirname(folder)
+    return folder
+
+
+def _linked_note(
+    path: str, st: os.stat_result, names: int, before: Sequence[QuarantineItem]
+) -> str:
+    """The note of a hard-linked file's move: how many names, which stay, which are in
+    quarantine already (it said "left in place" of names quarantined before)."""
+    note = f"hard-linked ({names} names): copied; only this name was removed"
+    if st.st_nlink > 1:
+        note += (
+            f", {st.st_nlink - 1} other name(s) left in place (find them with: find "
+            f"{shell_quote(_mount_of(path))} -xdev -inum {st.st_ino})"
+        )
+    if before:
+        note += "; quarantined before: " + ", ".join(f"{i.path} ({i.id})" for i in before)
+    return note + "; a restore links it to its other names again where it can"
+
+
+#: entries a restore looks through for a hard link's other names (a site of 100,000 files
+#: takes about a second)
+NAMES_SEARCHED = 500_000
+
+
+def _names_of(path: str, uid: int, dev: int, ino: int) -> tuple[list[str], str]:
+    """The names of the file ``(dev, ino)`` (hard links of ``path``, left in place): looked
+    for in ``path``'s folder, then in the owner's home when ``path`` is in it; one filesystem,
+    no symlink followed, :data:`NAMES_SEARCHED` entries at most. Returns them and where they
+    were looked for (said when none is linked)."""
+    folder = os.path.dirname(path)
+    top = folder
+    with contextlib.suppress(KeyError, OSError):
+        home = os.path.normpath(pwd.getpwuid(uid).pw_dir)
+        if home != "/" and is_within(folder, home):
+            top = home
+    found: list[str] = []
+    seen = 0
+    below: list[str] = []
+    for at, walk in ((folder, False), (top, True)) if top != folder else ((folder, False),):
+        stack = [at]
+        while stack and seen < NAMES_SEARCHED:
+            try:
+                with os.scandir(stack.pop()) as entries:
+                    for e in entries:
+                        seen += 1
+                        if e.is_dir(follow_symlinks=False):
+                            with contextlib.suppress(OSError):
+                                if walk and e.stat(follow_symlinks=False).st_dev == dev:
+                                    stack.append(e.path)
+                        elif e.inode() == ino and e.is_file(follow_symlinks=False):
+                            found.append(e.path)
+            except OSError:
+                continue
+        below = stack
+    where = f"in {escape(top)}" + ("" if top == folder else " and below")
+    if below or seen >= NAMES_SEARCHED:
+        where += f", its first {NAMES_SEARCHED} entries"
+    return list(dict.fromkeys(found)), where
+
+
+def _open_nofollow(path: str) -> int | None:
+    """``path`` opened read-only without following a symlink on the way; None: not there."""
+    try:
+        parents, name = _split(path)
+        with open_dir_nofollow(parents, path) as folder:
+            return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                           dir_fd=folder)  # fmt: skip
+    except (OSError, QuarantineError):
+        return None
+
+
+def _sha256(fd: int) -> str:
+    h = hashlib.sha256()
+    offset = 0
+    while chunk := os.pread(fd, _CHUNK, offset):
+        h.update(chunk)
+        offset += len(chunk)
+    return h.hexdigest()
 
 
 def _holds_data(root: int, ident: str) -> bool:

@@ -133,7 +133,7 @@ def print_quarantine_change(item: QuarantineItem, change: str, as_json: bool) ->
 
         dump_json({"schema": QUARANTINE_SCHEMA, change: _item_json(item)})
     elif change == "restored":
-        from spamtrace.actions.quarantine import DISPLACED
+        from spamtrace.actions.quarantine import DISPLACED, LINKED_BACK, RESTORED_APART
         from spamtrace.render.output import console, ellipsis
 
         print(
@@ -141,8 +141,10 @@ def print_quarantine_change(item: QuarantineItem, change: str, as_json: bool) ->
             f"{item.sha256[:16]}{ellipsis(console())}, owner "
             f"{escape(item.owner or str(item.uid))}, mode {item.mode:04o})"
         )
-        for note in item.notes:  # the file --force put aside (not the notes of the move)
-            if note.startswith(DISPLACED):
+        # the file --force put aside, and whether a hard link was made again (not the notes
+        # of the move)
+        for note in item.notes:
+            if note.startswith((DISPLACED, LINKED_BACK, RESTORED_APART)):
                 print(f"  note: {escape(note)}")
     else:
         print(f"deleted {item.id} ({escape(item.path)}) from quarantine")

@@ -108,6 +108,76 @@ def test_a_hard_linked_file_is_copied_and_its_other_name_kept(site: Path, q: Qua
     assert data.read_bytes() == BODY and data.stat().st_nlink == 1
 
 
+@pytest.mark.parametrize("first", ["x.php", "y.php"])
+def test_two_quarantined_names_of_one_file_come_back_as_one_file(
+    site: Path, q: Quarantine, first: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two hard-linked names, both quarantined, were restored as two separate files (the
+    link lost: a change through one name no longer showed through the other), and the note of
+    the first said its other name was left in place while it was in quarantine too. The
+    second restored is linked to the first again, whichever comes back first, and each
+    restore says what it did."""
+    from spamtrace.actions.quarantine import LINKED_BACK, LINKED_TOO, RESTORED_APART
+    from spamtrace.render.responses import print_quarantine_change
+
+    other = site.parent / "y.php"
+    os.link(site, other)
+    one = q.add(str(site))
+    two = q.add(str(other))
+    assert not site.exists() and not other.exists()
+    assert any(f"quarantined before: {site} ({one.id})" in n for n in two.notes), two.notes
+    notes = {i.id: i.notes for i in q.items()}
+    assert any(n == f"{LINKED_TOO} {other}, as {two.id}" for n in notes[one.id]), notes
+    by_name = {"x.php": (one, two), "y.php": (two, one)}
+    a, b = by_name[first]
+    done_a = q.restore(a.id)
+    apart = [n for n in done_a.notes if n.startswith(RESTORED_APART)]
+    assert len(apart) == 1 and f"still in quarantine: {b.path} ({b.id})" in apart[0], apart
+    done_b = q.restore(b.id)
+    assert any(n == f"{LINKED_BACK} {a.path}: one file again, as before the quarantine"
+               for n in done_b.notes), done_b.notes  # fmt: skip
+    assert os.stat(site).st_ino == os.stat(other).st_ino and os.stat(site).st_nlink == 2
+    assert site.read_bytes() == BODY and stat.S_IMODE(os.stat(site).st_mode) == 0o640
+    assert q.items() == []
+    print_quarantine_change(done_b, "restored", False)
+    assert f"  note: {LINKED_BACK} {a.path}" in capsys.readouterr().out
+
+
+def test_a_name_restored_beside_its_other_name_left_in_place_is_linked_to_it(
+    site: Path, q: Quarantine
+) -> None:
+    """One of two names quarantined, then restored: it came back as a file of its own beside
+    the original; it is that file's name again."""
+    from spamtrace.actions.quarantine import LINKED_BACK
+
+    other = site.parent / "y.php"
+    os.link(site, other)
+    item = q.add(str(site))
+    assert any("1 other name(s) left in place" in n and "-xdev -inum" in n for n in item.notes)
+    done = q.restore(item.id)
+    assert os.stat(site).st_ino == os.stat(other).st_ino
+    assert any(n.startswith(f"{LINKED_BACK} {other}") for n in done.notes), done.notes
+
+
+def test_a_link_is_not_made_to_a_name_whose_bytes_changed_and_nothing_is_lost(
+    site: Path, q: Quarantine
+) -> None:
+    """The name left in place was written since: linking to it would lose the quarantined
+    bytes, so the restore writes them as a file of its own and says why it is not linked."""
+    from spamtrace.actions.quarantine import RESTORED_APART
+
+    other = site.parent / "y.php"
+    os.link(site, other)
+    item = q.add(str(site))
+    other.write_bytes(b"<?php echo 'cleaned by the owner';\n")
+    done = q.restore(item.id)
+    assert site.read_bytes() == BODY and other.read_bytes().startswith(b"<?php echo")
+    assert os.stat(site).st_ino != os.stat(other).st_ino
+    apart = [n for n in done.notes if n.startswith(RESTORED_APART)]
+    assert len(apart) == 1 and "holds other bytes, owner or mode now" in apart[0], apart
+    assert "it was one of 2 hard-linked names" in apart[0] and "ln -f OTHER" in apart[0]
+
+
 def test_restore_refuses_a_file_that_appeared_unless_forced(site: Path, q: Quarantine) -> None:
     item = q.add(str(site))
     site.write_bytes(b"new index")
