@@ -239,11 +239,22 @@ class KnownProcesses:
             return known.child
         return None
 
-    def sender(self, pid: int, comm: str | None) -> AttributedAttempt | None:
+    def sender(
+        self, pid: int, comm: str | None, began: float | None = None
+    ) -> AttributedAttempt | None:
         """The latest attribution of a connect of ``pid`` named ``comm`` (None: none kept).
-        The caller checks that the pid still holds that process (its start time)."""
+        ``began``: when the process at ``pid`` began its program as the exec cache knows it
+        (monotonic; None: not known): an attribution of a connect made before that is of the
+        program the pid ran before its exec, never reused. The trace's command name alone
+        does not tell: the kernel saves a task's name when it is switched out, so the first
+        connects after an exec can still carry the old program's name (perl's connects read
+        as python3's: ``python3 first.py`` exec'ing ``perl then.pl``). The caller checks that
+        the pid still holds that process (its start time)."""
         known = self._by_pid.get(pid)
         if known is None or known.attributed is None or known.comm != comm:
+            return None
+        made = known.attributed.event
+        if began is not None and isinstance(made, SmtpConnectAttempted) and made.monotonic < began:
             return None
         return known.attributed
 
@@ -389,8 +400,13 @@ class Attributor:
         memo = known.read if known is not None else None
         if memo is None:
             return None
+        began = self._began(ev.pid)
         if ev.monotonic > memo.at:
+            if began is not None and began > memo.at:
+                return None  # it exec'd another program since the read (see below)
             return self._read_at_an_earlier_connect(ev, memo)
+        if began is not None and ev.monotonic < began <= memo.at:
+            return None  # the read is of the program it exec'd after this connect
         try:
             started = int(memo.start) / _CLK_TCK
         except ValueError:
@@ -400,6 +416,15 @@ class Attributor:
         if started > since_boot:
             return None
         return memo.info
+
+    def _began(self, pid: int) -> float | None:
+        """When the process at ``pid`` began its program (its exec or fork, monotonic) as the
+        exec cache knows it, the proc connector drained first: its exec comes before any
+        connect of the new program. None: no cache, or it does not know the pid."""
+        if self.cache is None:
+            return None
+        self._drain()
+        return self.cache.began(pid)
 
     @staticmethod
     def _read_at_an_earlier_connect(
@@ -415,7 +440,8 @@ class Attributor:
         alerted, an incident of its own). It is the same process when the event names the
         same program (its comm) within :data:`AFTER_READ_SECONDS` of the read: pids are
         handed out in order, so one is not reused within seconds, and an exec into another
-        program changes the comm."""
+        program changes the comm (the caller also asks the exec cache: the trace's comm can
+        still be the old program's for the first connects after an exec)."""
         at, start, info = memo.at, memo.start, memo.info
         if ev.monotonic - at > AFTER_READ_SECONDS or not ev.comm:
             return None

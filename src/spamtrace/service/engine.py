@@ -934,7 +934,16 @@ class Engine:
             return None
         if self.attributor is None:
             return None
-        known = self.attributor.known.sender(ev.pid, ev.comm)
+        cache = self.attributor.cache
+        began = None
+        if cache is not None:
+            if ev.monotonic >= self._drained_at:
+                # an exec between the last drain and this connect is in the connector's
+                # buffer (sent before the new program runs): the cache must know it
+                self._drain_proc()
+            began = cache.began(ev.pid)
+        # an attribution made before the pid's latest exec is the old program's
+        known = self.attributor.known.sender(ev.pid, ev.comm, began)
         if known is not None:
             if known.process is None or known.process.uid is None:
                 return None

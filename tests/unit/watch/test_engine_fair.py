@@ -49,6 +49,7 @@ class SlowAttributor:
         self.counts: dict[str, int] = {}
         self.read: list[int] = []
         self.known = KnownProcesses()
+        self.cache: ExecCache | None = None  # no exec cache: no exec is known
 
     def attempt(self, ev: SmtpConnectAttempted, uid_hint: int | None = None) -> AttributedAttempt:
         time.sleep(0.002)
@@ -420,6 +421,41 @@ def test_a_pid_taken_by_another_process_is_read_not_counted_as_the_flooders(
         new = seen.handled[before][1]
         assert new.process is not None and new.process.uid == UIDS[OTHER]
         assert seen.handled[before][2].id != seen.handled[before - 1][2].id
+    finally:
+        e.close()
+
+
+def test_a_contained_senders_pid_that_execd_another_program_is_read_not_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`python3 first.py` connects, is blocked, then execs `perl then.pl` (same pid, same
+    start). The trace names a task by the name the kernel saved at its last switch, so
+    perl's first connects can still say `python3`: the backlog reused python's attribution
+    for them (1 of perl's 30 connects named /usr/bin/python3.11). The exec cache's exec of
+    the pid after python's connect makes it read again."""
+    from spamtrace.attribution import process as procinfo
+
+    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": 1000.0)
+    cache = ExecCache(reader=lambda pid: proc(pid=pid))
+    e, _, seen, trace, nflog = engine()
+    att = e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
+    try:
+        cache.on_exec(FLOODER, time.monotonic() - 1.0)  # python began
+        flooded(e, trace, nflog, 5)
+        trace.events.pop()
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._schedule(drain=True)
+        assert att.read == [FLOODER]  # python's later connects: its attribution reused
+        python = seen.handled[-1][1].process
+        assert python is not None and python is seen.handled[0][1].process
+        cache.on_exec(FLOODER, time.monotonic())  # perl began
+        trace.events = [connect(FLOODER, comm="fl") for _ in range(3)]  # a stale name
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        e._schedule(drain=True)
+        # perl's first connect read (python's attribution not reused); its own for the rest
+        assert att.read == [FLOODER, FLOODER]
+        perl = [a.process for _, a, _ in seen.handled[-3:]]
+        assert all(p is not python for p in perl), perl  # (old code: python's, 3 of 3)
     finally:
         e.close()
 

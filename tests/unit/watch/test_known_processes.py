@@ -54,3 +54,16 @@ def test_the_latest_updated_processes_are_kept() -> None:
         if pid % 5 == 0:
             known.attributed(500, "fl", attributed(500))
     assert known.sender(500, "fl") is not None and len(known) == 10
+
+
+def test_an_attribution_made_before_the_pids_latest_exec_is_not_reused() -> None:
+    """The trace's command name can still be the old program's for the first connects after
+    an exec: the exec cache's time of the exec decides (an attribution of a connect made
+    before it is of the old program)."""
+    known = KnownProcesses()
+    att = attributed(41)
+    known.attributed(41, "python3", att)
+    made = att.event.monotonic  # type: ignore[union-attr]
+    assert known.sender(41, "python3") is att
+    assert known.sender(41, "python3", began=made - 1.0) is att  # its own exec, before it
+    assert known.sender(41, "python3", began=made + 0.5) is None  # an exec after it

@@ -327,6 +327,46 @@ def test_a_later_connect_of_a_sender_gone_since_its_live_read_is_still_its_own()
     assert a.attempt(stale).process is None  # long after the read: maybe another process
 
 
+def test_a_connect_after_an_exec_is_not_the_earlier_programs_by_a_stale_command_name() -> None:
+    """`python3 first.py` connects (read live), then execs `perl then.pl` (same pid, same
+    start) whose connects are handled after perl exited. The trace names a task by the name
+    the kernel saved when it was last switched out, so perl's first connects can still say
+    `python3`: the earlier read was reused for them (1 of perl's 30 connects named
+    /usr/bin/python3.11 in whole-suite runs). The exec cache knows the exec: not reused."""
+    pid = dead_pid()
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    a = attributor(cache)
+    python = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
+    read_at = time.monotonic() - 0.05
+    a.known.read(pid, LiveRead(read_at, "0", python))  # python read live 50 ms ago
+    stale = dataclasses.replace(event(pid), comm=python.name)  # perl's, python's name
+    cache.on_exec(pid, read_at + 0.01)  # perl began after the read
+    att = a.attempt(stale)
+    # perl as its exec left it (the cache), not python's read
+    assert att.process is not None and att.process.method is AttributionMethod.EXEC_CACHE
+    assert not any("exited before this connect" in n for n in att.process.notes)
+    # an exec before the read (the program read is the one that made the connect): reused
+    b = attributor(ExecCache(reader=lambda p: proc(pid=p)))
+    b.cache.on_exec(pid, read_at - 1.0)  # type: ignore[union-attr]
+    b.known.read(pid, LiveRead(read_at, "0", python))
+    again = b.attempt(stale)
+    assert again.process is not None and again.process.exe == python.exe
+    assert any("exited before this connect could be read" in n for n in again.process.notes)
+
+
+def test_an_earlier_connect_is_not_given_the_read_of_the_program_exec_d_after_it() -> None:
+    """A connect of `python3 first.py`, handled late, after its process exec'd `perl` and
+    perl was read live and exited: the read is perl's, not the earlier connect's."""
+    pid = dead_pid()
+    a = attributor(ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE)))
+    before = event(pid)
+    perl = proc(pid=pid, method=AttributionMethod.TRACEPOINT)
+    a.cache.on_exec(pid, before.monotonic + 0.01)  # type: ignore[union-attr]
+    a.known.read(pid, LiveRead(before.monotonic + 0.02, "0", perl))
+    att = a.attempt(before)
+    assert att.process is None or att.process is not perl
+
+
 def test_a_takeover_without_a_journal_does_not_prove_continuity() -> None:
     from spamtrace.sources.tracefs import TakenOver
 
