@@ -34,27 +34,47 @@ MAX_RECIPIENTS = 1000
 _EVALUATED = re.compile(
     r"(.+?)\(([0-9]+)\) : (?:eval\(\)'d code|runtime-created function|assert code|regexp code)"
 )
-_ZONES: dict[str, int | None] = {}
+#: (zone name, hour of the local stamp) -> seconds east of UTC then (None: no such zone)
+_ZONES: dict[tuple[str, int], int | None] = {}
+#: entries kept in :data:`_ZONES` (an hour of each zone a log names; cleared when full)
+MAX_ZONE_HOURS = 4096
 
 
-def _zone_offset(name: str, wall: float) -> int | None:
-    """Seconds east of UTC of a zone name at about ``wall`` (cached per name)."""
+def _zone_offset(name: str, local: float) -> int | None:
+    """Seconds east of UTC of zone ``name`` at the local time ``local`` (a stamp's seconds
+    read as if they were UTC). Looked up per hour of the stamp: the offset changes with
+    daylight saving time, so a log (or a daemon) that goes across a change has lines of both
+    offsets; one offset per zone name kept from the first line read every line after the
+    change an hour off (the ``mail()`` calls no longer joined their messages)."""
     fixed = offset_seconds(name)
     if fixed is not None:
         return fixed
-    if name not in _ZONES:
-        try:
-            import datetime as dt
-            import zoneinfo
+    key = (name, int(local // 3600))
+    if key in _ZONES:
+        return _ZONES[key]
+    offset = None
+    try:
+        import datetime as dt
+        import zoneinfo
 
-            zone = zoneinfo.ZoneInfo(name)
-            delta = dt.datetime.fromtimestamp(wall, zone).utcoffset()
-            _ZONES[name] = int(delta.total_seconds()) if delta is not None else None
-        except (ValueError, OSError, ImportError, KeyError):  # unknown or invalid zone
-            _ZONES[name] = None
-        if len(_ZONES) > 256:
-            _ZONES.clear()
-    return _ZONES.get(name)
+        naive = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=local)
+        delta = naive.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
+        offset = int(delta.total_seconds()) if delta is not None else None
+    except (ValueError, OSError, ImportError, KeyError, OverflowError):  # unknown or invalid
+        pass
+    if len(_ZONES) >= MAX_ZONE_HOURS:
+        _ZONES.clear()
+    _ZONES[key] = offset
+    return offset
+
+
+def stamp_seconds(stamp: str, utc_offset: int = 0) -> float:
+    """PHP's time stamp without its brackets (``04-Dec-2026 18:26:26 Europe/Berlin``) ->
+    epoch seconds: in the zone it names (``date.timezone``), else at ``utc_offset``."""
+    wall = php_seconds(stamp[:20])
+    zone = stamp[21:]
+    offset = _zone_offset(zone, wall) if zone else utc_offset
+    return wall - (utc_offset if offset is None else offset)
 
 
 def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged | None:
@@ -66,11 +86,7 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
         close = line.find("] ")
         if close < 21 or close > at:
             raise MalformedLine("no PHP time stamp")
-        stamp = line[1:close]
-        wall = php_seconds(stamp[:20])
-        zone = stamp[21:]
-        offset = _zone_offset(zone, wall) if zone else utc_offset
-        wall -= utc_offset if offset is None else offset
+        wall = stamp_seconds(line[1:close], utc_offset)
     elif len(line) > 16 and line[15] == " ":  # mail.log = syslog
         wall = syslog_seconds(line[:15], year, utc_offset)
     else:

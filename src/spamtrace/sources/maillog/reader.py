@@ -28,7 +28,6 @@ from spamtrace.sources.maillog.scriptnames import ScriptNames
 from spamtrace.sources.maillog.stamp import (
     iso_seconds,
     offset_seconds,
-    php_seconds,
     syslog_seconds,
 )
 from spamtrace.sources.maillog.tail import (
@@ -524,8 +523,9 @@ def line_time(
             return postfix.stamp_of(line, year - 1, utc_offset)
         return wall
 
-    def php_time(line: str) -> float | None:
-        return php_seconds(line[1:21]) - utc_offset
+    def php_time(line: str) -> float | None:  # in the zone the stamp names, as parse_line
+        close = line.find("] ") if line.startswith("[") else -1
+        return phpmail.stamp_seconds(line[1:close], utc_offset) if close > 0 else None
 
     read = {"exim": exim_time, "postfix": postfix_time, "php": php_time}[kind]
 
