@@ -210,7 +210,15 @@ class EximLines:
     of a line that cannot be completed (one lost, out of order, too many open, too long, or
     the log ends) are counted malformed (:attr:`counts`), one each. The lines of other programs
     in the same file (Dovecot's, and the rest of the mail facility's, in Debian's
-    ``/var/log/mail.log``) are no Exim line, not malformed ones: counted as ``others``."""
+    ``/var/log/mail.log``) are no Exim line, not malformed ones: counted as ``others``.
+
+    Exim writes some of its own messages on two lines, the newline in the message as it is and
+    the second line one space in (``Warning: No server certificate defined; will use a
+    selfsigned one.`` then `` Suggested action: either install a certificate or change
+    tls_advertise_hosts option``, at every start of Debian 12's Exim without a certificate;
+    ``Warning: purging the environment.`` then `` Suggested action: use keep_environment.``):
+    such a line is part of the one before it, no message and no malformed line (it was counted
+    malformed: a stock Exim's log read as one with lines spamtrace could not read)."""
 
     __slots__ = ("counts", "head", "split", "utc_offset", "written", "year")
     #: the line parser (the reference of the compiled one, as ``partial.func`` elsewhere)
@@ -345,6 +353,8 @@ class EximLines:
                 return exim.joined_arguments(head, line)
             except MalformedLine:
                 pass
+        if line[:1] == " " and line[1:2] not in ("", " "):
+            return None  # the second line of a message Exim wrote on two (class doc)
         try:
             return exim.parse_line(line, self.utc_offset)
         except MalformedLine:
