@@ -433,3 +433,65 @@ def test_a_symlink_attack_in_the_senders_folder_is_the_incidents_suspect_links(
     assert human.returncode == 0 and "\x1b" not in human.stdout, human.stderr
     assert f"{world.uploads}/s\\x1b[2J.txt -> /etc/shadow" in human.stdout
     assert guard.stop() == 0
+
+
+#: an HTTP "server" that takes each connection and never answers (a webhook that hangs)
+HANGING = """
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+held = []
+while True:
+    held.append(s.accept()[0])
+"""
+
+
+def test_connects_made_while_the_daemon_stops_are_recorded(
+    server_world: World, tmp_path: Path
+) -> None:
+    """A clean stop ended capture at the signal, then handled what was read and gave the
+    alerts their stop_grace (a webhook that hangs: all of it): the sender's connects of those
+    seconds were in no store and said nowhere (only as a window at the next start). The loop
+    now goes on reading while the alerts deliver (bounded by their grace): those connects are
+    in the incident, and the journal counts them."""
+    world = server_world
+    assert world.user is not None
+    d = NsDaemon(world, tmp_path)
+    port = 20000 + secrets.randbelow(20000)
+    d.config.write_text(
+        d.config.read_text().replace('mode = "enforce"', 'mode = "observe"')
+        + f'[alerts]\nstop_grace = 4\n[[alerts.webhook]]\nurl = "http://127.0.0.1:{port}/"\n'
+        "timeout = 30\nretries = 0\n"
+    )
+    hook = subprocess.Popen([*world.ns_prefix(), sys.executable, "-c", HANGING, str(port)])
+    script = world.tmp / "paced-connect.py"
+    script.write_text((PAYLOADS / "paced-connect.py").read_text())
+    script.chmod(0o644)
+    sender = subprocess.Popen(
+        [*world.ns_prefix(), "runuser", "-u", world.user, "--", "/usr/bin/python3",
+         str(script), world.mx_ip, "25", "400", "0.05"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
+    )  # fmt: skip
+    try:
+        d.start()
+        # the incident's alert is made and its webhook hangs: the stop waits for it
+        wait_for(lambda: (d.status().get("alerts") or {}).get("raised", 0) >= 1, 60, "an alert")
+        wait_for(lambda: sender.poll() is None and d.incidents(), 30, "the incident")
+        signalled = time.time()
+        assert d.stop() == 0, d.output()
+        took = time.time() - signalled
+        assert sender.poll() is None, "the sender ended before the stop did"
+        (incident,) = d.incidents()
+        # its connects of the stop's seconds (one every 0.05 s) are in it: capture ended with
+        # the grace, not at the signal
+        assert incident["last_seen_epoch"] > signalled + 2.5, (incident, signalled)
+        assert took < 4 + 5, took  # bounded by the alerts' grace (and the drain's 15 s)
+        out = d.output()
+        assert "connect(s) read while it stopped" in out, out
+    finally:
+        for proc in (sender, hook):
+            proc.kill()
+            proc.wait(timeout=30)
+        d.kill()

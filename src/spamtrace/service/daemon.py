@@ -221,9 +221,11 @@ class JournalLog:
             self._firewall_line(message)
         elif isinstance(message, EngineStopping):
             doc = message.summary
+            during = doc.get("read_while_stopping") or 0
             self.say(
                 f"daemon stopping: {doc.get('events')} event(s), "
                 f"{doc.get('incidents_opened')} incident(s) opened since start"
+                + (f"; {during} connect(s) read while it stopped" if during else "")
             )
         elif isinstance(message, ConfigReloaded):
             if message.ok:

@@ -107,6 +107,8 @@ BACKLOG_BATCH = 256
 #: (retried up to 10 s) and the removal of the trace instance, or systemd kills the daemon
 #: and every write still queued is lost with the attempts
 STOP_DRAIN_SECONDS = 15.0
+#: while stopping, how often the loop asks whether a subscriber is done delivering
+STOP_POLL = 0.1
 #: seconds a uid counts as contained after the last sign that the kernel refuses its
 #: connects (an NFLOG record of it, or a block the responses made)
 CONTAINED_FOR = 60.0
@@ -225,6 +227,12 @@ class Engine:
         self.lost: dict[str, int] = {}
         self._stop_r, self._stop_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stopping = False
+        #: a second stop signal: the loop ends at once (the final drain still runs)
+        self._hurry = False
+        #: when the stop began (monotonic; None: not stopping), for the subscribers' grace
+        self._stop_began: float | None = None
+        #: connect attempts and blocked records read after the stop was asked
+        self.read_while_stopping = 0
         self._posted: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
         #: the fair scheduler (see :meth:`_schedule`): attempts of senders not contained yet,
@@ -515,7 +523,9 @@ class Engine:
             self.notes.append(f"blocked attempts are not read: {exc.message}")
 
     def request_stop(self, *_: object) -> None:
-        """Stop the loop (safe in a signal handler)."""
+        """Stop the loop (safe in a signal handler); a second request: at once."""
+        if self._stopping:
+            self._hurry = True
         self._stopping = True
         with contextlib.suppress(OSError):
             os.write(self._stop_w, b"x")
@@ -629,8 +639,10 @@ class Engine:
         proc_src = self.proc_src
         # the proc connector's forks and exits do not wake the loop: drained at each wake-up
         idle_timeout = 1.0 if proc_src is None else min(1.0, LAZY_DRAIN_EVERY)
-        while not self._stopping:
+        while not (self._stopping and self._stop_phase_over()):
             timeout = BLOCKED_HOLD if self._pending_blocked else idle_timeout
+            if self._stopping:
+                timeout = min(timeout, STOP_POLL)  # a subscriber's delivery may end any time
             if self._urgent or self._backlog:
                 timeout = 0.0  # read the sources again, then go on with what was read
             if self._held:
@@ -690,7 +702,7 @@ class Engine:
                 self._check_lost()
                 last_housekeeping = now
             for i, (every, job) in enumerate(self.periodic):
-                if now - last_run[i] >= every:
+                if now - last_run[i] >= every and not self._stopping:
                     last_run[i] = now
                     job()
             next_due = min(
@@ -699,8 +711,10 @@ class Engine:
                     *(last_run[i] + every for i, (every, _) in enumerate(self.periodic)),
                 ]
             )
-        # final drain: events already in the kernel buffers, for STOP_DRAIN_SECONDS at most
-        self._stop_by = self.clock() + STOP_DRAIN_SECONDS
+        # final drain: events already in the kernel buffers, for what is left of
+        # STOP_DRAIN_SECONDS from the stop (all of it after a --duration's end)
+        if self._stop_by is None:
+            self._stop_by = self.clock() + STOP_DRAIN_SECONDS
         self._drain_proc()
         for src in sorted(self.sources, key=self._rank):
             if src is not self.proc_src:
@@ -715,6 +729,32 @@ class Engine:
         self._selector = None
         self.publish(EngineStopping(time.time(), self.summary()))
         return ExitCode.FOUND if self.alerting_opened else ExitCode.CLEAN
+
+    def _stop_phase_over(self) -> bool:
+        """A stop was asked: whether the loop may end now. Until then it goes on as before,
+        its sources read too, so that a connect made during the stop is recorded (capture
+        ended at the signal, and the handling of what was read and the alerts' grace came
+        after, a window no one saw): while attempts read are being handled or wait for their
+        scan, and while a subscriber still delivers within its own grace (``settling``: the
+        alerts' ``stop_grace``). Bounded: :data:`STOP_DRAIN_SECONDS` from the stop at most,
+        and a second signal ends it at once."""
+        if self._stop_by is None:
+            self._stop_by = self.clock() + STOP_DRAIN_SECONDS
+            self._stop_began = time.monotonic()
+        if self._hurry or self.clock() >= self._stop_by:
+            return True
+        if self._urgent or self._backlog or self._pending_blocked or self._held:
+            return False
+        return not any(self._settling(sub) for sub in self.subscribers)
+
+    def _settling(self, sub: Subscriber) -> bool:
+        settling = getattr(sub, "settling", None)
+        if not callable(settling) or self._stop_began is None:
+            return False
+        try:
+            return bool(settling(self._stop_began))
+        except Exception:  # a subscriber's bug must not hold the stop
+            return False
 
     def _drain_wakeups(self, ready: Sequence[Any]) -> bool:
         """Empty the wake-up pipe; True when it had something (a post, a call, a stop)."""
@@ -894,6 +934,10 @@ class Engine:
                 self._degrade(exc.message)
             return
         now = time.monotonic()
+        if self._stopping:
+            self.read_while_stopping += sum(
+                isinstance(ev, (SmtpConnectBlocked, SmtpConnectAttempted)) for ev in events
+            )
         for ev in events:
             if isinstance(ev, SmtpConnectBlocked):
                 # held briefly so that the tracepoint event of the same SYN is handled (or
@@ -1362,6 +1406,7 @@ class Engine:
             "attribution": dict(self.attributor.counts) if self.attributor else {},
             "degraded": self.degraded,
             "backlog": self.backlog_stats(),
+            "read_while_stopping": self.read_while_stopping,
         }
         from spamtrace.render.output import to_jsonable
 

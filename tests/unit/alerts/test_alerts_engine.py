@@ -3,6 +3,7 @@ escalation (late scan, first blocked attempt, a response), never one per connect
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -202,3 +203,97 @@ def test_a_reload_swaps_the_channels_without_telling_twice(tmp_path: Path) -> No
     assert [d["incident"]["id"] for d in new.json()] == ["inc-2"]  # inc-1 was told before
     assert [a.event for a in old.sent] == [AlertEvent.OPENED]
     assert sub.stats()["raised"] == 2
+
+
+class PipeSource:
+    """A source whose events are given by the test: readable when it has some."""
+
+    def __init__(self) -> None:
+        import os
+
+        self._r, self._w = os.pipe2(os.O_NONBLOCK)  # read as the kernel's sources: no wait
+        self.events: list[Any] = []
+
+    def fileno(self) -> int:
+        return self._r
+
+    def give(self, event: Any) -> None:
+        import os
+
+        self.events.append(event)
+        os.write(self._w, b"x")
+
+    def read_events(self) -> list[Any]:
+        import os
+
+        with contextlib.suppress(BlockingIOError):
+            os.read(self._r, 4096)
+        out, self.events = self.events, []
+        return out
+
+    def close(self) -> None:
+        import os
+
+        os.close(self._r)
+        os.close(self._w)
+
+
+def test_a_stop_reads_on_while_an_alert_is_being_delivered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stop ended capture at the signal; the alerts' stop_grace came after, in close(),
+    with nothing read meanwhile: a connect made then was recorded nowhere. The loop now reads
+    on while an alert is being sent (within the grace), and close() gives the channel what is
+    left of it."""
+    monkeypatch.setattr(suspects_mod, "scan_for_suspects", lambda *a, **k: ([], []))
+    ch = RecordingChannel()
+    ch.release.clear()  # the webhook hangs
+    settings = AlertSettings("suspicious", "web1", 10, 600.0, 100, (), stop_grace=3.0)
+    sub = AlertSubscriber(Alerts(settings, channels=[ch]))
+    e = Engine(Config(), EngineOptions(store_path=None, nflog=False, scan_budget=0.5), [sub])
+    src = PipeSource()
+    e.sources.append(src)  # type: ignore[arg-type]
+    t = time.time()
+    first, during = attempt(t), attempt(t + 1)
+    e.attributor = FakeAttributor([first, during])  # type: ignore[assignment]
+    e._handle(first.event)
+    sub.alerts.notify("opened", {"id": "inc-1", "verdict": "suspicious", "uid": 1001})
+    assert ch.entered.wait(10)
+    stopped = threading.Event()
+
+    def run() -> None:
+        e.run(None)
+        stopped.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    e.request_stop()
+    time.sleep(0.5)
+    assert not stopped.is_set()  # the alert is being sent: capture goes on
+    src.give(during.event)  # a connect made during the stop
+    time.sleep(0.3)
+    ch.release.set()  # delivered: the stop ends
+    assert stopped.wait(5)
+    thread.join(5)
+    assert e.events == 2 and e.read_while_stopping == 1
+    sub.close()
+    assert ch.sent and sub.stats()["dropped"] == 0
+    e.close()
+
+
+def test_a_stop_waits_for_no_alert_beyond_its_grace() -> None:
+    ch = RecordingChannel()
+    ch.release.clear()
+    settings = AlertSettings("suspicious", "web1", 10, 600.0, 100, (), stop_grace=0.5)
+    sub = AlertSubscriber(Alerts(settings, channels=[ch]))
+    sub.alerts.notify("opened", {"id": "inc-1", "verdict": "suspicious", "uid": 1001})
+    assert ch.entered.wait(10)
+    began = time.monotonic()
+    assert sub.settling(began)
+    time.sleep(0.6)
+    assert not sub.settling(began)  # its grace is over: the stop goes on without it
+    before = time.monotonic()
+    sub.close()  # what is left of the grace, at least 1 s for a digest: not 5 s again
+    assert time.monotonic() - before < 3.0
+    assert sub.stats()["dropped"] == 1
+    ch.release.set()

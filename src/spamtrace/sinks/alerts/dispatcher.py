@@ -173,7 +173,12 @@ class ChannelWorker:
             except queue.Empty:
                 item = None
             if isinstance(item, Alert):
-                self._take(item)
+                try:
+                    self._take(item)
+                finally:
+                    self.queue.task_done()
+            elif item is not None:
+                self.queue.task_done()
             # at exit: one digest of everything held once the queue is drained, not one each
             closing = self._closing.is_set() and self.queue.empty()
             if self._held and (self._room(self.clock()) or closing):
@@ -183,10 +188,16 @@ class ChannelWorker:
                 self._give_up(list(iter(self._drain_one, None)))
                 return
 
+    def busy(self) -> bool:
+        """An alert queued or being sent (its tries and their waits included); those held
+        back by the rate limit are not: they go out as one digest at the stop."""
+        return self.queue.unfinished_tasks > 0
+
     def _drain_one(self) -> Alert | None:
         try:
             while True:
                 item = self.queue.get_nowait()
+                self.queue.task_done()
                 if isinstance(item, Alert):
                     return item
         except queue.Empty:
@@ -343,6 +354,10 @@ class Dispatcher:
         per = {w.channel.name: w.stats() for w in self.workers}
         total = {k: sum(c[k] for c in per.values()) for k in ("sent", "failed", "dropped")}
         return {**total, "channels": per}
+
+    def busy(self) -> bool:
+        """A channel has an alert queued or being sent."""
+        return any(w.busy() for w in self.workers)
 
     def close(self, grace: float | None = None) -> None:
         """Stop the workers. For ``grace`` seconds (default: the dispatcher's) they go on

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,8 @@ class AlertSubscriber:
         self._section: Any = section  # the [alerts] section in force (None: unknown)
         self.dropped = 0
         self.errors = 0
+        #: when the engine's stop began (:meth:`settling`; monotonic), None before
+        self._stop_began: float | None = None
         self._thread = threading.Thread(target=self._run, name="spamtrace-alerts", daemon=True)
         self._thread.start()
 
@@ -159,24 +162,31 @@ class AlertSubscriber:
 
         while True:
             job = self._jobs.get()
-            if job is None:
-                return
-            if isinstance(job, _Reload):
-                self._reload(job.cfg)
-                continue
-            event, rec, key, reason = job
             try:
-                actions: Any = list(self._actions.get(rec.id, ()))  # bus records: same fields
-                now = None
-                if event == "updated" and self.senders_now is not None:
-                    now = self.senders_now(rec.advice, rec.process, actions)
-                doc = incident_json(rec, actions, now)
-                domains: tuple[str, ...] = ()
-                if self.domains_of is not None and rec.uid is not None:
-                    domains = self.domains_of(rec.uid)
-                self.alerts.notify(event, doc, key=key, reason=reason, domains=domains)
-            except Exception:  # a bug here must not end alerting for the rest of the run
-                self.errors += 1
+                if job is None:
+                    return
+                if isinstance(job, _Reload):
+                    self._reload(job.cfg)
+                    continue
+                self._alert(job, incident_json)
+            finally:
+                self._jobs.task_done()
+
+    def _alert(self, job: _Job, incident_json: Callable[..., dict[str, Any]]) -> None:
+        """Render one job's incident and hand the alert to the channels (their queues)."""
+        event, rec, key, reason = job
+        try:
+            actions: Any = list(self._actions.get(rec.id, ()))  # bus records: same fields
+            now = None
+            if event == "updated" and self.senders_now is not None:
+                now = self.senders_now(rec.advice, rec.process, actions)
+            doc = incident_json(rec, actions, now)
+            domains: tuple[str, ...] = ()
+            if self.domains_of is not None and rec.uid is not None:
+                domains = self.domains_of(rec.uid)
+            self.alerts.notify(event, doc, key=key, reason=reason, domains=domains)
+        except Exception:  # a bug here must not end alerting for the rest of the run
+            self.errors += 1
 
     def _reload(self, cfg: Any) -> None:
         """New channels from a reloaded config; what was already told is not told again.
@@ -203,12 +213,30 @@ class AlertSubscriber:
         """Channel -> failed deliveries since start (``Metrics.alert_failures_from``)."""
         return {w.channel.name: w.stats()["failed"] for w in self.alerts.dispatcher.workers}
 
+    def settling(self, stop_began: float) -> bool:
+        """At a stop (``stop_began``, monotonic): whether alerts are still being made or sent,
+        within ``[alerts] stop_grace`` of it. The engine goes on capturing meanwhile, so
+        that a connect made during the grace is recorded (it stopped reading at the signal,
+        and the grace came after); :meth:`close` then gives the channels what is left of it."""
+        if self._stop_began is None:
+            self._stop_began = stop_began
+        if time.monotonic() - self._stop_began >= self.alerts.dispatcher.grace:
+            return False
+        return self._jobs.unfinished_tasks > 0 or self.alerts.dispatcher.busy()
+
     def close(self, grace: float | None = None) -> None:
         """Finish the queued messages, then give the channels ``grace`` seconds (default
-        ``[alerts] stop_grace``) to deliver them; what is left is dropped, counted, logged."""
+        ``[alerts] stop_grace``, less what the engine waited of it while it went on
+        capturing: :meth:`settling`) to deliver them; what is left is dropped, counted,
+        logged."""
         with contextlib.suppress(queue.Full):
             self._jobs.put(None, timeout=1.0)
         self._thread.join(5.0)
+        if grace is None and self._stop_began is not None:
+            full = self.alerts.dispatcher.grace
+            waited = time.monotonic() - self._stop_began
+            # a digest of what the rate limit held back is sent only now: a second for it
+            grace = max(full - waited, min(full, 1.0))
         self.alerts.close(grace)
 
 
