@@ -138,3 +138,73 @@ def test_another_account_is_blocked_within_seconds_during_a_flood(
     # the trace buffer is host-wide: its losses may be of other tests' connects too
     assert SENT // 2 <= seen <= SENT and seen + lost >= SENT, (seen, lost)
     daemon.stop()
+
+
+#: a forking flood: n children, each one connect (non-blocking) and out; the parent forks
+#: them in waves over about `secs` seconds and reaps them; prints its pid, then the end time
+FORKS = """import os, socket, sys, time
+host, n, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+print(os.getpid(), flush=True)
+t0 = time.time()
+alive = 0
+for i in range(n):
+    if i % 50 == 0:
+        time.sleep(max(0.0, t0 + secs * i / n - time.time()))
+    if os.fork() == 0:
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.connect((host, 25))
+        except OSError:
+            pass
+        os._exit(0)
+    alive += 1
+    while alive > 64:  # a bounded number of children at a time
+        os.wait()
+        alive -= 1
+while alive:
+    os.wait()
+    alive -= 1
+print(time.time(), flush=True)
+"""
+FORKED = 2_000
+
+
+def test_a_forking_flood_is_contained_and_counted_in_one_incident(daemon: NsDaemon) -> None:
+    """A sender that forks a child per connect (no exec: each child is a copy of the
+    parent, gone within a millisecond) is blocked, and all its children's connects are one
+    incident's: attributed through the parent the children were forked from, not one
+    incident per child (or per "uid only" child whose process was gone when it was read)."""
+    w = daemon.world
+    assert w.user is not None and w.uploads is not None and w.uid is not None
+    forks = script(w.uploads, "forks.py", FORKS, w.uid)
+    daemon.start()
+    flooder = w.spawn(
+        ["runuser", "-u", w.user, "--", "python3", str(forks), w.mx_ip, str(FORKED), "4"],
+        cwd=w.uploads,
+    )
+    assert flooder.stdout is not None
+    parent = int(flooder.stdout.readline())
+    wait_for(lambda: w.uid in daemon.blocked(), 60, "the block")
+    flooder.stdout.readline()
+    flooder.wait(timeout=120)
+
+    def caught_up() -> tuple[int, int] | None:
+        st = daemon.status()
+        by_source = st.get("events_lost_by_source") or {}
+        lost = sum(v for k, v in by_source.items() if k not in ("nflog", "store"))
+        seen = sum(int(i["connections"]) for i in daemon.incidents())
+        done = st["backlog"]["queued"] == 0 and seen + lost >= FORKED
+        return (seen, lost) if done else None
+
+    seen, lost = wait_for(caught_up, 180, "the children's connects counted")
+    incidents = daemon.incidents()
+    assert len(incidents) == 1, [(i["id"], i["exe"], i["connections"]) for i in incidents]
+    (inc,) = incidents
+    assert inc["verdict"] == "suspicious" and inc["blocked"] > 0, inc
+    # named by the program and its folder, not by the uid alone
+    assert inc["cwd"] == str(w.uploads) and "python3" in (inc["exe"] or ""), inc
+    assert parent not in inc["pids"] and len(inc["pids"]) > 1, inc["pids"]  # its children
+    # the trace buffer is host-wide: its losses may be of other tests' connects too
+    assert FORKED // 2 <= seen <= FORKED and seen + lost >= FORKED, (seen, lost)
+    assert daemon.stop() == 0
