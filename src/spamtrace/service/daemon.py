@@ -355,6 +355,7 @@ class Daemon:
             self.control = ControlServer(self.socket_path, self.answer)
             engine.watch_fd(self.control.fileno(), self.control.serve)
             engine.periodic.append((engine.cfg.daemon.firewall_check_interval, self.monitor.start))
+            engine.stop_waits.append(self.monitor.busy)  # read on while a check ends
             sd_notify("READY=1")
             engine.run(None)
         finally:

@@ -233,6 +233,9 @@ class Engine:
         self._stop_began: float | None = None
         #: connect attempts and blocked records read after the stop was asked
         self.read_while_stopping = 0
+        #: work off the bus that a stop waits for, capture going on (True: still busy), as
+        #: the subscribers' ``settling``: the daemon's firewall check running
+        self.stop_waits: list[Callable[[], bool]] = []
         self._posted: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._pending_blocked: list[tuple[float, SmtpConnectBlocked]] = []
         #: the fair scheduler (see :meth:`_schedule`): attempts of senders not contained yet,
@@ -745,7 +748,9 @@ class Engine:
             return True
         if self._urgent or self._backlog or self._pending_blocked or self._held:
             return False
-        return not any(self._settling(sub) for sub in self.subscribers)
+        if any(self._settling(sub) for sub in self.subscribers):
+            return False
+        return not any(_busy(wait) for wait in self.stop_waits)
 
     def _settling(self, sub: Subscriber) -> bool:
         settling = getattr(sub, "settling", None)
@@ -1554,3 +1559,11 @@ class ExecReaderAtStart:
         for fd in (self._wake_r, self._wake_w):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _busy(wait: Callable[[], bool]) -> bool:
+    """A stop's wait (:attr:`Engine.stop_waits`): its bug never holds the stop."""
+    try:
+        return bool(wait())
+    except Exception:
+        return False

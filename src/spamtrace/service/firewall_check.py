@@ -56,6 +56,10 @@ class FirewallMonitor:
         )
         self._thread.start()
 
+    def busy(self) -> bool:
+        """A check is running (a stop lets it end, capture going on, before it joins it)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def join(self, timeout: float) -> None:
         if self._thread is not None:
             self._thread.join(timeout)

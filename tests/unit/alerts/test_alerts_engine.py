@@ -297,3 +297,27 @@ def test_a_stop_waits_for_no_alert_beyond_its_grace() -> None:
     assert time.monotonic() - before < 3.0
     assert sub.stats()["dropped"] == 1
     ch.release.set()
+
+
+def test_a_stop_reads_on_while_the_firewall_check_ends() -> None:
+    """The daemon joined its firewall check (up to 5 s) after the loop had stopped reading:
+    the check is one of the stop's waits now, capture going on until it ends."""
+    e = Engine(Config(), EngineOptions(store_path=None, nflog=False, scan_budget=0.5), [])
+    src = PipeSource()
+    e.sources.append(src)  # type: ignore[arg-type]
+    during = attempt(time.time())
+    e.attributor = FakeAttributor([during])  # type: ignore[assignment]
+    checking = threading.Event()
+    checking.set()
+    e.stop_waits.append(checking.is_set)
+    thread = threading.Thread(target=e.run, args=(None,), daemon=True)
+    thread.start()
+    e.request_stop()
+    time.sleep(0.3)
+    assert thread.is_alive()
+    src.give(during.event)
+    time.sleep(0.3)
+    checking.clear()
+    thread.join(5)
+    assert not thread.is_alive() and e.events == 1 and e.read_while_stopping == 1
+    e.close()
