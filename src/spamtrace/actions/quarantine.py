@@ -465,13 +465,22 @@ class Quarantine:
         try:
             item_fd = os.open(ident, _DIR_FLAGS, dir_fd=root)
             digest, size = self._copy(fd, item_fd)
-            # other names of this file quarantined before (their moves left it fewer links)
-            before = self._same_file(root, st.st_dev, st.st_ino, ident)
+            # other names of this file quarantined before (their moves left it fewer links;
+            # the same bytes and owner too: an inode number is reused once a file is gone).
+            # Looked for only when the file has other names or one was quarantined (its mark):
+            # reading every manifest at each move made a thousand moves take 80 s
+            before: list[QuarantineItem] = []
+            if st.st_nlink > 1 or _marked(root, st.st_dev, st.st_ino):
+                before = [
+                    i for i in self._same_file(root, st.st_dev, st.st_ino, ident)
+                    if (i.sha256, i.uid) == (digest, st.st_uid)
+                ]  # fmt: skip
             hard_link = None
             if st.st_nlink > 1 or before:
                 names = st.st_nlink + len(before)
                 hard_link = (st.st_dev, st.st_ino, names)
                 notes.append(_linked_note(path, st, names, before))
+                _mark(root, st.st_dev, st.st_ino)
             item = QuarantineItem(
                 id=ident, path=path, sha256=digest, size=size, uid=st.st_uid, gid=st.st_gid,
                 owner=_name(pwd.getpwuid, st.st_uid), group=_name(grp.getgrgid, st.st_gid),
@@ -755,6 +764,8 @@ class Quarantine:
             return []
         dev, ino, names = item.hard_link
         others = self._same_file(root, dev, ino, item.id)
+        if not others:
+            _unmark(root, dev, ino)
         if restored is not None:
             for other in others:
                 with contextlib.suppress(OSError):
@@ -959,6 +970,8 @@ class Quarantine:
         root = self._open_root(create=False)
         try:
             _remove_item(root, item.id, self._take(root, item))
+            if item.hard_link is not None and not self._same_file(root, *item.hard_link[:2]):
+                _unmark(root, *item.hard_link[:2])
         finally:
             os.close(root)
         return item
@@ -1006,6 +1019,31 @@ LINKED_TOO = "its other name was quarantined too:"
 LINKED_BACK = "restored as a hard link of"
 #: the start of the note of a hard link restored as a file of its own
 RESTORED_APART = "restored as a separate file:"
+
+
+def _mark_name(dev: int, ino: int) -> str:
+    return f".link-{dev}-{ino}"
+
+
+def _mark(root: int, dev: int, ino: int) -> None:
+    """Note in the quarantine folder that a name of the file (dev, ino) is in quarantine: a
+    later move of another of its names looks for it (a stale mark only costs that look)."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(_mark_name(dev, ino), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o600, dir_fd=root))  # fmt: skip
+
+
+def _marked(root: int, dev: int, ino: int) -> bool:
+    try:
+        os.stat(_mark_name(dev, ino), dir_fd=root, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def _unmark(root: int, dev: int, ino: int) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(_mark_name(dev, ino), dir_fd=root)
 
 
 def _mount_of(path: str) -> str:

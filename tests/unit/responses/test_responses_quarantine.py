@@ -583,3 +583,30 @@ def test_a_restore_of_an_item_deleted_meanwhile_says_it_is_gone(
     with pytest.raises(UsageError, match="another run restored or deleted it meanwhile"):
         q.delete(item.id)
     assert not site.exists()
+
+
+def test_a_move_of_a_file_with_one_name_reads_no_other_manifest(
+    tmp_path: Path, q: Quarantine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look for the other names of a hard link read every manifest in quarantine at each
+    move (a thousand moves: 80 s instead of 30). A file with one name, none of whose names
+    was quarantined before (no mark), reads none; a second name of a quarantined file does."""
+    reads: list[str] = []
+    real = Quarantine._read_item
+
+    def counted(root: int, name: str) -> object:
+        reads.append(name)
+        return real(root, name)
+
+    monkeypatch.setattr(Quarantine, "_read_item", staticmethod(counted))
+    for n in range(20):
+        f = tmp_path / f"f{n}.php"
+        f.write_bytes(BODY + str(n).encode())
+        q.add(str(f))
+    assert reads == []
+    a, b = tmp_path / "a.php", tmp_path / "b.php"
+    a.write_bytes(BODY)
+    os.link(a, b)
+    first = q.add(str(a))
+    second = q.add(str(b))  # one name left: found by the mark of the first
+    assert reads and any(first.id in n and str(a) in n for n in second.notes), second.notes
