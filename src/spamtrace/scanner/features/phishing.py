@@ -250,6 +250,169 @@ def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the site's own host name, as $_SERVER or getenv() gives it
+_HOST_KEYS = (b"http_host", b"server_name")
+# the details of one visit a doorway's server picks its answer by: who asks (the user agent,
+# the address), from where (the referrer, the language) and for which page
+_VISIT_KEYS = (
+    (b"http_user_agent",),
+    (b"remote_addr", b"http_x_forwarded_for", b"http_client_ip", b"http_x_real_ip"),
+    (b"http_referer",),
+    (b"http_accept_language",),
+    (b"request_uri",),
+)
+# a search engine named in a test of the visitor (the agent or the referrer)
+_SEARCH_ENGINES = tight(rb"google|bing|yahoo|yandex|baidu|slurp|msnbot")
+_OWN_CALL = tight(rb"(?<![\w$>:\\])([a-z_\x80-\xff][\w\x80-\xff]*)\s*\(")
+_DEFINED = tight(rb"(?<![\w$>:])define\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*\)")
+_THEN_STOPS = tight(rb"\s*(?:exit|die)\b")
+_TEST_CALL = tight(
+    rb"(?<![\w$:])(?<!->)(?:" + b"|".join(CRAWLER_TESTS) + rb")\s*\("
+)
+
+
+def _search_visitor_test(ctx: Ctx) -> bool:
+    """The file tests the visitor's user agent or referrer (the key itself, or a variable
+    set from it, two levels back) against the name of a search engine (``preg_match
+    ("@google|yahoo|bing@", $ua)``, ``stristr($agent, 'googlebot')``)."""
+    value = ctx.lx.value
+    code = ctx.code
+    # a test written as an array's value ("isBot" => preg_match(...)) counts too
+    for m in itertools.islice(_TEST_CALL.finditer(code), 200):
+        start = m.start()
+        rest = code[m.end() : m.end() + 300]
+        args = rest[: close_paren(rest)]
+        lits = [value(int(q.group(1))).lower() for q in PLACEHOLDER.finditer(args)]
+        if not any(_SEARCH_ENGINES.search(x) for x in lits):
+            continue
+        texts = _address_texts(ctx, args, start)
+        held = [value(int(q.group(1))).lower() for t in texts for q in PLACEHOLDER.finditer(t)]
+        if any(k in held for k in (b"http_user_agent", b"http_referer")):
+            return True
+    return False
+
+
+def _relay_functions(ctx: Ctx) -> dict[bytes, bytes]:
+    """The file's own functions that download and return what they got, and those that
+    return what one of them returns (``function g($p) { $w = http($p); ... return $w; }``),
+    two levels: name -> body."""
+    bodies = function_bodies(ctx)
+    found = {n: bodies[n] for n in _fetch_functions(ctx) if n in bodies}
+    for _round in range(2):
+        more = {
+            name: body
+            for name, body in bodies.items()
+            if name not in found and len(body) < 3000 and find(body, b"return") >= 0
+            and any(m.group(1) in found for m in itertools.islice(_OWN_CALL.finditer(body), 60))
+        }
+        if not more:
+            break
+        found.update(more)
+    return found
+
+
+def _sends_visit(ctx: Ctx, args: bytes, before: int) -> tuple[bool, list[bytes]]:
+    """Whether the arguments ``args`` of a fetch (their variables followed three levels
+    back, and the bodies of the file's own functions they call) carry the site's host name
+    and two or more details of the visit (:data:`_VISIT_KEYS`); and the texts looked at."""
+    texts = _address_texts(ctx, args, before)
+    bodies = function_bodies(ctx)
+    for t in list(texts):
+        for c in itertools.islice(_OWN_CALL.finditer(t), 8):
+            body = bodies.get(c.group(1))
+            if body is not None and len(body) < 2000:
+                texts.append(body)
+    value = ctx.lx.value
+    lits = {value(int(q.group(1))).lower() for t in texts for q in PLACEHOLDER.finditer(t)}
+    if not any(k in lits for k in _HOST_KEYS):
+        return False, texts
+    return sum(any(k in lits for k in keys) for keys in _VISIT_KEYS) >= 2, texts
+
+
+def _names_remote(ctx: Ctx, texts: list[bytes]) -> bool:
+    """A web address of another host is in ``texts``: a literal with a web scheme, or a
+    define()d constant holding one named there; not the visitor's own URL (a scheme joined
+    to the site's host name, as a prerendering service is given)."""
+    value = ctx.lx.value
+    lits = [value(int(q.group(1))).lower().lstrip() for t in texts for q in PLACEHOLDER.finditer(t)]
+    if any(x in _OWN_URL_KEYS for x in lits) and any(x.endswith(b"://") for x in lits):
+        own = re.compile(rb"\x01(\d+)\x01\s*\.\s*\$_server\s*\[\s*\x01(\d+)\x01")
+        for t in texts:
+            for m in itertools.islice(own.finditer(t), 8):
+                if value(int(m.group(1))).endswith(b"://") and value(
+                    int(m.group(2))
+                ).lower() in _HOST_KEYS:
+                    return False
+    if any(x.startswith(WEB_SCHEMES[:2]) for x in lits):
+        return True
+    consts = {
+        value(int(d.group(1))).lower(): value(int(d.group(2))).lower().lstrip()
+        for d in itertools.islice(_DEFINED.finditer(ctx.code), 40)
+    }
+    for name, val in consts.items():
+        if not val.startswith(WEB_SCHEMES[:2]) or re.fullmatch(rb"[a-z_]\w*", name) is None:
+            continue
+        word = re.compile(rb"(?<![\w$>:\x01'\"])" + re.escape(name) + rb"(?![\w(\x01])")
+        if any(word.search(t) for t in texts):
+            return True
+    return False
+
+
+@feature("doorway_visit_relayed")
+def _doorway_visit_relayed(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A doorway that has a remote server answer each visit: in a file that tests the
+    visitor's agent or referrer for a search engine, a fetch (directly, or by the file's own
+    download functions, two levels) of a web address of another host given the site's host
+    name and two or more details of the visit (the agent, the address, the referrer, the
+    language, the page asked for; as a query string, an array for http_build_query, through
+    variables and helper functions) whose answer is printed and the script stopped (``die
+    ($page)``, ``echo $page; exit;``): a traffic system picks what crawlers and search
+    visitors see under the site's name. A prerendering service is given the visitor's URL,
+    a tracker's answer is not printed, a widget printed in the page does not stop it."""
+    text = string_text(ctx)
+    if find(text, b"http") < 0 or not any(find(text, k) >= 0 for k in _HOST_KEYS):
+        return None
+    if not _search_visitor_test(ctx):
+        return None
+    relays = _relay_functions(ctx)
+    names = [b"file_get_contents", *sorted(relays)]
+    fetch = re.compile(
+        rb"\$(" + NAME_P + rb")\s*=\s*@?\s*(" + b"|".join(re.escape(n) for n in names)
+        + rb")\s*\("
+    )
+    code = ctx.code
+    for m in itertools.islice(fetch.finditer(code), 30):
+        if any(find(b, code[m.start() : m.end()]) >= 0 for b in relays.values()):
+            continue  # inside a download function itself
+        rest = code[m.end() : m.end() + 1200]
+        args = rest[: close_paren(rest)]
+        sends, texts = _sends_visit(ctx, args, m.start())
+        if not sends:
+            continue
+        called = relays.get(m.group(2))
+        chain = [called] if called is not None else []
+        for body in list(chain):
+            chain += [
+                relays[c.group(1)] for c in itertools.islice(_OWN_CALL.finditer(body), 40)
+                if c.group(1) in relays and relays[c.group(1)] is not body
+            ]
+        if not _names_remote(ctx, texts + chain):
+            continue
+        var = re.escape(m.group(1))
+        tail = code[m.end() : m.end() + 1500]
+        printed = re.search(rb"(?:die|exit)\s*\(\s*\$" + var + rb"\b", tail)
+        if printed is None:
+            for p in itertools.islice(
+                re.finditer(rb"(?:echo|print)\b[^;]{0,80}?\$" + var + rb"\b[^;]*;", tail), 6
+            ):
+                if _THEN_STOPS.match(tail, p.end()) is not None:
+                    printed = p
+                    break
+        if printed is not None:
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+    return None
+
+
 _FLAG_SET = tight(rb"\s*\$(" + NAME_P + rb")\s*=(?![=>])")
 
 
