@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spamtrace.policy.responses import FreezeQueue
+from spamtrace.sources.maillog.event import mailbox_name
 
 TIMEOUT = 60.0
 OUTPUT_LIMIT = 2000
@@ -227,8 +228,8 @@ class MailQueue:
         if text is None:
             return False
         login, uid, auth = parse_exim_header(text)
-        if d.auth_user is not None:
-            return auth == d.auth_user
+        if d.auth_user is not None:  # the login as typed; the incident's mailbox, made small
+            return auth is not None and mailbox_name(auth) == d.auth_user
         if auth is not None:  # an SMTP AUTH message, not a local submission
             return False
         return (d.uid is not None and uid == d.uid) or (d.user is not None and login == d.user)

@@ -45,7 +45,7 @@ from spamtrace.attribution.mail import MailMessage, sender_key
 from spamtrace.model import Verdict
 from spamtrace.policy.incidents import IncidentKey, incident_id
 from spamtrace.policy.window import Counts, HourlyHistory, Sums, WindowCounts, WindowSum
-from spamtrace.sources.maillog.event import unnamed_login
+from spamtrace.sources.maillog.event import mailbox_name, unnamed_login
 
 try:  # observe()'s and recipient()'s window steps, compiled (with MailLedger.feed's loop)
     from spamtrace.attribution import _mailjoin
@@ -91,7 +91,9 @@ class AllowedSenders:
     def from_config(cls, cfg: Any, owner: Callable[[str], str | None]) -> AllowedSenders:
         """From a :class:`spamtrace.config.Config`; ``owner``: domain -> its hosting account's
         name (the caller's cached look-up)."""
-        accounts = frozenset(cfg.submission.allow_accounts)
+        # a mailbox is read with its capitals made small: so are the entries that name one
+        entries = cfg.submission.allow_accounts
+        accounts = frozenset([*entries, *(mailbox_name(e) for e in entries if "@" in e)])
         return cls(accounts, owner if accounts else None)
 
     def entry(self, box: str) -> str | None:
@@ -668,7 +670,7 @@ def _exim_auth_freeze(box: str) -> str:
     mailbox found none of its mail). ``LC_ALL=C``: the regex's ``\\xNN`` are bytes."""
     from spamtrace.safetext import shell_quote
 
-    line = shell_quote("--?auth_id " + _perl_re(box))
+    line = shell_quote("(?i)--?auth_id " + _perl_re(box))  # the login in any case
     return (
         f"LC_ALL=C grep -rlxP --include='*-H' -e {line} \"$(exim -bP -n spool_directory)/input\""
         " | sed -n 's|.*/\\(.*\\)-H$|\\1|p' | xargs -r exim -Mf"
@@ -685,7 +687,7 @@ def _postfix_auth_hold(box: str, logs: Sequence[str]) -> str:
     from spamtrace.safetext import shell_quote
 
     rx = (
-        r"/smtpd\[[0-9]+\]: \K[0-9A-Za-z]+(?=: client=.*, sasl_username="
+        r"(?i)/smtpd\[[0-9]+\]: \K[0-9A-Za-z]+(?=: client=.*, sasl_username="
         + _perl_re(box)
         + r"(?:, |$))"
     )

@@ -48,7 +48,7 @@ from typing import Any, ClassVar
 from spamtrace.model import DELETED, Verdict
 from spamtrace.policy.incidents import Incident
 from spamtrace.policy.verdict import LOOK_AT_SCRIPT
-from spamtrace.sources.maillog.event import unnamed_login
+from spamtrace.sources.maillog.event import mailbox_name, unnamed_login
 
 ROOT_UID = 0
 #: executables (resolved paths) whose processes are never signalled, besides the MTA's
@@ -301,6 +301,10 @@ class ResponseRules:
         r = cfg.responses
         protected = {*cfg.submission.allow_accounts, *r.never_accounts, *mta_users, "root"}
         protected.update(cfg.mta.users)
+        # a mailbox is read with its capitals made small (BOX@x is box@x): an entry naming
+        # one in capitals still protects it
+        protected.update([mailbox_name(n) for n in protected])
+        only = {*r.only_accounts, *(mailbox_name(n) for n in r.only_accounts if "@" in n)}
         return cls(
             mode=Mode(cfg.mode),
             block=r.block,
@@ -322,7 +326,7 @@ class ResponseRules:
             lock_mailbox_timeout=r.lock_mailbox_timeout,
             protected_accounts=frozenset(protected),
             protected_uids=frozenset({ROOT_UID, *mta_uids}),
-            only_accounts=frozenset(r.only_accounts),
+            only_accounts=frozenset(only),
             mta_exes=frozenset({*mta_exes, *cfg.mta.exes}),
             other_netns=r.other_netns,
             web_users=frozenset(cfg.accounts.web_users),

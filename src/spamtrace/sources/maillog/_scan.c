@@ -144,6 +144,24 @@ static PyObject *sstr(Span l, Py_ssize_t a, Py_ssize_t b) {
     return o;
 }
 
+/* sstr(l, a, b), its ASCII capitals made small when it holds an '@': an SMTP AUTH login
+ * that is a mailbox address as one mailbox (event.mailbox_name; the lines read here are
+ * printable ASCII) */
+static PyObject *mailbox_str(Span l, Py_ssize_t a, Py_ssize_t b) {
+    if (b > l.n) b = l.n;
+    if (a < 0) a = 0;
+    if (b <= a || memchr(l.s + a, '@', (size_t)(b - a)) == NULL) return sstr(l, a, b);
+    Py_ssize_t i = a;
+    while (i < b && !(l.s[i] >= 'A' && l.s[i] <= 'Z')) i++;
+    if (i >= b) return sstr(l, a, b);
+    PyObject *o = str(l, a, b); /* a new str, not hashed yet: made small in place */
+    if (o == NULL) return NULL;
+    char *d = PyUnicode_DATA(o);
+    for (Py_ssize_t k = i - a; k < b - a; k++)
+        if (d[k] >= 'A' && d[k] <= 'Z') d[k] = (char)(d[k] + ('a' - 'A'));
+    return o;
+}
+
 /* int(s[a:b]) of a run of digits (may be big) */
 static PyObject *integer(Span l, Py_ssize_t a, Py_ssize_t b) {
     if (b - a < 18) {
@@ -443,7 +461,7 @@ static int exim_auth(Span l, Py_ssize_t a, Py_ssize_t b, PyObject **driver, PyOb
     }
     PyObject *name = sstr(v, 0, d1);
     if (name == NULL) return -1;
-    PyObject *box = r1 > r0 ? sstr(v, r0, r1) : PyUnicode_FromFormat("(%U)", name);
+    PyObject *box = r1 > r0 ? mailbox_str(v, r0, r1) : PyUnicode_FromFormat("(%U)", name);
     if (box == NULL) {
         Py_DECREF(name);
         return -1;
@@ -834,7 +852,7 @@ static int postfix_client(Span t, double wall, PyObject *pid, Span qid, PyObject
                 goto fail;
             }
         } else if (starts(p, 0, "sasl_username=", 14)) {
-            if (p.n > 14 ? put_str(ev, F_AUTH, p, 14, p.n) < 0
+            if (p.n > 14 ? put(ev, F_AUTH, mailbox_str(p, 14, p.n)) < 0
                          : put(ev, F_AUTH, (Py_INCREF(Py_None), Py_None)) < 0)
                 goto fail;
         } else if (starts(p, 0, "sasl_method=", 12)) {

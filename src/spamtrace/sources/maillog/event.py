@@ -58,6 +58,21 @@ class MailLogged(NamedTuple):
     detail: str | None = None  # error text of a defer / bounce, the Exim message-id
 
 
+#: ASCII capitals to small letters (and nothing else: the compiled parsers do the same)
+_SMALL = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def mailbox_name(login: str) -> str:
+    """An SMTP AUTH login that is a mailbox address (``a@b``) as one mailbox: its ASCII
+    capitals made small. Mailbox logins are not case-sensitive where hosting servers check
+    them (Dovecot's ``auth_username_format = %Lu``, Exim's ``lsearch`` of a passwd file,
+    MySQL's default collation), and the MTA logs the login as the client typed it (Exim's
+    ``plaintext`` and ``login`` authenticators, ``server_set_id = $auth2``): a botnet typing
+    ``BOX@Shop.example``, ``box@SHOP.example``... with one stolen password was that many
+    senders, each below every limit. Another id (``John Smith``, a realm) is kept as logged."""
+    return login.translate(_SMALL) if "@" in login else login
+
+
 def unnamed_login(auth: str | None) -> str | None:
     """The authenticator of an SMTP AUTH sender that Exim logged without an id (``auth`` is
     then ``(driver)``, see :func:`spamtrace.sources.maillog.exim.auth_of`), else None."""

@@ -35,7 +35,7 @@ queue runs) gives ``None``.
 
 from __future__ import annotations
 
-from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
+from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine, mailbox_name
 from spamtrace.sources.maillog.stamp import iso_seconds, offset_seconds
 
 MTA = "exim"
@@ -245,7 +245,9 @@ def auth_of(value: str) -> tuple[str, str]:
     taken off only when it is ``<>``, empty, the id again (``box@x:box@x``) or reads as an
     address (``a@b``: an '@' between other characters, no space): an id ``realm:box@x``
     logged without ``+smtp_mailauth``
-    reads as ``realm``. An authenticator without ``server_set_id`` logs no id: the mailbox is
+    reads as ``realm``. The id's ASCII capitals are made small (:func:`mailbox_name`: a
+    login typed in other cases is the same mailbox). An authenticator without ``server_set_id``
+    logs no id: the mailbox is
     then ``(driver)`` (e.g. ``(cram_md5)``), one sender for all its messages, which no
     ``lock_mailbox_command`` is run for."""
     driver, _, rest = value.partition(":")
@@ -260,7 +262,7 @@ def auth_of(value: str) -> tuple[str, str]:
             tail = rest[colon + 1 :]
             if colon >= 0 and (not tail or ("@" in tail[1:-1] and " " not in tail)):
                 rest = rest[:colon]
-    return driver, rest or f"({driver})"
+    return driver, mailbox_name(rest) if rest else f"({driver})"
 
 
 def _ip(token: str) -> str | None:

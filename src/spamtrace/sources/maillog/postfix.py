@@ -23,7 +23,7 @@ BSD syslog time stamps carry no year: the caller gives it (the reader uses the f
 
 from __future__ import annotations
 
-from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
+from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine, mailbox_name
 from spamtrace.sources.maillog.stamp import iso_seconds, offset_seconds, syslog_seconds
 
 MTA = "postfix"
@@ -141,7 +141,7 @@ def _client(text: str, wall: float, pid: int | None, qid: str) -> MailLogged:
             else:
                 host = value
         elif part.startswith("sasl_username="):
-            auth = part[14:] or None
+            auth = mailbox_name(part[14:]) or None  # BOX@x and box@x: one mailbox
         elif part.startswith("sasl_method="):
             method = part[12:] or None
     return MailLogged(
