@@ -1594,6 +1594,22 @@ def word_searcher(
     return search
 
 
+def words_finditer(
+    rx: re.Pattern[bytes], code: bytes, words: tuple[bytes, ...]
+) -> Iterator[re.Match[bytes]]:
+    """``rx.finditer(code)`` for a pattern whose matches all begin with one of ``words`` and
+    are never empty: the pattern is tried only where one of them starts (:func:`word_searcher`;
+    for words that ``rx.tight`` does not record as leading, such as "[", or a file's own)."""
+    search = word_searcher(rx, code, words)
+    pos = 0
+    while True:
+        m = search(pos)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 _SKIP_BYTES: dict[frozenset[int], bytes] = {}  # a word_searcher's not_after, as bytes
 
 

@@ -2613,7 +2613,10 @@ def _old_text(body: bytes, piece: bytes) -> bool:
                for _, m in var_assigns(body, v.group(1), TAIL_RHS, 3))  # fmt: skip
 
 
+@per_file("walk-bodies")
 def _walk_bodies(ctx: Ctx) -> list[bytes]:
+    """The bodies of the loops over what a walk of the folders found and of the walking
+    functions: what the infector and self-copier rules both read (once a file)."""
     bodies = [body for _m, body in itertools.islice(_walk_loops(ctx, helpers=True), 20)]
     return bodies + list(_recursive_walkers(ctx).values())[:20]
 

@@ -70,6 +70,7 @@ from spamtrace.scanner.context import (
     var_mentions,
     varcalls,
     web_address,
+    words_finditer,
 )
 from spamtrace.scanner.features.execution import tainted_exec_hole, tainted_exec_signed_in
 from spamtrace.scanner.lexer import STR_MARK, find
@@ -2673,6 +2674,8 @@ _SOCKET_CALLS = (b"fsockopen", b"pfsockopen", b"stream_socket_client", b"socket_
 _HEADER_SET = tight(rb"(?:getallheaders|apache_request_headers)\s*\(")
 # what a foreach hands its value to (`` as $k => $v)``, `` as &$v)``)
 _LOOP_VAR = tight(rb"\sas\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$(" + NAME_P + rb")\s*\)")
+# where each match of _LOOP_VAR starts: a blank (``\s`` of a bytes pattern), then "as"
+_LOOP_VAR_AT = (b" as", b"\nas", b"\tas", b"\ras", b"\x0bas", b"\x0cas")
 
 
 @per_file("loop-vars")
@@ -2682,13 +2685,27 @@ def _loop_vars(ctx: Ctx) -> frozenset[bytes]:
     $var)``), so a variable not among them needs no pattern of its own."""
     if find(ctx.code, b"foreach") < 0:
         return frozenset()
-    return frozenset(m.group(1) for m in _LOOP_VAR.finditer(ctx.code))
+    return frozenset(m.group(1) for m in words_finditer(_LOOP_VAR, ctx.code, _LOOP_VAR_AT))
 
 
 def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
     """``expr`` holds request input: the query, form, cookies, a request header (its
     ``$_SERVER['HTTP_…']`` or an element of getallheaders()/apache_request_headers()), or a
-    variable set from one of them (two levels of copies)."""
+    variable set from one of them (two levels of copies). Remembered per file: a password
+    guesser's test asks it of every loop head, and each asks again of the same variables'
+    assignments (a large clean file's 40 loops: thousands of walks of "$post" and "$i")."""
+    memo: dict[tuple[bytes, int], bool] | None = ctx.cache.get("from-visitor")
+    if memo is None:
+        memo = ctx.cache["from-visitor"] = {}
+    key = (expr, depth)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _from_visitor_once(ctx, expr, depth)
+    return found
+
+
+def _from_visitor_once(ctx: Ctx, expr: bytes, depth: int) -> bool:
+    """:func:`_from_visitor`, worked out."""
     if UIN_RE.search(expr) or _HEADER_SET.search(expr) or _server_header(ctx, expr):
         return True
     if depth == 0:
@@ -2696,31 +2713,120 @@ def _from_visitor(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
     expr = _FIXED_LOOKUP.sub(
         lambda m: b"''" if _literal_table(ctx, m.group(1)) else m.group(0), expr
     )
-    for var in VAR.findall(expr)[:4]:
-        for _pos, m in var_assigns(ctx.code, var, TAIL_RHS, 5):
-            if _from_visitor(ctx, m.group(1), depth - 1):
-                return True
-        # one of several set at once: list($h, $p) = explode(':', $_COOKIE['dst'])
-        for rhs in _destructured(ctx).get(var, ())[:3]:
-            if _from_visitor(ctx, rhs, depth - 1):
-                return True
-        # the value of a loop over it: foreach (explode(',', $_POST['ports']) as $port)
-        if var not in _loop_vars(ctx):
-            continue  # no "as $var)" in the code: no pattern compiled for it
-        loop = re.compile(
+    return any(_var_from_visitor(ctx, var, depth) for var in VAR.findall(expr)[:4])
+
+
+def _var_from_visitor(ctx: Ctx, var: bytes, depth: int) -> bool:
+    """``$var`` is set from request input (``depth`` > 0 levels of copies): by an assignment,
+    a list() of several, or as a loop's value. Remembered per file and variable: loop heads
+    and right-hand sides of one file name the same few variables again and again."""
+    memo: dict[tuple[bytes, int], bool] | None = ctx.cache.get("var-from-visitor")
+    if memo is None:
+        memo = ctx.cache["var-from-visitor"] = {}
+    key = (var, depth)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _var_from_visitor_once(ctx, var, depth)
+    return found
+
+
+def _var_from_visitor_once(ctx: Ctx, var: bytes, depth: int) -> bool:
+    """:func:`_var_from_visitor`, worked out."""
+    for _pos, m in _rhs_sets(ctx, var):
+        if _from_visitor(ctx, m.group(1), depth - 1):
+            return True
+    # one of several set at once: list($h, $p) = explode(':', $_COOKIE['dst'])
+    for rhs in _destructured(ctx).get(var, ())[:3]:
+        if _from_visitor(ctx, rhs, depth - 1):
+            return True
+    # the value of a loop over it: foreach (explode(',', $_POST['ports']) as $port)
+    if var not in _loop_vars(ctx):
+        return False  # no "as $var)" in the code: no pattern compiled for it
+    for m in itertools.islice(_loops_over(ctx, var), 5):
+        if _from_visitor(ctx, m.group(1), depth - 1):
+            return True
+    return False
+
+
+_LOOP_OVER: dict[bytes, re.Pattern[bytes]] = {}  # per variable, compiled once a process
+_LOOP_OVER_KEPT = 4096
+
+
+def _loop_over(var: bytes) -> re.Pattern[bytes]:
+    """The pattern of a ``foreach`` whose value is ``$var`` (group 1: what it loops over).
+    Kept here rather than in ``re``'s cache of 512, which a scan's other patterns built per
+    name fill: ~1,000 names over a corpus, each compiled anew ~4 times a pass (0.1 ms each)."""
+    rx = _LOOP_OVER.get(var)
+    if rx is None:
+        if len(_LOOP_OVER) >= _LOOP_OVER_KEPT:
+            _LOOP_OVER.clear()
+        rx = _LOOP_OVER[var] = re.compile(
             rb"foreach\s*\(([^;{]{1,200}?)\s+as\s+(?:\$" + NAME_P + rb"\s*=>\s*)?&?\$"
             + re.escape(var) + rb"\s*\)"
         )
-        for m in itertools.islice(loop.finditer(ctx.code), 5):
-            if _from_visitor(ctx, m.group(1), depth - 1):
-                return True
-    return False
+    return rx
+
+
+_FOREACH_HEAD = tight(rb"foreach\s*\(")
+
+
+@per_file("foreach-heads")
+def _foreach_heads(ctx: Ctx) -> list[tuple[int, int, int]]:
+    """Each ``foreach (`` of the code: where it starts, where its head starts (after the
+    "("), and the first ";" or "{" from there (or the end): a match of :func:`_loop_over`
+    starts at one of them, and its ``$var`` lies between the other two (neither the head
+    nor the rest of the match holds ";" or "{")."""
+    code = ctx.code
+    out: list[tuple[int, int, int]] = []
+    if find(code, b"foreach") < 0:
+        return out
+    end = len(code)
+    for m in _FOREACH_HEAD.finditer(code):
+        head = m.end()
+        semi, brace = find(code, b";", head), find(code, b"{", head)
+        stop = min(semi if semi >= 0 else end, brace if brace >= 0 else end)
+        out.append((m.start(), head, stop))
+    return out
+
+
+def _loops_over(ctx: Ctx, var: bytes) -> Iterator[re.Match[bytes]]:
+    """``_loop_over(var).finditer(ctx.code)``, the pattern tried only at the loops whose head
+    holds "$var" (a scan of the whole code per variable, most of them in no loop's head)."""
+    code, needle = ctx.code, b"$" + var
+    rx: re.Pattern[bytes] | None = None
+    pos = 0
+    for start, head, stop in _foreach_heads(ctx):
+        if start < pos or find(code, needle, head, stop) < 0:
+            continue
+        if rx is None:
+            rx = _loop_over(var)
+        m = rx.match(code, start)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+def _rhs_sets(ctx: Ctx, var: bytes) -> list[tuple[int, re.Match[bytes]]]:
+    """The first five assignments of ``$var`` in the code (``var_assigns`` with
+    ``TAIL_RHS``), remembered per file: the visitor and literal-table tests ask for the same
+    variables' assignments many times."""
+    memo: dict[bytes, list[tuple[int, re.Match[bytes]]]] | None = ctx.cache.get("rhs-sets")
+    if memo is None:
+        memo = ctx.cache["rhs-sets"] = {}
+    found = memo.get(var)
+    if found is None:
+        found = memo[var] = var_assigns(ctx.code, var, TAIL_RHS, 5)
+    return found
 
 
 # several variables set at once: list($a, $b) = ..., [$a, $b] = ...
 _DESTRUCTURE = tight(
     rb"(?:(?<![\w$>:])list\s*\(|(?<![\w$\])])\[)([^;=\[\]()]{1,160})[)\]]\s*=(?![=>])\s*([^;]{0,200})"
 )
+# where each match of _DESTRUCTURE starts ("[" is too short for the leading words that
+# ``tight`` records, but trying the pattern at each "[" and "list" is ~15 times as fast as
+# the regex engine trying its look-behinds at every offset of a large file)
+_DESTRUCTURE_AT = (b"list", b"[")
 
 
 @per_file("destructured")
@@ -2729,7 +2835,7 @@ def _destructured(ctx: Ctx) -> dict[bytes, list[bytes]]:
     found: dict[bytes, list[bytes]] = {}
     if ctx.code.find(b"list") < 0 and ctx.code.find(b"] =") < 0 and ctx.code.find(b"]=") < 0:
         return found
-    for m in itertools.islice(_DESTRUCTURE.finditer(ctx.code), 50):
+    for m in itertools.islice(words_finditer(_DESTRUCTURE, ctx.code, _DESTRUCTURE_AT), 50):
         for var in VAR.findall(m.group(1))[:8]:
             found.setdefault(var, []).append(m.group(2))
     return found
@@ -2745,12 +2851,17 @@ def _literal_table(ctx: Ctx, var: bytes) -> bool:
     """``$var`` is only ever set to a table of literals (``$backends = array('api' =>
     'tcp://10.0.0.5:8080')``): an element looked up by the visitor's key is one of the
     values the code wrote, not the visitor's own (a health check of named services)."""
-    sets = [m.group(1) for _, m in var_assigns(ctx.code, var, TAIL_RHS, 5)]
+    sets = [m.group(1) for _, m in _rhs_sets(ctx, var)]
     return bool(sets) and all(_LITERAL_TABLE.match(rhs) is not None for rhs in sets)
 
 
+_SERVER_KEY = tight(rb"\$_server\s*\[\s*\x01(\d+)\x01")
+
+
 def _server_header(ctx: Ctx, expr: bytes) -> bool:
-    for m in re.finditer(rb"\$_server\s*\[\s*\x01(\d+)\x01", expr):
+    if find(expr, b"$_server") < 0:
+        return False
+    for m in _SERVER_KEY.finditer(expr):
         if ctx.lx.value(int(m.group(1))).lower().startswith(b"http_x"):
             return True
     return False

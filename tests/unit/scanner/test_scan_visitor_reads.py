@@ -1,0 +1,121 @@
+"""The visitor-input test of the shell rules (``features.shell._from_visitor``: a password
+guesser's loop, a port scanner's host, a tunnel's target) is answered once per file and
+expression, each variable's assignments and loops read once per file, and its searches
+(list() assignments, loop values, a loop over a variable) tried only where they can start:
+the same answers as the patterns run over the whole code, without the whole code read again
+for each loop head of a large file. Samples written for these tests."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from scanner_helpers import analyze_bytes, rule_ids, spans
+
+from spamtrace.scanner.analyze import analyze
+from spamtrace.scanner.context import Ctx, var_assigns, words_finditer
+from spamtrace.scanner.features import shell
+from spamtrace.scanner.lexer import lex
+from spamtrace.scanner.rules import load_rules, load_yara
+
+
+def _ctx(src: bytes) -> Ctx:
+    return Ctx(src, "x.php", lex(src), 0, lambda: None, None)
+
+
+def _many_loops(n: int) -> bytes:
+    """A page of ``n`` loops over rows its own function returns (no request input)."""
+    body = b"".join(
+        b"foreach ($rows as $row) { $total += $row['n%d']; }\n" % i for i in range(n)
+    )
+    return (
+        b"<?php\nfunction rows() { return array(array('n0' => 1)); }\n"
+        b"$rows = rows();\n$rows = array_reverse($rows);\n$total = 0;\n" + body + b"echo $total;\n"
+    )
+
+
+def test_the_visitor_test_reads_each_variable_once_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+
+    def counted(code: bytes, var: bytes, *args: object) -> object:
+        calls.append(var)
+        return var_assigns(code, var, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shell, "var_assigns", counted)
+    ctx = _ctx(_many_loops(40))
+    assert shell._login_brute(ctx, None) is None  # type: ignore[arg-type]
+    # 40 loop heads name $rows and $row: each variable's assignments read once (the old
+    # test read them again for each head and each level of copies: 160 reads)
+    assert len(calls) == len(set(calls)) <= 4, calls
+
+
+def test_a_posted_list_in_the_last_of_many_loops_is_still_found() -> None:
+    guesser = _many_loops(30).replace(
+        b"echo $total;",
+        b"$words = explode(\"\\n\", $_POST['words']);\n"
+        b"foreach ($words as $w) {\n"
+        b"  $ch = curl_init($_POST['site'] . '/wp-login.php');\n"
+        b"  curl_setopt($ch, CURLOPT_POSTFIELDS, 'log=admin&pwd=' . $w);\n"
+        b"  curl_exec($ch);\n}\n",
+    )
+    assert "shell.login-brute" in rule_ids(analyze_bytes(guesser))
+    assert "shell.login-brute" not in rule_ids(analyze_bytes(_many_loops(30)))
+
+
+_PIECES = (
+    b"list($a, $b) = ", b"list ($x)=", b"[$a, $b] = ", b"$t[$k] = ", b"$u[1]=", b"] = ", b"]=",
+    b"foreach ($rows as $row)", b"foreach($l as $k => $v) ", b"foreach ( f($q) as &$v )",
+    b"foreach ($a as $b) as $c)", b" as $v)", b"\tas $w )", b"\nas $k=>$row)", b"$row", b"$rows",
+    b"explode(',', $_post[\x011\x01])", b";", b"{", b"}", b"(", b")", b" ", b"\n", b"=", b"=>",
+    b"$", b"list", b"[", b"]", b"as", b"my_list(", b"->list(", b"::list(", b"$list[", b"x",
+)
+
+
+def _texts(seed: int, count: int) -> list[bytes]:
+    rng = random.Random(seed)
+    return [
+        b"".join(rng.choice(_PIECES) for _ in range(rng.randrange(1, 60))) for _ in range(count)
+    ]
+
+
+def test_the_word_led_searches_find_what_the_patterns_find() -> None:
+    for code in _texts(17, 3000):
+        assert spans(words_finditer(shell._DESTRUCTURE, code, shell._DESTRUCTURE_AT)) == (
+            spans(shell._DESTRUCTURE.finditer(code))
+        ), code
+        assert spans(words_finditer(shell._LOOP_VAR, code, shell._LOOP_VAR_AT)) == spans(
+            shell._LOOP_VAR.finditer(code)
+        ), code
+
+
+def test_the_loops_over_a_variable_are_the_patterns_matches() -> None:
+    for code in _texts(23, 3000):
+        ctx = Ctx(code, "x.php", lex(b""), 0, lambda: None, None)
+        ctx.lx.code = code
+        for var in (b"row", b"rows", b"v", b"w", b"k", b"b", b"c", b"x"):
+            assert spans(shell._loops_over(ctx, var)) == spans(
+                shell._loop_over(var).finditer(code)
+            ), (code, var)
+
+
+def test_the_walks_of_the_folders_are_read_once_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spamtrace.scanner.features import dropper
+
+    walks: list[bool] = []
+    loops = dropper._walk_loops
+
+    def counted(ctx: Ctx, *, helpers: bool = False) -> object:
+        walks.append(helpers)
+        return loops(ctx, helpers=helpers)
+
+    monkeypatch.setattr(dropper, "_walk_loops", counted)
+    # a tool that stamps a comment at the end of every script (clean: no code is added),
+    # which the infector and the self-copier rules both read
+    stamp = (
+        b"<?php\n$me = basename(__FILE__);\n"
+        b"foreach (glob('*.php') as $f) {\n  if ($f === $me) { continue; }\n"
+        b"  $old = file_get_contents($f);\n  file_put_contents($f, $old . \"\\n// checked\");\n}\n"
+    )
+    result = analyze(stamp, "stamp.php", load_rules(), yara=load_yara(), stop_at=0)
+    assert not {"php.files-prepended", "php.self-spread"} & rule_ids(result)
+    assert walks.count(True) == 1  # the old rules walked the loops once each
