@@ -474,6 +474,13 @@ class MailPolicy:
             return None
         return win.history.below(start) / span
 
+    def rate_judged(self, sender: tuple[str, str | None, str | None], wall: float) -> bool:
+        """Whether the rate-against-history rule could judge ``sender``'s message at ``wall``
+        (its last): a day of its history (:data:`MIN_HISTORY_HOURS`) known before the window
+        that ends there, as :meth:`_hourly_average` asks."""
+        win = self._windows.get(sender)
+        return win is not None and self._hourly_average(win, int(wall // 3600)) is not None
+
     def _reasons(self, msg: MailMessage, win: _Window, average: float | None) -> list[str]:
         t = self.t
         count = len(win.messages)

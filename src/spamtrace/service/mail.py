@@ -20,7 +20,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from spamtrace.attribution.accounts import AccountResolver
-    from spamtrace.attribution.mail import MailLedger
+    from spamtrace.attribution.mail import MailLedger, SenderTotals
     from spamtrace.config import Config
-    from spamtrace.policy.mail import AllowedSenders, MailIncident, MailThresholds
+    from spamtrace.policy.mail import AllowedSenders, MailIncident, MailPolicy, MailThresholds
     from spamtrace.sources.maillog.reader import LogCounts, LogSpec
 
 #: default time for scanning senders' folders (seconds)
@@ -542,8 +542,9 @@ def collect(
 
     thresholds = MailThresholds.from_config(cfg.mail)
     resolver = AccountResolver(cfg.accounts)
+    allow = allowed_senders(cfg, resolver)
     # the incidents are read at the end
-    policy = MailPolicy(thresholds, updates=False, allow=allowed_senders(cfg, resolver))
+    policy = MailPolicy(thresholds, updates=False, allow=allow)
 
     # the policy sees one window more than --since (its windows are full at --since); a
     # mailbox's hourly history is what the logs read hold (the daemon learns it as it runs)
@@ -588,6 +589,8 @@ def collect(
         if box is not None and box not in report.mailboxes:  # the panel's owner of its domain
             owner = resolver.for_domain(box.rpartition("@")[2]) if "@" in box else None
             report.mailboxes[box] = owner.name if owner is not None else None
+    if history is not None and not recent:  # check reads its minutes: no rate to judge there
+        report.notes += unjudged_rates(ledger.senders, incidents, thresholds, policy, allow)
     for box, (entry, why) in policy.spared.items():
         report.notes.append(
             f"{box}: went above a volume limit (first: {why}) but is not flagged: its volume is "
@@ -623,6 +626,48 @@ def collect(
                 "not counted)"
             )
     return report
+
+
+#: mailboxes named in the note of :func:`unjudged_rates` (the biggest; the others counted)
+UNJUDGED_NAMED = 3
+
+
+def unjudged_rates(
+    senders: Mapping[tuple[str, str | None, str | None], SenderTotals],
+    incidents: Iterable[MailIncident],
+    t: MailThresholds,
+    policy: MailPolicy,
+    allow: AllowedSenders,
+) -> list[str]:
+    """A note naming the mailboxes whose rate was compared with their usual one nowhere: at
+    least ``auth_min_messages`` read, no incident, a volume not allowed, and less than a day
+    of its history in the logs read before the window of its last message
+    (:data:`~spamtrace.policy.mail.MIN_HISTORY_HOURS`, :meth:`MailPolicy.rate_judged`).
+    ``mail --since 24h`` reads about a day: no mailbox's rate was judged, and nothing said so
+    (a mailbox that sends two messages an hour sent 60 in half an hour, unflagged)."""
+    from spamtrace.policy.mail import MIN_HISTORY_HOURS
+
+    flagged = {i.auth_user for i in incidents if i.auth_user is not None}
+    boxes = sorted(
+        (
+            s for key, s in senders.items()
+            if s.auth_user is not None and s.auth_user not in flagged
+            and s.messages >= t.auth_min_messages
+            and not policy.rate_judged(key, s.last_seen)
+            and allow.entry(s.auth_user) is None
+        ),
+        key=lambda s: (-s.messages, s.auth_user or ""),
+    )  # fmt: skip
+    if not boxes:
+        return []
+    named = ", ".join(f"{s.auth_user} ({s.messages} message(s))" for s in boxes[:UNJUDGED_NAMED])
+    more = f" and {len(boxes) - UNJUDGED_NAMED} more" if len(boxes) > UNJUDGED_NAMED else ""
+    return [
+        f"{named}{more}: not compared with the mailbox's usual rate (mail.auth_rate_factor = "
+        f"{t.auth_rate_factor:g}): that needs {MIN_HISTORY_HOURS} h of its history before the "
+        "hour judged, more than the logs read here hold; --since 2d or more judges it (7d: "
+        "the whole mail.history_hours)"
+    ]
 
 
 _KIND = {"exim": "an Exim main", "postfix": "a Postfix", "php": "a PHP mail.log"}
