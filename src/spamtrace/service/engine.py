@@ -233,6 +233,11 @@ class Engine:
         self._stop_began: float | None = None
         #: connect attempts and blocked records read after the stop was asked
         self.read_while_stopping = 0
+        #: events taken from the queues and handled (the scheduler's), and the count that
+        #: covers what was queued when the stop was asked: the stop waits for those, not for
+        #: what a sender that goes on adds meanwhile (a contained one never stops trying)
+        self._handled_queued = 0
+        self._owed_at_stop = 0
         #: work off the bus that a stop waits for, capture going on (True: still busy), as
         #: the subscribers' ``settling``: the daemon's firewall check running
         self.stop_waits: list[Callable[[], bool]] = []
@@ -737,16 +742,21 @@ class Engine:
         """A stop was asked: whether the loop may end now. Until then it goes on as before,
         its sources read too, so that a connect made during the stop is recorded (capture
         ended at the signal, and the handling of what was read and the alerts' grace came
-        after, a window no one saw): while attempts read are being handled or wait for their
-        scan, and while a subscriber still delivers within its own grace (``settling``: the
-        alerts' ``stop_grace``). Bounded: :data:`STOP_DRAIN_SECONDS` from the stop at most,
-        and a second signal ends it at once."""
+        after, a window no one saw): while the attempts queued when the stop was asked are
+        being handled (as many as were queued then: what a sender that goes on adds meanwhile
+        does not hold the stop, the final drain takes it) or wait for their scan, while a
+        subscriber still delivers within its own grace (``settling``: the alerts'
+        ``stop_grace``) and while a :attr:`stop_waits` is busy. Bounded:
+        :data:`STOP_DRAIN_SECONDS` from the stop at most, and a second signal ends it at
+        once."""
+        queued = len(self._urgent) + len(self._backlog) + len(self._pending_blocked)
         if self._stop_by is None:
             self._stop_by = self.clock() + STOP_DRAIN_SECONDS
             self._stop_began = time.monotonic()
+            self._owed_at_stop = self._handled_queued + queued
         if self._hurry or self.clock() >= self._stop_by:
             return True
-        if self._urgent or self._backlog or self._pending_blocked or self._held:
+        if (queued and self._handled_queued < self._owed_at_stop) or self._held:
             return False
         if any(self._settling(sub) for sub in self.subscribers):
             return False
@@ -1038,6 +1048,7 @@ class Engine:
             if known is not None:  # contained since it was read
                 backlog.append((ev, src, known))
                 continue
+            self._handled_queued += 1
             self._handle(ev, src)
         if not drain and backlog and self._store_full() and len(backlog) < MAX_BACKLOG:
             return  # the store's writer catches up first: the backlog waits, not lost
@@ -1049,6 +1060,7 @@ class Engine:
                 break
             items = [backlog.popleft() for _ in range(min(len(backlog), BACKLOG_BATCH))]
             self.backlog_handled += len(items)
+            self._handled_queued += len(items)
             self._handle_backlog(items)
         self._store_unstored()
         if stop_by is not None and (urgent or backlog):
@@ -1118,6 +1130,7 @@ class Engine:
             elif self._backlog:
                 self._backlog.append((ev, None, None))  # after the SYNs read before it
             else:
+                self._handled_queued += 1
                 self._handle(ev)
         if done:
             del pending[:done]

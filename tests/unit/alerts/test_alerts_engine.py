@@ -321,3 +321,39 @@ def test_a_stop_reads_on_while_the_firewall_check_ends() -> None:
     thread.join(5)
     assert not thread.is_alive() and e.events == 1 and e.read_while_stopping == 1
     e.close()
+
+
+def test_a_sender_that_goes_on_does_not_hold_the_stop() -> None:
+    """The stop reads on while what was queued when it was asked is handled, not for as long
+    as the queues hold something: a contained sender never stops trying, and its blocked
+    records (each held briefly for its SYN) kept the stop going for its whole 15 s."""
+    e = Engine(Config(), EngineOptions(store_path=None, nflog=False, scan_budget=0.5), [])
+    src = PipeSource()
+    e.sources.append(src)  # type: ignore[arg-type]
+    t = time.time()
+    records = [blocked(t + i * 0.001) for i in range(3000)]
+    e.attributor = FakeAttributor(records)  # type: ignore[assignment]
+    feeding = threading.Event()
+    feeding.set()
+
+    def feed() -> None:
+        for rec in records:
+            if not feeding.is_set():
+                return
+            src.give(rec.event)
+            time.sleep(0.005)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    thread = threading.Thread(target=e.run, args=(None,), daemon=True)
+    thread.start()
+    feeder.start()
+    time.sleep(0.5)
+    asked = time.monotonic()
+    e.request_stop()
+    thread.join(10)
+    took = time.monotonic() - asked
+    feeding.clear()
+    feeder.join(5)
+    assert not thread.is_alive() and took < 2.0, took
+    assert e.blocked_events > 0
+    e.close()
