@@ -2276,6 +2276,91 @@ def _walk_index_replace(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the last part of a path: a variable or a request element after a '/' (a literal, or
+# DIRECTORY_SEPARATOR) glued on with '.'
+_JOINED_TAIL = tight(
+    rb"(?:\x01\d+\x01|directory_separator)\s*\.\s*@?\s*"
+    rb"(\$_(?:get|post|request|cookie)\s*\[\s*\x01\d+\x01\s*\]|\$" + NAME_P + rb")[\s)]*\Z"
+)
+# "$dir/$name": a double-quoted path whose last part is a variable
+_QUOTED_TAIL = tight(rb"/\s*\$(" + NAME_P + rb")\s*\Z")
+
+
+def _request_value(ctx: Ctx, body: bytes, expr: bytes, req: set[bytes]) -> bool:
+    """``expr`` is what the request gave: request input itself, or a variable the taint pass
+    holds for it (a parameter a call of the file's own hands request input to, one set from
+    it before a loop), or one ``body`` sets to such a variable."""
+    expr = expr.strip().lstrip(b"@")
+    if UIN_RE.search(expr) is not None:
+        return True
+    v = VAR.fullmatch(expr)
+    if v is None:
+        return False
+    name = v.group(1)
+    for _ in range(3):
+        if name in req:
+            return True
+        given = var_assigns(body, name, TAIL_RHS, 3)
+        if len(given) != 1:
+            return False
+        rhs = given[0][1].group(1).strip()
+        c = VAR.fullmatch(rhs)
+        if c is None:  # $name = $_POST['n'];
+            return UIN_RE.match(rhs.lstrip(b"@")) is not None
+        name = c.group(1)
+    return False
+
+
+def _request_named(ctx: Ctx, body: bytes, dest: bytes, req: set[bytes]) -> bool:
+    """The path ``dest`` (of a write in ``body``) is a folder with a file name the request
+    gave glued after a '/' (``$sub . '/' . $name``, ``"$dir/$name"``), or a variable ``body``
+    sets to such a path."""
+    texts = [dest.strip()]
+    v = VAR.fullmatch(dest.strip())
+    if v is not None:
+        texts += [am.group(1).strip() for _, am in var_assigns(body, v.group(1), TAIL_RHS, 3)]
+    for text in texts:
+        joined = _JOINED_TAIL.search(text)
+        if joined is not None and _request_value(ctx, body, joined.group(1), req):
+            return True
+        lit = PLACEHOLDER.fullmatch(text)
+        if lit is not None:
+            quoted = _QUOTED_TAIL.search(interpolated(ctx, text).strip())
+            if quoted is not None and _request_value(ctx, body, b"$" + quoted.group(1), req):
+                return True
+    return False
+
+
+@feature("walk_request_drop")
+def _walk_request_drop(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A spreader: in a walk of the folders (a function of the script's own that lists a
+    folder and calls itself, or one it calls; a loop over a walk), a file whose name the
+    request gave written into every folder found with a text the request gave too
+    (``$lokasi = $dirc . '/' . $namafile; file_put_contents($lokasi, $isi_script)`` in a
+    walker called with ``$_POST['d_file'], $_POST['script']``): the visitor plants a page
+    or a backdoor of their choosing everywhere. A protector writes a name and text of its
+    own (``.htaccess``, an empty index page); a search-and-replace tool writes each file
+    back under its own name; a generator writes text it built in the walk; a command-line
+    tool takes no request."""
+    if has_any(ctx, _CLI_GUARD) or not request_input_in_code(ctx):
+        return None
+    req = taint(ctx)[0]
+    bodies = list(_recursive_walkers(ctx).values())[:20]
+    bodies += [body for _m, body in itertools.islice(_walk_loops(ctx), 20)]
+    for body in bodies:
+        for at, args in find_calls(body, (b"file_put_contents",), 20):
+            parts = top_args(args)
+            if len(parts) < 2 or not _request_value(ctx, body, parts[1], req):
+                continue
+            if not _request_named(ctx, body, parts[0], req):
+                continue
+            start = find(ctx.code, body) + at
+            if site_session_gated(ctx, start):
+                continue  # the site's own admin page
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
 def _sent_file(ctx: Ctx, expr: bytes) -> bool:
     """``expr`` is a path or address the request gives (an upload's temporary file, a
     posted URL), or a variable set to one."""

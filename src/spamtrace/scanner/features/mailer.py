@@ -10,7 +10,7 @@ import binascii
 import codecs
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -1398,6 +1398,49 @@ def _brand_sender(ctx: Ctx, rule: Rule) -> Hit | None:
     idx = string_at(ctx, m.start() + 1)
     line = ctx.line_of_string(idx) if idx >= 0 else 0
     return Hit(line, excerpt(m.group().strip(b"\x00\n\r '\"")))
+
+
+# a mailer object's Message-ID set: $mail->MessageID = ...
+_MESSAGE_ID_SET = tight(rb"->\s*messageid\s*=(?![=>])")
+
+
+def _message_id_statements(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
+    """The statements that make a mail's Message-ID: a mailer object's ``->MessageID = ...``,
+    or a header line ``"Message-ID: <" . ... . "@host>"`` built in one statement (at most
+    20 of each): (offset, statement)."""
+    code = ctx.code
+    if find(code, b"messageid") >= 0:
+        for m in itertools.islice(_MESSAGE_ID_SET.finditer(code), 20):
+            yield m.start(), code_statement(code, m.end())
+    value = ctx.lx.value
+    for i in literals_holding(ctx, (b"message-id",), 20000)[:20]:
+        if find(value(i).lower(), b"message-id") < 0:
+            continue
+        at = find(code, b"\x01%d\x01" % i)
+        if at >= 0:
+            yield at, code_statement(code, at)
+
+
+@feature("brand_message_id")
+def _brand_message_id(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mail whose Message-ID is made at a bank's, a payment service's or a big brand's
+    domain (``$mail->MessageID = '<' . md5(rand()) . '@us-east-4.console.aws.amazon.com>'``,
+    ``"Message-ID: <" . time() . "@smtp.apple.com>"``) in a script that sends mail: the
+    message passes for one the brand's own servers sent. A site makes its Message-IDs at its
+    own host (or leaves them to its mailer); a brand named in the letter's text, or the
+    customer's own message a reply is threaded on, is not the mail's identity."""
+    if not (calls_to(ctx, SINK_NAMES["mail"], 1) or b"->send(" in ctx.code or _smtp(ctx) >= 0):
+        return None
+    value = ctx.lx.value
+    for at, statement in _message_id_statements(ctx):
+        text = b"".join(value(int(i)).lower() for i in PLACEHOLDER.findall(statement))
+        k = find(text, b"message-id")
+        if k >= 0:  # a header line: up to its end, not the other headers of the literal
+            ends = [p for p in (find(text, b"\n", k), find(text, b"\r", k)) if p >= 0]
+            text = text[k : min(ends, default=len(text))]
+        if _BRAND_DOMAIN.search(text) is not None:
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
+    return None
 
 
 _LOCATION_KEYS = (b"document_root", b"script_filename", b"path_translated")
