@@ -119,3 +119,26 @@ def test_the_walks_of_the_folders_are_read_once_a_file(monkeypatch: pytest.Monke
     result = analyze(stamp, "stamp.php", load_rules(), yara=load_yara(), stop_at=0)
     assert not {"php.files-prepended", "php.self-spread"} & rule_ids(result)
     assert walks.count(True) == 1  # the old rules walked the loops once each
+
+
+def test_a_file_without_request_words_asks_no_loop_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[bytes] = []
+    test = shell._from_visitor
+
+    def counted(ctx: Ctx, expr: bytes, depth: int = 2) -> bool:
+        asked.append(expr)
+        return test(ctx, expr, depth)
+
+    monkeypatch.setattr(shell, "_from_visitor", counted)
+    assert shell._login_brute(_ctx(_many_loops(40)), None) is None  # type: ignore[arg-type]
+    assert asked == []  # the old rule asked it of each of the 40 heads
+    # a loop over a request header's list is still asked about, and found
+    headers = _many_loops(3).replace(
+        b"echo $total;",
+        b"$h = getallheaders();\n$words = explode(',', $h['X-Words']);\n"
+        b"foreach ($words as $w) {\n  $ch = curl_init('https://' . $h['X-Site'] . ':2083/login');\n"
+        b"  curl_setopt($ch, CURLOPT_POSTFIELDS, 'user=root&pass=' . $w . '&login_only=1');\n"
+        b"  curl_exec($ch);\n}\n",
+    )
+    assert shell._login_brute(_ctx(headers), None) is not None  # type: ignore[arg-type]
+    assert asked

@@ -2898,6 +2898,13 @@ _REQUEST_CALLS = (b"curl_init", b"curl_setopt", b"curl_setopt_array", b"file_get
                   b"fsockopen", b"stream_socket_client", b"wp_remote_post", b"fopen")  # fmt: skip
 _NATIVE_LOGINS = (b"ftp_login", b"imap_open", b"ssh2_auth_password", b"mysqli_connect",
                   b"mysql_connect", b"ldap_bind", b"ftp_ssl_connect")  # fmt: skip
+# what UIN_RE, _HEADER_SET and _server_header each need in a text: a code slice holds none of
+# their matches where the code holds none of these (the literal-table lookups that
+# _from_visitor writes as '' add no match: none of the patterns reads a quote)
+_VISITOR_WORDS = (
+    b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_files", b"$http_", b"php://input",
+    b"getallheaders", b"apache_request_headers", b"$_server",
+)  # fmt: skip
 _LOOP_HEADS = tight(rb"\b(?:foreach|while|for)\s*\(")
 
 
@@ -2912,6 +2919,11 @@ def _login_brute(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     value = ctx.lx.value
     accounts = string_text(ctx).find(b"/etc/passwd") >= 0
+    # a loop head (a slice of the code, and what its variables are set to) holds visitor
+    # input only where the code has a word one of _from_visitor's matches needs
+    visitor = has_any(ctx, _VISITOR_WORDS)
+    if not accounts and not visitor:
+        return None
     for m in itertools.islice(prefiltered_finditer(_LOOP_HEADS, code, ctx.first), 40):
         head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
         brace = code.find(b"{", head_end, head_end + 4)
@@ -2920,7 +2932,7 @@ def _login_brute(ctx: Ctx, rule: Rule) -> Hit | None:
         body = braced(code, brace)
         if accounts and find_calls(body, _NATIVE_LOGINS, 1) and not has_any(ctx, _CLI_ONLY):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
-        if not _from_visitor(ctx, code[m.end() : head_end]):
+        if not visitor or not _from_visitor(ctx, code[m.end() : head_end]):
             continue
         lits = b"\x00".join(value(int(i)).lower() for i in PLACEHOLDER.findall(body)[:200])
         signs_in = _WEB_LOGIN_MARK.search(lits) is not None and bool(
