@@ -4520,3 +4520,50 @@ def _numbered_name_call(ctx: Ctx, rule: Rule) -> Hit | None:
     pos, text = hidden[0]
     line = ctx.line_of_code(pos)
     return Hit(line, excerpt(b"spells " + b", ".join(sorted({t.strip() for _, t in hidden})[:6])))
+
+
+# what unserialize() makes, kept in a variable or in a class's static property:
+# ``$cfg = @unserialize($data)``, ``Loader::$t = unserialize(...)``
+_UNSERIALIZED_INTO = tight(
+    rb"(?<![\w$>:])(?:[a-z_\x80-\xff][\w\x80-\xff]*\s*::\s*)?\$(" + NAME_P + rb")\s*=\s*@?\s*"
+    rb"\\?unserialize\s*\("
+)
+
+
+def _element_called(code: bytes, name: bytes, start: int) -> re.Match[bytes] | None:
+    """The first call, after ``start``, of an element of the variable or static property
+    ``$name`` as a function: ``$t['write']($f, $d)``, ``Loader::$t[$k](...)``, or its element
+    handed to call_user_func(_array)."""
+    var = re.escape(name)
+    rx = re.compile(
+        rb"(?<![\w>])\$" + var + rb"\s*\[[^\]\n;]{0,200}\]\s*\("
+        rb"|(?<![\w$>:])call_user_func(?:_array)?\s*\(\s*(?:[a-z_\x80-\xff][\w\x80-\xff]*\s*::\s*)?"
+        rb"\$" + var + rb"\s*\["
+    )
+    return rx.search(code, start)
+
+
+@feature("unserialized_request_called")
+def _unserialized_request_called(ctx: Ctx, rule: Rule) -> Hit | None:
+    """The request's data unserialized into an array (a variable, or a class's static
+    property) and an element of that array called as a function (``Loader::$t['write']($f,
+    $t['content'])``): the visitor's serialized array names the functions the script runs and
+    their arguments, however the names were hidden on the way (cookies joined, base64, a XOR
+    key). A site's own unserialized data is settings it reads, not functions it calls."""
+    if not has_request_words(ctx) or ctx.first(b"unserialize") < 0:
+        return None
+    code = ctx.code
+    req: set[bytes] | None = None
+    for m in itertools.islice(_UNSERIALIZED_INTO.finditer(code), 40):
+        args = code[m.end() : m.end() + 400]
+        args = args[: close_paren(args)]
+        if UIN_RE.search(args) is None:
+            if req is None:
+                req = taint(ctx)[0]
+            if not any(v.group(1) in req for v in itertools.islice(VAR.finditer(args), 20)):
+                continue
+        call = _element_called(code, m.group(1), 0)
+        if call is not None:
+            at = call.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, call.end() + 60))
+    return None

@@ -1523,6 +1523,17 @@ _RANDOM_KEY = tight(rb"\$(" + NAME_P + rb")\s*=\s*array_rand\s*\(\s*\$(" + NAME_
 _RANDOM_ITEM = tight(
     rb"\$(" + NAME_P + rb")\s*=\s*\$(" + NAME_P + rb")\s*\[\s*(?:array_rand|mt_rand|rand)\s*\("
 )
+# an index into a pool of SMTP accounts moved on modulo its size, so that each message goes
+# through the next account in turn: $i = ($i + 1) % count($smtps), $this->smtpIndex =
+# ($this->smtpIndex + 1) % count($this->smtpConfigs), $smtp_list[$n++ % sizeof($smtp_list)]
+_SMTP_ROUND = tight(
+    rb"%\s*(?:count|sizeof)\s*\(\s*\$(?:this\s*->\s*)?[\w\x80-\xff]*smtp[\w\x80-\xff]*\s*\)"
+)
+# an element of a pool taken at an index modulo the pool's size: $a = $pool[$i % count($pool)]
+_ROUND_ITEM = tight(
+    rb"\$(" + NAME_P + rb")\s*=\s*\$(" + NAME_P + rb")\s*\[[^\];]{0,60}%\s*(?:count|sizeof)\s*\("
+    rb"\s*\$(" + NAME_P + rb")\s*\)"
+)
 # a mailer's server account set from a variable's element: ->Host = $acc['host'], ->Username =
 _ACCOUNT_SET = tight(rb"->\s*(?:host|username|password)\s*=\s*\$(" + NAME_P + rb")\s*\[")
 # a message sent: mail(), a mailer object's send(), an SMTP DATA or RCPT written to a socket
@@ -1534,10 +1545,16 @@ def _random_account(ctx: Ctx) -> re.Match[bytes] | None:
     a pool picked at random (``$k = array_rand($accounts); $a = $accounts[$k];
     $mail->Host = $a['host']``), or a failing one unset from that pool."""
     code = ctx.code
-    if find(code, b"array_rand") < 0 and find(code, b"rand") < 0:
+    rand = find(code, b"rand") >= 0
+    if not rand and find(code, b"%") < 0:
         return None
     accounts = {m.group(1) for m in itertools.islice(_ACCOUNT_SET.finditer(code), 20)}
     if not accounts:
+        return None
+    for m in itertools.islice(_ROUND_ITEM.finditer(code), 20):
+        if m.group(1) in accounts and m.group(2) == m.group(3):
+            return m  # each message through the next account of the pool, in turn
+    if not rand:
         return None
     pools: dict[bytes, re.Match[bytes]] = {}
     for m in itertools.islice(_RANDOM_ITEM.finditer(code), 20):
@@ -1572,15 +1589,21 @@ def _dropped_on_failure(code: bytes) -> re.Match[bytes] | None:
 @feature("smtp_rotation")
 def _smtp_rotation(ctx: Ctx, rule: Rule) -> Hit | None:
     """A bulk sender that spreads its messages over many SMTP accounts: in a script that
-    sends mail in a loop, the account of a message is picked at random from a pool, or the
-    account that failed is dropped from the pool and the loop goes on with the others. A
+    sends mail in a loop, the account of a message is picked at random from a pool or is the
+    pool's next one in turn (an index moved on modulo the pool's size), or the account that
+    failed is dropped from the pool and the loop goes on with the others. A
     site's own mail goes through its one configured server (or its backup, in order); only
     a spam run (on stolen or throw-away accounts, each under its sending limit) rotates
     them."""
     code = ctx.code
     if not bounded_search(_LOOP, code, ctx.first) or _SENDS.search(code) is None:
         return None
-    m = _SMTP_RANDOM.search(code) or _dropped_on_failure(code) or _random_account(ctx)
+    m = (
+        _SMTP_RANDOM.search(code)
+        or _SMTP_ROUND.search(code)
+        or _dropped_on_failure(code)
+        or _random_account(ctx)
+    )
     if m is None:
         return None
     return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
@@ -2319,4 +2342,65 @@ def _mx_probed_list(ctx: Ctx, rule: Rule) -> Hit | None:
             and _PORT_25.search(work) is not None
         ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 90))
+    return None
+
+
+# an e-mail address, and a loop over a list: foreach ($list as $to)
+_ADDRESS_IN = tight(rb"[\w.+-]{1,64}@([\w-]{1,63}(?:\.[\w-]{1,63})+)")
+_FOREACH_LIST = tight(rb"(?<![\w$>:])foreach\s*\(\s*([^;{}]{1,200}?)\s+as\s")
+_LIST_MIN = 10  # addresses written into the script; a site notifies two or three of its own
+_LIST_DOMAINS = 3
+_SEND_CALL = tight(rb"->\s*send\s*\(")
+
+
+def _listed_addresses(ctx: Ctx, expr: bytes, depth: int = 2) -> set[bytes]:
+    """The addresses written in the literals of ``expr`` and of what the variables in it
+    were given, ``depth`` levels down (``explode(',', $list)`` with ``$list = 'a@x, ...'``)."""
+    value = ctx.lx.value
+    found: set[bytes] = set()
+    for p in itertools.islice(PLACEHOLDER.finditer(expr), 400):
+        found.update(m.group(0).lower() for m in _ADDRESS_IN.finditer(value(int(p.group(1)))))
+    if depth:
+        for name in dict.fromkeys(v.group(1) for v in itertools.islice(VAR.finditer(expr), 6)):
+            for _, m in var_assigns(ctx.code, name, _LIST_GIVEN, 5):
+                found |= _listed_addresses(ctx, m.group(1), depth - 1)
+    return found
+
+
+# what a variable is given, up to its statement's end (an array of many addresses is long)
+_LIST_GIVEN = tight(rb"\s*=(?![=>])([^;]{0,20000})")
+
+
+@feature("literal_list_blast")
+def _literal_list_blast(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Mail sent in a loop over a list of recipients written into the script itself (ten
+    addresses or more, at three domains or more: a string of addresses split, or an array of
+    them): a spam run carried with its target list. A site's mail goes to the addresses it
+    keeps (its users, its subscribers), or to the two or three of its own office."""
+    if ctx.first(b"foreach") < 0:
+        return None
+    sends = [start for start, _ in calls_to(ctx, SINK_NAMES["mail"], 50)]
+    code = ctx.code
+    if find(code, b"->send") >= 0 or find(code, b"-> send") >= 0:
+        sends.extend(m.start() for m in itertools.islice(_SEND_CALL.finditer(code), 50))
+    if not sends:
+        return None
+    for m in itertools.islice(_FOREACH_LIST.finditer(code), 50):
+        opens = code.index(b"(", m.start()) + 1
+        brace = opens + close_paren(code[opens : opens + 600]) + 1
+        while code[brace : brace + 1] in (b" ", b"\t", b"\r", b"\n"):
+            brace += 1
+        body = braced(code, brace) if code[brace : brace + 1] == b"{" else b""
+        if not body or not any(brace < s < brace + len(body) for s in sends):
+            continue
+        listed = _listed_addresses(ctx, m.group(1))
+        if len(listed) < _LIST_MIN:
+            continue
+        domains = {a.rpartition(b"@")[2] for a in listed}
+        if len(domains) < _LIST_DOMAINS:
+            continue
+        return Hit(
+            ctx.line_of_code(m.start()),
+            excerpt(b"mail sent to %d addresses written in the script" % len(listed)),
+        )
     return None

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
     CRAWLER_TESTS,
+    INCLUDE_LIT,
     KEEP,
     NAME_P,
     NOT_CALL_BEFORE,
@@ -2955,12 +2956,15 @@ def _stolen_cookie_log(ctx: Ctx, rule: Rule) -> Hit | None:
     field, called a cookie (by its key, its variable or its label), written to a file or
     mailed with the visitor's address or browser (``fputs($log, "IP: $ip | Agent: $ua |
     COOKIE: $cookie")`` with ``$cookie = $_SERVER['QUERY_STRING']``): another site's
-    visitors' sessions, sent here by an injected script. A site keeps its own cookies in
-    $_COOKIE and logs a consent choice by another name."""
+    visitors' sessions, sent here by an injected script; also without the visitor's address
+    when each value received is appended to a log (``fwrite(fopen('cookies.txt', 'a'),
+    $_GET['cookie'])``). A site keeps its own cookies in $_COOKIE and logs a consent choice
+    by another name."""
     if (
         find(ctx.code, b"cookie") < 0
         and find(ctx.code, b"c00kie") < 0
         and string_text(ctx).find(b"cookie") < 0
+        and string_text(ctx).find(b"c00kie") < 0
     ):
         return None
     value = ctx.lx.value
@@ -2990,7 +2994,9 @@ def _stolen_cookie_log(ctx: Ctx, rule: Rule) -> Hit | None:
             _VISITOR_MARK.search(value(int(p.group(1))).lower()) is not None
             for p in itertools.islice(PLACEHOLDER.finditer(text), 200)
         )
-        if marks:
+        # or each one received added to a log of them (fopen($f, 'a'), FILE_APPEND): a
+        # stealer that keeps every cookie sent to it, with or without who sent it
+        if marks or appended_path(ctx, start, parts) is not None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
@@ -5330,3 +5336,106 @@ def _search_visitor_script(ctx: Ctx, rule: Rule) -> Hit | None:
     if memory < 0:
         return None
     return Hit(ctx.line_of_code(test), ctx.excerpt_code(test, test + 120))
+
+
+# the anti-bot module of a phishing kit, included by its file's name: antibot.php,
+# anti-bots.php, blocker.php, bot_blocker.php, anti/anti3.php
+_GUARD_MODULE = tight(
+    rb"(?:^|[/\\])(?:anti[-_]?bots?|(?:bots?[-_]?)?blocker|anti[-_]?\d{1,2})\.php$"
+)
+_APPEND_WRITES = (b"fwrite", b"fputs", b"file_put_contents")
+
+
+def _guard_included(ctx: Ctx) -> re.Match[bytes] | None:
+    """The first include of a literal path whose file is named as a kit's anti-bot module."""
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(INCLUDE_LIT.finditer(code), 60):
+        if m.start() and code[m.start() - 1] in NOT_CALL_BEFORE:
+            continue
+        if _GUARD_MODULE.search(value(int(m.group(1))).strip().lower()) is not None:
+            return m
+    return None
+
+
+def _visitor_logged(ctx: Ctx) -> bool:
+    """A write appended to a file (fopen(..., 'a'), FILE_APPEND) whose text holds the
+    visitor's address or user agent, read there or through the variables that build it."""
+    for start, args in calls_to(ctx, _APPEND_WRITES, 40):
+        parts = top_args(args)
+        if appended_path(ctx, start, parts) is None:
+            continue
+        text = _sent_text(ctx, b" , ".join(parts[1:2]), 3)
+        if _literals_named_visitor(ctx, text):
+            return True
+    return False
+
+
+@feature("kit_guard_included")
+def _kit_guard_included(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A page of a phishing kit: it loads the kit's anti-bot module (``include
+    'antibots.php'``, ``require '../blocker.php'``, ``include 'anti/anti3.php'``: the script
+    that turns away security scanners and crawlers) and does to its visitor what kits do:
+    looks the visitor's address up at an IP-geolocation or ISP service, appends the visitor's
+    address or browser to a log file, or reports to a Telegram bot or a Discord webhook. A
+    site's own anti-spam captcha (also called antibot) guards a form it handles for itself."""
+    guard = _guard_included(ctx)
+    if guard is None:
+        return None
+    text = string_text(ctx)
+    geo = _GEO_LOOKUP.search(text)
+    if geo is not None and _visitor_named(text):
+        act = b"the visitor located at " + geo.group(0)
+    elif _chat_drop(text):
+        act = b"reports to a chat bot"
+    elif _visitor_logged(ctx):
+        act = b"the visitor's address logged to a file"
+    else:
+        return None
+    at = guard.start()
+    shown = b"include " + ctx.lx.value(int(guard.group(1))).strip()
+    return Hit(ctx.line_of_code(at), excerpt(shown + b"; " + act))
+
+
+# WordPress's own start-up files, which every page runs and which fetch nothing
+_WP_BOOT_FILES = frozenset(
+    {"wp-blog-header.php", "wp-load.php", "wp-settings.php", "wp-config.php"}
+)
+_WP_FRONT = tight(rb"(?<![\w$>:])(?:require|include)(?:_once)?\b[^;]{0,80}\x01(\d+)\x01")
+_BOOT_FETCHERS = (b"file_get_contents", b"wp_remote_get", b"wp_remote_request", b"curl_exec",
+             b"file", b"fopen", b"readfile")  # fmt: skip
+_BOOT_PRINTS = tight(rb"(?<![\w$>:])(?:echo|print|printf|readfile)\b")
+
+
+def _wp_boot_file(ctx: Ctx) -> bool:
+    """The file is one of WordPress's start-up files by its name, or the front index.php
+    that loads wp-blog-header.php."""
+    base = ctx.name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if base in _WP_BOOT_FILES:
+        return True
+    if base != "index.php" or ctx.first(b"require") < 0:
+        return False
+    return any(
+        ctx.lx.value(int(m.group(1))).lower().endswith(b"wp-blog-header.php")
+        for m in itertools.islice(_WP_FRONT.finditer(ctx.code), 5)
+    )
+
+
+@feature("wp_boot_prints_remote")
+def _wp_boot_prints_remote(ctx: Ctx, rule: Rule) -> Hit | None:
+    """One of WordPress's start-up files (wp-blog-header.php, wp-load.php, wp-settings.php,
+    wp-config.php, the front index.php), which every page of the site runs, fetches a web
+    address written in it and prints what it gets: code added to the core so that every page
+    carries the operator's links or scripts (WordPress's own start-up files fetch nothing; a
+    plugin or theme shows remote content through its own files)."""
+    if not _wp_boot_file(ctx) or _BOOT_PRINTS.search(ctx.code) is None:
+        return None
+    fetch = calls_to(ctx, _BOOT_FETCHERS, 20)
+    if not fetch:
+        return None
+    text = string_text(ctx)
+    web = _WEB_ADDRESS.search(text)
+    if web is None:
+        return None
+    start = fetch[0][0]
+    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
