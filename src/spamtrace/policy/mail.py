@@ -217,6 +217,36 @@ class _Open:
     reasons: tuple[str, ...]
     ips: dict[str, None]
     samples: dict[str, None]
+    #: the counts the limit reasons say (messages, distinct recipients, addresses, networks
+    #: in a window): those at the opening, raised when a later window of the incident holds
+    #: more (:meth:`MailPolicy._snapshot`)
+    peak: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+
+def _window_counts(win: _Window) -> tuple[int, int, int, int]:
+    return (len(win.messages), win.addresses.distinct, win.ips.distinct, win.nets.distinct)
+
+
+def _limit_texts(t: MailThresholds, auth: bool, counts: tuple[int, int, int, int]) -> list[str]:
+    """The reasons a count above a limit gives, whether or not it is above (by position:
+    script messages, recipients; or a mailbox's addresses, networks, messages)."""
+    count, distinct, ips, nets = counts
+    span = _span(t.window)
+    if not auth:
+        return [
+            f"{count} messages in {span} (more than mail.script_max_messages = "
+            f"{t.script_max_messages})",
+            f"{distinct} distinct recipients in {span} (more than "
+            f"mail.script_max_recipients = {t.script_max_recipients})",
+        ]
+    return [
+        f"logged in from {ips} addresses in {span} (more than mail.auth_max_ips = "
+        f"{t.auth_max_ips})",
+        f"logged in from {nets} networks (/16) in {span} (more than "
+        f"mail.auth_max_networks = {t.auth_max_networks})",
+        f"{count} messages in {span} (more than mail.auth_max_messages = "
+        f"{t.auth_max_messages})",
+    ]
 
 
 class MailPolicy:
@@ -450,7 +480,7 @@ class MailPolicy:
             ident, verdict, msg, max(1, len(win.messages)), recipients,
             min(first, msg.wall), max(first, msg.wall), reasons,
             dict.fromkeys(list(win.ips.keys())[:64]),
-            dict.fromkeys(list(win.addresses.keys())[:20]),
+            dict.fromkeys(list(win.addresses.keys())[:20]), _window_counts(win),
         )  # fmt: skip
         self._open[key] = inc
         return MailUpdate(self._snapshot(inc, win, key), opened=True)
@@ -483,39 +513,24 @@ class MailPolicy:
 
     def _reasons(self, msg: MailMessage, win: _Window, average: float | None) -> list[str]:
         t = self.t
-        count = len(win.messages)
+        counts = _window_counts(win)
+        count, distinct, ips, nets = counts
         span = _span(t.window)
         out: list[str] = []
+        texts = _limit_texts(t, msg.auth is not None, counts)
         if msg.auth is None:
             if count > t.script_max_messages:
-                out.append(
-                    f"{count} messages in {span} (more than mail.script_max_messages = "
-                    f"{t.script_max_messages})"
-                )
-            distinct = win.addresses.distinct
+                out.append(texts[0])
             if distinct > t.script_max_recipients:
-                out.append(
-                    f"{distinct} distinct recipients in {span} (more than "
-                    f"mail.script_max_recipients = {t.script_max_recipients})"
-                )
+                out.append(texts[1])
             return out
-        ips, nets = win.ips.distinct, win.nets.distinct
         if ips > t.auth_max_ips:
-            out.append(
-                f"logged in from {ips} addresses in {span} (more than mail.auth_max_ips = "
-                f"{t.auth_max_ips})"
-            )
+            out.append(texts[0])
         if nets > t.auth_max_networks:
-            out.append(
-                f"logged in from {nets} networks (/16) in {span} (more than "
-                f"mail.auth_max_networks = {t.auth_max_networks})"
-            )
+            out.append(texts[1])
         volume: list[str] = []
         if count > t.auth_max_messages:
-            volume.append(
-                f"{count} messages in {span} (more than mail.auth_max_messages = "
-                f"{t.auth_max_messages})"
-            )
+            volume.append(texts[2])
         if average is not None and count >= t.auth_min_messages:
             usual = average * t.window / 3600.0
             if count > t.auth_rate_factor * max(usual, 1.0):
@@ -546,6 +561,18 @@ class MailPolicy:
         self, inc: _Open, win: _Window, key: tuple[str, str | None, str | None]
     ) -> MailIncident:
         msg = inc.msg
+        now = _window_counts(win)
+        if any(n > p for n, p in zip(now, inc.peak, strict=True)):
+            # the reasons said the counts of the opening ("logged in from 5 networks"); a
+            # later window of the incident holds more (24): they say that now, still true of
+            # an hour of it (the window's span), where they hid how big it grew
+            (a, b, c, d), (e, f, g, h) = now, inc.peak
+            peak = (max(a, e), max(b, f), max(c, g), max(d, h))
+            auth = msg.auth is not None
+            old = _limit_texts(self.t, auth, inc.peak)
+            new = _limit_texts(self.t, auth, peak)
+            inc.reasons = tuple(new[old.index(r)] if r in old else r for r in inc.reasons)
+            inc.peak = peak
         return MailIncident(
             id=inc.id, verdict=inc.verdict, kind=key[0], user=msg.user, uid=msg.uid,
             script=msg.script, cwd=msg.cwd, auth_user=msg.auth, messages=inc.messages,

@@ -9,7 +9,10 @@ its commit. Changed on purpose once: an incident's ``recipients`` counts, when i
 recipients its window learnt from delivery lines (Exim without ``+received_recipients``).
 And once more for Postfix: a pickup line's ``from=`` is not taken as the user (only the uid's
 name is), so the generated log's local senders, whose uids this test maps to no name, have no
-user; the same incidents and counts otherwise (the digests' line counts are unchanged)."""
+user; the same incidents and counts otherwise (the digests' line counts are unchanged).
+And once more: the limit reasons of an open incident say the most its windows reached
+("logged in from 5 networks" where a later window held 24), not the count at its opening;
+every line that changed (21,327 of 25,461) differs in its reasons alone."""
 
 from __future__ import annotations
 
@@ -93,10 +96,10 @@ def _log_digest(
 @pytest.mark.parametrize(
     ("kind", "tight", "expected"),
     [
-        ("exim", False, (3881, "bf8374f00d0d063a")),
-        ("exim", True, (7326, "e5cc8d01b79eebd6")),
-        ("postfix", False, (2808, "1da8200f7d245faf")),
-        ("postfix", True, (6917, "70e0df2e582dc2f5")),
+        ("exim", False, (3881, "7d50e3c311d89331")),
+        ("exim", True, (7326, "fbb315f6c27dac0f")),
+        ("postfix", False, (2808, "ad74c86faf74e085")),
+        ("postfix", True, (6917, "f6ed5c1c6c865d62")),
     ],
 )
 def test_generated_log_gives_the_same_incidents(
@@ -148,7 +151,7 @@ def _random_stream(seed: int, thresholds: MailThresholds) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(
-    ("seed", "expected"), [(1, (2499, "bd241ff3ba1a99d2")), (2, (2030, "1a851074ee9d0f3c"))]
+    ("seed", "expected"), [(1, (2499, "e2085ae651bc374a")), (2, (2030, "42d1e0e4af856143"))]
 )
 def test_random_streams_give_the_same_incidents(seed: int, expected: tuple[int, str]) -> None:
     got = _random_stream(seed, TIGHT if seed == 1 else MailThresholds(window=600))
