@@ -66,7 +66,7 @@ from spamtrace.scanner.context import (
     word_searcher,
 )
 from spamtrace.scanner.interp import written_out
-from spamtrace.scanner.lexer import Lexed, find
+from spamtrace.scanner.lexer import Lexed, _unescape_dq, find
 from spamtrace.scanner.rx import compile_possessive, tight
 
 T = TypeVar("T")
@@ -78,6 +78,11 @@ MAX_DEPTH = 12
 _WS = compile_possessive(rb"[\s@]*+")  # whitespace, and the error-silencing @ (it changes no value)
 _PLACE = tight(rb"\x01(\d+)\x01")
 _INT = tight(rb"-?\d{1,6}(?![\d.x])")
+# a plain variable in a double-quoted string: ``{$name}`` or ``$name``
+_PLAIN_INTERPOLATION = tight(
+    rb"\{\$([a-zA-Z_\x80-\xff][\w\x80-\xff]*)\}|\$([a-zA-Z_\x80-\xff][\w\x80-\xff]*)"
+)
+MAX_INTERPOLATED = 8  # variables in one string that the folder reads
 _VAR = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)")
 _CALL = compile_possessive(rb"([a-z_\x80-\xff][a-z0-9_\x80-\xff]*+)\s*+\(")
 _BARE = compile_possessive(rb"([a-z_][a-z0-9_]*+)(?!\s*+(?:\(|::|\\))")
@@ -769,6 +774,37 @@ class _Parser:
                 raise _NoValue
             self.built = True
 
+    def interpolated(self, raw: bytes, pos: int) -> bytes:
+        """The value of a double-quoted string or heredoc (``raw`` as written) whose variables
+        are plain ones (``$a``, ``{$a}``) that hold folded values at ``pos``; any other
+        variable syntax (an element, a property, ``${...}``, an escaped brace) has none."""
+        if find(raw, b"${") >= 0 or len(raw) > MAX_VALUE:
+            raise _NoValue
+        out: list[bytes] = []
+        last = 0
+        for n, m in enumerate(_PLAIN_INTERPOLATION.finditer(raw)):
+            back = m.start()
+            while back > 0 and raw[back - 1] == 92:
+                back -= 1
+            after = raw[m.end() : m.end() + 2]
+            if (
+                n >= MAX_INTERPOLATED
+                or (m.start() - back) % 2
+                or (m.group(2) is not None and (after[:1] == b"[" or after == b"->"))
+            ):
+                raise _NoValue  # escaped, or an element or a property: not read here
+            held = self.env.get((m.group(1) or m.group(2)).lower(), pos)
+            if held is None:
+                raise _NoValue
+            out.append(_unescape_dq(raw[last : m.start()])[0])
+            out.append(held[0])
+            last = m.end()
+        out.append(_unescape_dq(raw[last:])[0])
+        value = b"".join(out)
+        if len(value) > MAX_VALUE:
+            raise _NoValue
+        return value
+
     def unary(self, pos: int, depth: int, bare: bool = False) -> tuple[bytes, int]:
         if depth > MAX_DEPTH:
             raise _NoValue
@@ -790,10 +826,13 @@ class _Parser:
             if m is None:
                 raise _NoValue
             idx = int(m.group(1))
-            if self.lx.kinds[idx] in ("bq",) or (
-                self.lx.kinds[idx] in ("dq", "heredoc") and interpolates(self.lx.raw_strings[idx])
-            ):
-                raise _NoValue  # a shell command, or a string with variables in it
+            if self.lx.kinds[idx] in ("bq",):
+                raise _NoValue  # a shell command
+            if self.lx.kinds[idx] in ("dq", "heredoc") and interpolates(self.lx.raw_strings[idx]):
+                # a string with variables in it: "{$a}tem" after $a = 'sys'
+                value = self.interpolated(self.lx.raw_strings[idx], pos)
+                self.built = True
+                return self.offset(value, m.end(), depth)
             value = self.lx.value(idx)
             if len(value) > MAX_VALUE:
                 raise _NoValue
@@ -2213,7 +2252,9 @@ def _calls_renamed(text: bytes, done: set[bytes]) -> bytes:
 
 
 # ``call_user_func(`` as a function's call (not a method's, not ``fnvar_call_user_func(``)
-_USER_FUNC = tight(rb"(?<![\w$>:\\\x80-\xff])call_user_func\s*\(\s*")
+_USER_FUNC = tight(rb"(?<![\w$>:\\\x80-\xff])call_user_func(_array)?\s*\(\s*")
+# the literal list of call_user_func_array()'s arguments: ``[`` or ``array(``
+_ARG_LIST = tight(rb"\[|array\s*\(")
 _HELD_NAME = tight(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*)\s*(?=[,)])")
 MAX_USER_FUNC_CALLS = 200  # call_user_func() calls looked at per file
 
@@ -2261,13 +2302,115 @@ def user_func_calls(code: bytes, lx: Lexed, env: Env) -> bytes:
             or code[end : end + 1] not in (b",", b")")
         ):
             continue
-        out.append(code[last : m.start()])
         after = _skip_ws(code, end + 1) if code[end : end + 1] == b"," else end
+        close = -1  # call_user_func_array(): where its literal list of arguments closes
+        if m.group(1):
+            opened = _ARG_LIST.match(code, after) if code[end : end + 1] == b"," else None
+            if opened is None:
+                continue  # the arguments in a variable: no call written out
+            square = code[after : after + 1] == b"["
+            close = opened.end() + close_paren(
+                code[opened.end() :], *((91, 93) if square else (40, 41))
+            )
+            if code[_skip_ws(code, close + 1) : _skip_ws(code, close + 1) + 1] != b")":
+                continue
+            after = opened.end()
+        out.append(code[last : m.start()])
         # the line breaks of the name's expression are kept: findings keep their lines
         out.append(name + b"(" + b"\n" * code.count(b"\n", m.start(), after))
         last = after
+        if close >= 0:  # the list's items are the call's arguments: its brackets go
+            out.append(code[after:close] + b" ")
+            last = close + 1
     if not out:
         return code
+    out.append(code[last:])
+    return b"".join(out)
+
+
+# ``new ReflectionFunction(`` and ``Closure::fromCallable(``: a function taken by its name
+_REFLECTED = tight(
+    rb"(?<![\w$>:\\\x80-\xff])(?:new\s+\\?reflectionfunction|\\?closure\s*::\s*fromcallable)\s*\("
+)
+_INVOKED = tight(rb"\s*->\s*invoke(args)?\s*\(\s*")
+_ASSIGNED_TO = tight(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*)\s*=\s*\Z")
+MAX_REFLECTED = 100  # functions taken by name looked at per file
+
+
+def reflected_calls(code: bytes, lx: Lexed, env: Env) -> bytes:
+    """``(new ReflectionFunction('system'))->invoke($c)`` written ``call_user_func('system',
+    $c)`` (``->invokeArgs([$c])``: ``call_user_func_array('system', [$c])``), also through a
+    variable (``$r = new ReflectionFunction($n); $r->invoke($c)``: ``$r`` holds the name
+    and its ``->invoke(`` is ``call_user_func($r, ``), and ``Closure::fromCallable('system')``
+    as the name itself (``$f = Closure::fromCallable($n); $f($c)`` calls ``$n``): the same
+    call through PHP's reflection, which :func:`user_func_calls` then writes as the plain
+    call. Only where the folder reads the name and it is a function's (a closure or a
+    method taken so is left as it is). The offsets and line breaks are kept."""
+    edits: list[tuple[int, int, bytes]] = []
+    held: list[bytes] = []  # variables set to a reflected function
+    for seen, m in enumerate(_REFLECTED.finditer(code)):
+        if seen >= MAX_REFLECTED:
+            break
+        inner = m.end()
+        close = inner + close_paren(code[inner:])
+        folded = fold_at(code, lx, inner, env)
+        if folded is None or _skip_ws(code, folded.end) != close:
+            continue
+        name = folded.value.strip().lower().lstrip(b"\\")
+        if not _FUNCTION_NAME.match(name) or name in _CONSTRUCTS:
+            continue
+        expr = code[inner:close]
+        start = m.start()
+        if code[m.start() : m.start() + 1] == b"n":  # new ReflectionFunction(...)
+            lead = start
+            while lead > 0 and code[lead - 1] in b" \t\r\n":
+                lead -= 1
+            outer = lead > 0 and code[lead - 1] == 40  # (new ReflectionFunction(...))
+            end = close + 1
+            if outer:
+                end = _skip_ws(code, end)
+                if code[end : end + 1] != b")":
+                    outer = False
+                    end = close + 1
+                else:
+                    end += 1
+            inv = _INVOKED.match(code, end)
+            if inv is not None:
+                begin = lead - 1 if outer else start
+                call = b"call_user_func_array(" if inv.group(1) else b"call_user_func("
+                sep = b"" if code[inv.end() : inv.end() + 1] == b")" else b", "
+                lines = b"\n" * code.count(b"\n", begin, inv.end())
+                edits.append((begin, inv.end(), call + expr + sep + lines))
+                continue
+            to = _ASSIGNED_TO.search(code, max(0, start - 80), start)
+            if to is None:
+                continue
+            held.append(to.group(1))
+        edits.append((start, inner, b" " * (inner - start)))
+        edits.append((close, close + 1, b" "))
+    for var in set(held):
+        word = b"$" + var
+        at = find(code, word)
+        while at >= 0:
+            after = at + len(word)
+            inv = _INVOKED.match(code, after)
+            if inv is not None:
+                call = b"call_user_func_array(" if inv.group(1) else b"call_user_func("
+                sep = b"" if code[inv.end() : inv.end() + 1] == b")" else b", "
+                lines = b"\n" * code.count(b"\n", at, inv.end())
+                edits.append((at, inv.end(), call + word + sep + lines))
+            at = find(code, word, after)
+    if not edits:
+        return code
+    edits.sort()
+    out: list[bytes] = []
+    last = 0
+    for start, end, text in edits:
+        if start < last:
+            continue  # overlapping: the first one holds
+        out.append(code[last:start])
+        out.append(text)
+        last = end
     out.append(code[last:])
     return b"".join(out)
 
@@ -2535,7 +2678,18 @@ def normalized_view(
     named = named_closures(view.code)
     if named is not view.code:
         view = replace(view, code=named) if view is not lx else replace(lx, code=named, _values={})
-    if has(b"call_user_func"):
+    reflected = False  # calls through reflection written as call_user_func()
+    if has(b"reflectionfunction") or has(b"fromcallable"):
+        env = Env(view.code, view, cache if view is orig else None)
+        code = reflected_calls(view.code, view, env)
+        reflected = code is not view.code
+        if reflected:
+            view = (
+                replace(view, code=code)
+                if view is not lx
+                else replace(lx, code=code, _values={})
+            )
+    if reflected or has(b"call_user_func"):
         env = Env(view.code, view, cache if view is orig else None)
         called = user_func_calls(view.code, view, env)
         if called is not view.code:

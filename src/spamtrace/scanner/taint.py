@@ -548,6 +548,20 @@ def _remote_read(ctx: Ctx, rhs: bytes) -> bool:
     return target.strip().lower().startswith(_URL_START)
 
 
+def fetched_url_in(ctx: Ctx, text: bytes) -> bool:
+    """``text`` (a call's arguments) reads a URL held by a variable with file_get_contents()
+    (``eval('?>' . file_get_contents($u))`` after ``$u = 'https://...'``): what the network
+    sends, as :func:`_remote_read` reads an assignment's value. A literal URL there is
+    php.eval-remote's; a path on disk (a template's compiled file) is neither."""
+    at = find(text, b"file_get_contents")
+    while at >= 0:
+        m = _FGC_AT.match(text, at)
+        if m is not None and m.group(2) is not None and _remote_read(ctx, text[at:]):
+            return True
+        at = find(text, b"file_get_contents", at + 1)
+    return False
+
+
 def _listed_url(ctx: Ctx, var: bytes) -> bytes:
     """The first literal of the list that ``foreach`` hands ``$var`` from (``$mirrors =
     array('https://a/x.txt', 'https://b/y'); foreach ($mirrors as $u)``), or b"": a loop

@@ -129,6 +129,47 @@ def test_variables_hold_their_last_value_before_the_use() -> None:
     assert _value("$r('#', '', 'ev#al')", "$r = 'str_' . 'replace';") == b"eval"
 
 
+def test_a_double_quoted_string_of_plain_variables_is_their_concatenation() -> None:
+    """``"{$p}tem"`` after ``$p = 'sys'`` is "system" (heredocs alike); a variable with no
+    folded value, an element, a property or ``${...}`` give none."""
+    assert _value('"{$p}tem"', "$p = 'sys';") == b"system"
+    assert _value('"$a$b"', "$a = 'ass'; $b = 'ert';") == b"assert"
+    assert _value('"x\\x41$a"', "$a = 'b';") == b"xAb"
+    assert _value("<<<EOT\nsh{$a}_exec\nEOT", "$a = 'ell';") == b"shell_exec"
+    assert _value('"{$p}tem"', "$p = f();") is None
+    assert _value('"$p[0]tem"', "$p = ['sys'];") is None
+    assert _value('"$o->n"', "$o = 'x';") is None
+    assert _value('"${p}tem"', "$p = 'sys';") is None
+    assert _value('"\\$p"', "$p = 'sys';") == b"$p"  # an escaped "$" is the character
+
+
+def test_calls_through_reflection_and_call_user_func_array_are_written_as_calls() -> None:
+    """The view reads the function a reflection or call_user_func_array() call runs as its
+    plain call, so the rules about what the function does see it."""
+
+    def view(src: bytes) -> bytes:
+        got = fold.normalized_view(lex(src))
+        assert got is not None
+        return got[0].code
+
+    assert b"mail($to, $_post[" in view(
+        b"<?php call_user_func_array('mail', [$to, $_POST['s'], $_POST['m']]);"
+    )
+    assert b"mail($to" in view(b"<?php call_user_func_array('ma' . 'il', array($to, $s));")
+    assert b"system($_cookie[" in view(
+        b"<?php (new ReflectionFunction('sys' . 'tem'))->invoke($_COOKIE['c']);"
+    )
+    assert b"passthru($_post[" in view(
+        b"<?php $r = new ReflectionFunction('passthru');\n$r->invokeArgs([$_POST['c']]);"
+    )
+    assert b"shell_exec($_post" in view(
+        b"<?php $c = Closure::fromCallable('shell_exec');\necho $c($_POST['c']);"
+    )
+    # arguments in a variable, a closure reflected: left as written
+    assert fold.normalized_view(lex(b"<?php call_user_func_array('mail', $args);")) is None
+    assert fold.normalized_view(lex(b"<?php (new ReflectionFunction($cb))->invoke(1);")) is None
+
+
 def test_array_items_and_implode() -> None:
     # an item of an array literal a variable holds, by position or key
     assert _value("$p[0] . $p[2]", "$p = ['as', 'x', 'sert'];") == b"assert"

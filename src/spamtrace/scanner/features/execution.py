@@ -82,6 +82,7 @@ from spamtrace.scanner.taint import (
     decoder_functions,
     email_safe,
     encoded_argument,
+    fetched_url_in,
     getenv_header,
     posted,
     request_props,
@@ -484,6 +485,10 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
         calls = _eval_calls(ctx, names) if kind == "eval" else calls_to(ctx, names)
         if not calls:
             return None  # no call of a sink: nothing to taint-check
+    if kind == "eval":
+        for start, args in calls:
+            if fetched_url_in(ctx, args):  # eval('?>' . file_get_contents($url))
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     req, dec = taint(ctx)
     extracted = first_call is not None and _request_extracted(ctx)  # kind "varcall"
     # what the file's own functions return (a helper that hands back $_POST[$k] or what curl
@@ -1948,7 +1953,7 @@ _CALLBACK = tight(
     rb"(?:call_user_func(?:_array)?|array_map|array_filter|array_walk(?:_recursive)?|"
     rb"uasort|uksort|usort|register_shutdown_function|register_tick_function|ob_start|iterator_apply|"
     rb"forward_static_call(?:_array)?|array_reduce|array_diff_ukey|array_intersect_ukey|"
-    rb"new\s+reflectionfunction)\s*\(([^;]{0,200})"
+    rb"new\s+(?:reflectionfunction|callbackfilteriterator))\s*\(([^;]{0,200})"
 )
 
 
@@ -2219,13 +2224,22 @@ def _varcall_request_arg(ctx: Ctx, rule: Rule) -> Hit | None:
     if first is None or not has_request_words(ctx):
         return None
     code = ctx.code
+    env: fold.Env | None = None
     for m in varcalls(code, 200, pos=first.start()):
         if code[max(0, m.start() - 8) : m.start()].rstrip().endswith(b"new"):
             continue  # new $class(...): an instantiation
         arg = first_arg(code[m.end() : m.end() + _CALL_ARGS_MAX])
         if _ARG_REQ.match(arg) or (posted(ctx, arg) and _obscured_name(ctx, m.group(1))):
             if _closure_only(ctx, m.group(1)):
-                continue  # a closure of the file's own: its body is the code that runs
+                continue  # a closure or an object of the file's own: its code is read
+            if env is None:
+                env = fold.Env(code, ctx.lx, ctx.cache)
+            try:
+                held = env.get(m.group(1), m.start())
+            except (ValueError, IndexError, RecursionError):
+                held = None
+            if held is not None and held[0].strip().lower() in _TEXT_FUNCTIONS:
+                continue  # the name it holds is worked out: a function that formats text
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 60))
     return None
 
@@ -2233,14 +2247,64 @@ def _varcall_request_arg(ctx: Ctx, rule: Rule) -> Hit | None:
 _CLOSURE_VALUE = tight(rb"\s*(?:static\s+)?(?:function|fn)\s*&?\s*\(")
 
 
+# ``new Name(...)``: an object of a class, called as ``$obj(...)`` through its __invoke()
+_NEW_OBJECT = tight(rb"\s*new\s+\\?(" + NAME_P + rb")\s*(?:\(|$)")
+# a literal, or a choice of two (``$cond ? 'strtoupper' : 'ucfirst'``)
+_NAME_CHOICE = tight(rb"\s*(?:[^;?]{0,200}\?\s*)?\x01(\d+)\x01\s*(?::\s*\x01(\d+)\x01\s*)?$")
+# what formats or escapes a string and nothing else: called on request input, no harm
+_TEXT_FUNCTIONS = frozenset(
+    b"strtoupper strtolower ucfirst lcfirst ucwords trim ltrim rtrim htmlspecialchars "
+    b"htmlentities strip_tags nl2br intval floatval strval boolval abs urlencode rawurlencode "
+    b"stripslashes addslashes strlen mb_strtoupper mb_strtolower mb_strlen md5 sha1 crc32 "
+    b"number_format json_encode esc_html esc_attr esc_url sanitize_text_field sanitize_key "
+    b"sanitize_title sanitize_email absint".split()
+)
+
+
 def _closure_only(ctx: Ctx, var: bytes) -> bool:
     """Every value the file gives ``$var`` is a closure written in it (``$fmt = function
-    ($s) { ... };``): calling it runs that code, which the other rules read."""
+    ($s) { ... };``), an object of a class it declares (``$slug = new Slugger();``: its
+    ``__invoke()`` runs) or the literal name of a function that only formats or escapes text
+    (``$fn = $upper ? 'strtoupper' : 'ucfirst';``): calling it runs code the other rules
+    read, or nothing that harms."""
     given = var_assigns(ctx.code, var, _ASSIGN_OR_APPEND, 10)
-    return bool(given) and all(
-        _CLOSURE_VALUE.match(am.group(1)) is not None and am.group(0).lstrip()[:1] == b"="
-        for _, am in given
-    )
+    if not given:
+        return False
+    for _, am in given:
+        if am.group(0).lstrip()[:1] != b"=":
+            return False
+        rhs = am.group(1)
+        if _CLOSURE_VALUE.match(rhs) is not None:
+            continue
+        obj = _NEW_OBJECT.match(rhs)
+        if obj is not None:
+            if not _declares_class(ctx, obj.group(1)):
+                return False
+            continue
+        choice = _NAME_CHOICE.match(rhs)
+        if choice is None:
+            return False
+        for n in choice.groups():
+            if n is not None:
+                name = ctx.lx.value(int(n)).strip().lower().lstrip(b"\\")
+                if name not in _TEXT_FUNCTIONS:
+                    return False
+    return True
+
+
+def _declares_class(ctx: Ctx, name: bytes) -> bool:
+    """The file declares the class ``name`` (lower-cased): ``class Name``, maybe final,
+    abstract or readonly; not an interface's or a trait's name."""
+    at = find(ctx.code, name)
+    while at >= 0:
+        end = at + len(name)
+        head = ctx.code[max(0, at - 12) : at]
+        if head.rstrip().endswith(b"class") and head[-1:] in (b" ", b"\t", b"\n") and (
+            end >= len(ctx.code) or ctx.code[end : end + 1] in (b" ", b"\t", b"\n", b"{")
+        ):
+            return True
+        at = find(ctx.code, name, end)
+    return False
 
 
 # what turns a name into something no reader sees: character codes, hex, pieces kept in

@@ -1,0 +1,4 @@
+<?php
+// spamtrace test sample: written for the scanner tests, never run (issue #17 obfuscation probes).
+$fn = isset($_GET['u']) ? 'strtoupper' : 'ucfirst';
+echo htmlspecialchars($fn($_GET['n'] ?? ''));

