@@ -266,6 +266,31 @@ def _token_at(data: bytes, offset: int) -> bytes:
     return data[start:end]
 
 
+# a literal that is a regular expression and nothing else: a delimiter (not a letter, a digit,
+# a backslash or a space), a body, the same delimiter, then only modifiers ("/FilesMan/i",
+# "#c99shell#"): what a malware scanner or a security plugin matches files against
+_REGEX_LITERAL = tight(rb"([^\w\s\\])(?:(?!\1).|\\\1){1,300}\1[imsxuadsuxjn]{0,8}", re.S | re.I)
+
+
+def _only_in_patterns(ctx: Ctx, rule: Rule) -> bool:
+    """Every match of the yara rule of ``rule`` (scope "bytes") in the file is inside a
+    literal that is a regular expression (:data:`_REGEX_LITERAL`): with those literals'
+    bodies blanked out, the rule no longer matches. A security plugin's or a scanner's list
+    of patterns (``$patterns[] = "/FilesMan/i";``) names the shells it looks for; a shell's
+    own marker is a plain string, a comment or its page's text."""
+    if ctx.yara is None or rule.yara is None or ctx.layer:
+        return False
+    data = ctx.data
+    blanked = False
+    for raw in itertools.islice(ctx.lx.raw_strings, 20000):
+        if len(raw) < 3 or len(raw) > 310 or _REGEX_LITERAL.fullmatch(raw.strip()) is None:
+            continue
+        if raw in data:
+            data = data.replace(raw, b" " * len(raw))
+            blanked = True
+    return blanked and rule.id not in ctx.yara.scan(data, frozenset((rule.yara,)))
+
+
 def _rule_body(ctx: Ctx, rule: Rule) -> Hit | None:
     """:func:`_run_rule` after its gate checks."""
     if rule.kind == "code":
@@ -300,6 +325,8 @@ def _rule_body(ctx: Ctx, rule: Rule) -> Hit | None:
         if rule.scope == "bytes":
             if _HOSTNAME.fullmatch(_token_at(ctx.data, offset)):
                 return None  # a domain in a list of domains ("antichat.tk"), not a marker
+            if rule.params.get("not_in_patterns") and _only_in_patterns(ctx, rule):
+                return None  # a scanner's signature ("/FilesMan/i"), not the shell's marker
             line = 0 if ctx.layer else ctx.data.count(b"\n", 0, offset) + 1
         else:
             idx = string_at(ctx, offset)

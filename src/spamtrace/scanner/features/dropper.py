@@ -60,7 +60,7 @@ from spamtrace.scanner.features.mailer import _unhide
 from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
 from spamtrace.scanner.rx import tight
-from spamtrace.scanner.taint import posted, taint
+from spamtrace.scanner.taint import REQ_RE, posted, taint
 
 _SWAP_ARGS = tight(rb"\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01")
 
@@ -1265,6 +1265,85 @@ _ENCODED_STORED = tight(
 )
 
 
+# written PHP that opens a setting's value: define('DB_HOST', ' or $db_user = " or 'host' => '
+# (the quote that starts the value last)
+_CONFIG_VALUE_OPEN = tight(
+    rb"(?:define\s*\(\s*(['\"])[\w\x80-\xff]+\1\s*,|\$[\w\x80-\xff]+\s*=|"
+    rb"(['\"])[\w\x80-\xff]+\2\s*=>)\s*(['\"])\Z",
+    re.I,
+)
+# written PHP that runs or loads code: not a settings file
+_WRITTEN_RUNS = tight(
+    rb"(?<![\w$>:])(?:eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|"
+    rb"create_function|call_user_func\w*|base64_decode|gzinflate|str_rot13|include|require|"
+    rb"include_once|require_once|file_put_contents|fwrite|move_uploaded_file)\b|`|\$_",
+    re.I,
+)
+_LONE_LITERAL = tight(rb"\s*\x01(\d+)\x01\s*")
+
+
+def _concat_parts(expr: bytes) -> list[bytes]:
+    """The operands of the top-level ``.`` concatenations of ``expr`` (one when none)."""
+    parts: list[bytes] = []
+    depth = 0
+    last = 0
+    for i, c in enumerate(expr):
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            depth -= 1
+        elif c == 46 and depth == 0:  # "."
+            before = expr[i - 1 : i] if i else b""
+            after = expr[i + 1 : i + 2]
+            if after == b"=" or before.isdigit() or after.isdigit() or after == b".":
+                continue
+            parts.append(expr[last:i])
+            last = i + 1
+    parts.append(expr[last:])
+    return parts
+
+
+def _config_values_written(ctx: Ctx, start: int, args: bytes) -> bool:
+    """The write call at ``start`` puts request input into a file the script names itself
+    only as the values of settings of the PHP it writes: each piece of request input glued
+    between a literal that ends by opening a quoted value (``define('HOST', '``, ``$db_user
+    = "``, ``'host' => '``) and one that starts by closing it with the same quote, and no
+    literal of the text written runs or loads code (eval, system, include, base64_decode,
+    a write, a superglobal...): an installer saving the database settings its form was
+    given (``fwrite($f, "define('HOST', '" . $_POST['host'] . "');")``). A dropper writes
+    the code it was sent, or wraps it in a call that runs it."""
+    parts = top_args(args)
+    if len(parts) < 2:
+        return False
+    if ctx.code.startswith(b"file_put_contents", start):
+        path: bytes | None = parts[0]
+    else:
+        opened = opened_for(ctx, start, parts[0])
+        path = opened[0] if opened is not None else None
+    if path is None or REQ_RE.search(path) is not None or posted(ctx, path.strip()):
+        return False
+    value = ctx.lx.value
+    pieces = _concat_parts(parts[1])
+    wrapped = 0
+    for k, piece in enumerate(pieces):
+        lit = _LONE_LITERAL.fullmatch(piece)
+        if lit is not None:
+            if _WRITTEN_RUNS.search(value(int(lit.group(1)))) is not None:
+                return False
+            continue
+        if REQ_RE.search(piece) is None and not posted(ctx, piece.strip()):
+            continue
+        before = _LONE_LITERAL.fullmatch(pieces[k - 1]) if k else None
+        after = _LONE_LITERAL.fullmatch(pieces[k + 1]) if k + 1 < len(pieces) else None
+        if before is None or after is None:
+            return False
+        opening = _CONFIG_VALUE_OPEN.search(value(int(before.group(1))))
+        if opening is None or not value(int(after.group(1))).startswith(opening.group(3)):
+            return False
+        wrapped += 1
+    return wrapped > 0
+
+
 def _args_at(code: bytes, pos: int) -> bytes:
     """The argument text of the call whose "(" is just before ``pos``."""
     text = code[pos : pos + 2000]
@@ -1577,6 +1656,8 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
             edited = _own_file_editor(ctx, m.start(), call)
             if edited is not None and _RUNNABLE_NAME.search(edited) is None:
                 continue  # the save of a robots.txt or stylesheet editor
+            if _config_values_written(ctx, m.start(), call):
+                continue  # an installer writing the database settings it was given
         elif ctx.code.startswith(b"file_put_contents", m.start()) and (
             _fixed_path(ctx, top_args(call)[0], _MEDIA_PATH, before=m.start())
             or (

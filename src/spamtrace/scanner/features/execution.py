@@ -2355,6 +2355,7 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
             not console
             and not _sums_only_param(ctx, m.start(), var)
             and not _template_block_eval(ctx, var, m.start())
+            and not _stored_snippet_shortcode(ctx, m.start(), var)
         ):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     # eval("$code"), eval("{$code}"): a double-quoted string that is only a variable
@@ -2362,6 +2363,45 @@ def _eval_variable(ctx: Ctx, rule: Rule) -> Hit | None:
         if _ONLY_VAR.fullmatch(ctx.lx.value(int(m.group(1))).strip()):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+# a read of the site's own database or settings: a query's rows, an option, a post's field
+_SITE_DB_READ = tight(
+    rb"->\s*(?:get_results|get_row|get_var|get_col|fetch\w*)\s*\(|"
+    rb"(?<![\w$>:])(?:get_option|get_post_meta|get_post_field|mysqli_fetch_\w+|mysql_fetch_\w+)\s*\("
+)
+
+
+def _stored_snippet_shortcode(ctx: Ctx, at: int, var: bytes) -> bool:
+    """The eval() at ``at`` runs ``$var`` in the body of a named function that the file
+    registers as a shortcode's handler (``add_shortcode('tag', 'run_snippet')``, or
+    ``[$this, 'run_snippet']``), a body that reads the site's own database or settings
+    (``$wpdb->get_results(...)``, ``get_option()``) and neither request input nor a fetch
+    nor a decoder, and ``$var`` is none of the handler's parameters (the shortcode's
+    attributes and text, which a post's author writes) and holds no request input or
+    decoded data: a code-snippet plugin running the PHP its administrators stored, where a
+    post names it. A backdoor keeps its code encoded, or takes it from the request."""
+    code = ctx.code
+    d = _enclosing_def(code, at)
+    if d is None or var in {p.group(1) for p in _PARAM_NAME.finditer(d.group(2))}:
+        return False
+    name = d.group(1)
+    registered = False
+    for _start, args in calls_to(ctx, (b"add_shortcode",), 20):
+        parts = top_args(args)
+        if len(parts) >= 2 and any(
+            ctx.lx.value(int(i)).strip().lower() == name for i in PLACEHOLDER.findall(parts[1])
+        ):
+            registered = True
+            break
+    if not registered:
+        return False
+    end = find(code, b";", at, at + 400)
+    body = code[d.start() : end if end >= 0 else at + 400]
+    if _FETCHED_OR_DECODED.search(body) is not None or _SITE_DB_READ.search(body) is None:
+        return False
+    req, dec = taint(ctx)
+    return var not in req and var not in dec
 
 
 # a literal that is a sum and nothing else: digits, operators, brackets, dots, spaces (no
