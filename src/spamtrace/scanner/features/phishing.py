@@ -3554,6 +3554,45 @@ def _js_gated_redirect(ctx: Ctx, rule: Rule) -> Hit | None:
     for m in itertools.islice(_JS_REMOTE_LOCATION.finditer(text), 20):
         if _SAME_PATH_ELSEWHERE.match(text, m.end()) is None:
             return string_hit(ctx, m)
+    return _js_location_from_var(ctx)
+
+
+# a script's literal that stops where the address it sends the browser to begins
+# ('<script> ... window.location.href = "'), the address glued on after it
+_JS_LOCATION_OPEN = tight(
+    rb"<script[^>]*>[^\x00]{0,300}?(?:(?:(?:window|document|top|self)\.)?location(?:\.href)?"
+    rb"\s*=\s*|location\.(?:replace|assign)\s*\(\s*)['\"]?\s*$"
+)
+_GLUED_VAR = tight(rb"\s*\.\s*\$(" + NAME_P + rb")\s*\.")
+_VISITOR_PATH_AFTER = tight(
+    rb"['\"]?\s*\+\s*(?:(?:window|document|self|top)\.)?location\.pathname\b"
+)
+
+
+def _js_location_from_var(ctx: Ctx) -> Hit | None:
+    """A <script> literal that sends the browser to the address a variable holds, glued
+    on (``'<script>location.href = "' . $offer . '";</script>'``), where the variable is
+    given one literal web address: the same redirect as one written in the script."""
+    code = ctx.code
+    value = ctx.lx.value
+    for p in itertools.islice(PLACEHOLDER.finditer(code), 2000):
+        lit = value(int(p.group(1))).lower()
+        if find(lit, b"location") < 0 or _JS_LOCATION_OPEN.search(lit) is None:
+            continue
+        glued = _GLUED_VAR.match(code, p.end())
+        if glued is None:
+            continue
+        after = PLACEHOLDER.match(code, glued.end() + len(code[glued.end() :]) - len(
+            code[glued.end() :].lstrip()
+        ))
+        if after is not None and _VISITOR_PATH_AFTER.match(value(int(after.group(1))).lower()):
+            continue  # the same page on another host of the site (+ location.pathname)
+        given = var_assigns(code, glued.group(1), TAIL_LITERAL, 3)
+        if len(given) == 1 and value(int(given[0][1].group(1))).lower().startswith(
+            (b"http://", b"https://")
+        ):
+            at = p.start()
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, glued.end() + 20))
     return None
 
 
