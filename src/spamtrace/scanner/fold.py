@@ -434,11 +434,7 @@ class Env:
         is one ``return <expression>;`` that folds with its parameters bound to them (or to
         their defaults); None otherwise. The body is read, never run."""
         code = self.code
-        if name in self._helpers:
-            fn = self._helpers[name]
-        else:  # read once per name
-            m = self._file.heads.get(name) if self.defines(name) else None
-            fn = self._helpers[name] = None if m is None else _head(code, m)
+        fn = self._helper(name)
         if fn is None or fn.open in self._busy or self.depth >= MAX_DEPTH:
             return None
         start = _skip_ws(code, fn.open + 1)
@@ -471,6 +467,28 @@ class Env:
         if code[end : end + 1] != b";" or self._closing(fn.open) != _skip_ws(code, end + 1):
             return None  # more than the one statement
         return value
+
+    def _helper(self, name: bytes) -> _Function | None:
+        """The file's function ``name`` (defined once), read once per name; None otherwise."""
+        if name in self._helpers:
+            return self._helpers[name]
+        m = self._file.heads.get(name) if self.defines(name) else None
+        fn = self._helpers[name] = None if m is None else _head(self.code, m)
+        return fn
+
+    def never_returns(self, name: bytes) -> bool:
+        """Whether :meth:`returns` is None for ``name`` whatever the arguments, at the top
+        of a fold (nothing being folded): no function of the file's own by that name, or a
+        body that does not start with ``return`` (after a name table)."""
+        fn = self._helper(name)
+        if fn is None:
+            return True
+        start = _skip_ws(self.code, fn.open + 1)
+        table = self._table_head(fn.open, start)
+        if table is not None:
+            start = table[2]
+        code = self.code
+        return code[start : start + 6] != b"return" or code[start + 6 : start + 7].isalnum()
 
     def _table_head(
         self, brace: int, start: int
@@ -2557,6 +2575,10 @@ def _returned_name_calls(code: bytes, lx: Lexed) -> bytes | None:
             seen += 1
             if seen > MAX_TABLE_CALLS:
                 break
+            if _fold_fails(code, m.start(), name, env):
+                if key:
+                    known[key] = None
+                continue
             folded = fold_at(code, lx, m.start(), env)
             if folded is None or code[folded.end - 1 : folded.end] != b")":
                 if key:
@@ -2575,6 +2597,26 @@ def _returned_name_calls(code: bytes, lx: Lexed) -> bytes | None:
         return None
     out.append(code[last:])
     return b"".join(out)
+
+
+def _fold_fails(code: bytes, pos: int, name: bytes, env: Env) -> bool:
+    """Whether ``fold_at(code, lx, pos, env)`` is None for the call of the file's own function
+    ``name`` at ``pos``, known without folding its arguments: the folder reads such a call as
+    what the function returns (:meth:`Env.returns`), which is nothing whatever the arguments
+    where its body is not one ``return``; folding the arguments first (``wp_parse_args($a,
+    $defaults)`` in every WordPress function) was most of the rewritten view's cost."""
+    if name in _FOLDING_CALLS or name in _ARRAY_ARG_CALLS or name in _FOLD_SPECIAL_CALLS:
+        return False
+    m = _CALL.match(code, pos)
+    if m is None or m.group(1) != name:
+        return False
+    try:
+        return env.never_returns(name)
+    except (_NoValue, ValueError, IndexError, RecursionError):
+        return False  # folded as before, which stops where it stopped
+
+
+_FOLD_SPECIAL_CALLS = frozenset({b"implode", b"join", b"call_user_func"})  # unary's own cases
 
 
 def _table_written(code: bytes, var: bytes, used: set[bytes]) -> bool:

@@ -116,3 +116,53 @@ def test_a_huge_table_costs_little() -> None:
     start = time.process_time()
     fold.normalized_view(lex(php))
     assert time.process_time() - start < 1.0
+
+
+def _page_of_helpers(calls: int) -> bytes:
+    """A page whose own helpers are called many times with arguments that fold: one returns
+    a function's name (a table's lookup), the other prints (no value)."""
+    body = b"".join(b"show_row($rows[%d] . 'x' . str_repeat('-', %d), 'k' . 'v');\n" % (i, i)
+                    for i in range(calls))  # fmt: skip
+    return (
+        b"<?php\nfunction _n($i) { return 'str' . 'rev'; }\n"
+        b"function show_row($r, $k) { echo $k . ': ' . $r . \"\\n\"; }\n"
+        b"$rows = array('a', 'b');\n" + body + b"echo _n(1)('abc');\n"
+    )
+
+
+def test_calls_of_helpers_that_return_nothing_are_not_folded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folds: list[int] = []
+    fold_at = fold.fold_at
+
+    def counted(*args: object, **kw: object) -> object:
+        folds.append(1)
+        return fold_at(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fold, "fold_at", counted)
+    out = fold.table_calls(lex(_page_of_helpers(60)))
+    assert out is not None and b"echo strrev(" in out
+    # the returning helper's call folded, none of the 60 calls of the one whose body is no
+    # single return (the old walk folded each one's arguments first: 61 folds)
+    assert len(folds) <= 2
+
+
+@pytest.mark.parametrize(
+    "php",
+    [
+        _page_of_helpers(5),
+        # a body that returns after a name table; one that returns, then does more
+        b"<?php\nfunction _1($i) {$a = Array('sys' . 'tem', 'x'); return $a[$i];}\n"
+        b"_1(0)($_GET['c']);\nfunction f() { return 'a'; echo 1; }\nf()('x');\n",
+        # a helper defined twice, a call whose name is longer than the helper's
+        b"<?php\nfunction g() { return 'trim'; }\nfunction g() {}\ng()('x');\n"
+        b"function h() { return 'trim'; }\nhh()('x');\nh ()('y');\n",
+    ],
+)
+def test_the_shortcut_rewrites_what_the_full_fold_rewrites(
+    php: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = fold.table_calls(lex(php))
+    monkeypatch.setattr(fold, "_fold_fails", lambda *args: False)
+    assert fast == fold.table_calls(lex(php))
