@@ -300,3 +300,24 @@ def test_rules_loaded_with_none_confirmed_are_said_to_be_gone_at_the_next_boot(
         assert f"firewall: NOT CONFIRMED (nft): {UNCONFIRMED}" in text, text
         assert "CONFIG CHANGED" not in text and "in sync" not in text, text
     assert "  - A is not B" not in text
+
+
+def test_the_internal_rollback_action_is_parsed_but_not_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`spamtrace firewall frob` listed `_rollback` among the actions to choose from, and the
+    man page documented `spamtrace firewall _rollback` as a command; the helper `apply`
+    starts still runs it."""
+    from spamtrace.cli import firewall as firewall_cli
+    from spamtrace.cli.docgen import man_page
+    from spamtrace.cli.main import build_parser, main
+
+    assert main(["firewall", "frob"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'frob'" in err and "'acl'" in err and "_rollback" not in err
+    assert "_rollback" not in man_page()
+    argv = rollback_argv(  # type: ignore[arg-type]
+        config=None, backend="nft", root="/", state_dir=tmp_path, timeout=90
+    )("tok")
+    args = build_parser().parse_args(argv[3:])
+    assert args.handler is firewall_cli._rollback_cmd and args.token == "tok"
