@@ -19,6 +19,7 @@
  *   postfix(block, parse, year, utc_offset, wrap_after, max_line) -> (same)
  *   exim_into(block, parse, utc_offset, max_line, sink) -> (events given, lines, ...)
  *       exim(), the events handed to the compiled join (MailSink below) as they are made
+ * (utc_offset: seconds east of UTC, or stamp.LOCAL: each stamp at its own local offset)
  *
  * ``max_line``: a longer line is counted and not read (tail.LineSplitter's drop_long).
  * ``wrap_after`` (postfix, > 0 in January): a line later than this is of the year before
@@ -283,6 +284,44 @@ static int two(const char *p) {
     if (is_digit(p[0]) && is_digit(p[1])) return (p[0] - '0') * 10 + (p[1] - '0');
     if (p[0] == ' ' && is_digit(p[1])) return p[1] - '0';
     return -1;
+}
+
+/* The offset of a block's stamps that carry none: utc_offset, or stamp.LOCAL (this machine's
+ * local time, each stamp at the offset of its own local time: stamp.local_offset_at, asked
+ * once per hour of local time the lines go through, kept here for the block) */
+#define LOCAL_TIME (-2147483647L - 1) /* stamp.LOCAL */
+typedef struct {
+    long utc_offset;
+    long long hour;   /* the local hour hour_offset is of; LLONG_MIN: none yet */
+    long hour_offset;
+} Zone;
+
+/* *out: the offset of the local time secs (a stamp read as if UTC); 0: a Python error */
+static int zone_offset(Zone *z, long long secs, long *out) {
+    if (z->utc_offset != LOCAL_TIME) {
+        *out = z->utc_offset;
+        return 1;
+    }
+    long long hour = secs >= 0 ? secs / 3600 : -((-secs + 3599) / 3600); /* int(secs // 3600) */
+    if (hour != z->hour) {
+        static PyObject *offset_at = NULL;
+        if (offset_at == NULL) {
+            PyObject *m = PyImport_ImportModule("spamtrace.sources.maillog.stamp");
+            if (m == NULL) return 0;
+            offset_at = PyObject_GetAttrString(m, "local_offset_at");
+            Py_DECREF(m);
+            if (offset_at == NULL) return 0;
+        }
+        PyObject *r = PyObject_CallFunction(offset_at, "d", (double)secs);
+        if (r == NULL) return 0;
+        long v = PyLong_AsLong(r);
+        Py_DECREF(r);
+        if (v == -1 && PyErr_Occurred()) return 0;
+        z->hour = hour;
+        z->hour_offset = v;
+    }
+    *out = z->hour_offset;
+    return 1;
 }
 
 /* ------------------------------------------------------------------ Exim (exim.py) */
@@ -652,7 +691,7 @@ static int to_sink(MailSink *sink, int what, Span l, Py_ssize_t q0, Py_ssize_t q
 }
 
 /* exim.parse_line; with a sink, a line about one recipient goes to it (*handled = 1) */
-static int exim_line(Span l, long utc_offset, PyObject **out, MailSink *sink, int *handled) {
+static int exim_line(Span l, Zone *zone, PyObject **out, MailSink *sink, int *handled) {
     *out = NULL;
     if (l.n < 21 || l.s[4] != '-' || l.s[10] != ' ') return DEFER; /* MalformedLine */
     const char *s = l.s;
@@ -681,7 +720,7 @@ static int exim_line(Span l, long utc_offset, PyObject **out, MailSink *sink, in
     } else if (s[19] != ' ') {
         return DEFER;
     }
-    long offset = utc_offset;
+    long offset = LOCAL_TIME;
     if (i < l.n && (s[i] == '+' || s[i] == '-')) {
         if (i + 5 < l.n && s[i + 5] == ' ') {
             if (!all_digits(s + i + 1, 4)) return DEFER; /* offset_seconds: "+01:0"... */
@@ -691,6 +730,7 @@ static int exim_line(Span l, long utc_offset, PyObject **out, MailSink *sink, in
             i += 6;
         }
     }
+    if (offset == LOCAL_TIME && !zone_offset(zone, secs, &offset)) return FAIL;
     double wall = (double)secs - (double)offset;
     if (has_frac) wall += frac;
     PyObject *pid = Py_None;
@@ -924,7 +964,7 @@ static const char MONTHS[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
  * +HH:MM, +HHMM or nothing (utc_offset), then a space; anything else (another zone's
  * spelling, a digit that is not ASCII, a field that is not two digits) is Python's.
  * *start: the index after the stamp and its space. 0: DEFER */
-static int rfc3339(Span l, long utc_offset, double *wall, Py_ssize_t *start) {
+static int rfc3339(Span l, Zone *zone, double *wall, Py_ssize_t *start) {
     const char *s = l.s;
     Py_ssize_t end = findc(l, 0, ' ');
     if (end < 19) return 0;
@@ -957,7 +997,10 @@ static int rfc3339(Span l, long utc_offset, double *wall, Py_ssize_t *start) {
     Py_ssize_t zn = end - i;
     const char *z = s + i;
     if (zn == 0) {
-        offset = utc_offset;
+        if (!zone_offset(zone, secs, &offset)) {
+            PyErr_Clear(); /* Python says */
+            return 0;
+        }
     } else if (zn == 1 && z[0] == 'Z') {
         offset = 0;
     } else if ((zn == 6 && z[3] == ':') || zn == 5) {
@@ -976,13 +1019,13 @@ static int rfc3339(Span l, long utc_offset, double *wall, Py_ssize_t *start) {
 }
 
 /* postfix.parse_line */
-static int postfix_line(Span l, long year, long utc_offset, double wrap_after, PyObject **out) {
+static int postfix_line(Span l, long year, Zone *zone, double wrap_after, PyObject **out) {
     *out = NULL;
     const char *s = l.s;
     Py_ssize_t start = 16;
     double wall;
     if (l.n >= 11 && s[4] == '-' && s[10] == 'T') {
-        if (!rfc3339(l, utc_offset, &wall, &start)) return DEFER; /* Python says */
+        if (!rfc3339(l, zone, &wall, &start)) return DEFER; /* Python says */
         goto stamped;
     }
     if (l.n < 16 || s[15] != ' ' || s[9] != ':') return DEFER;
@@ -994,10 +1037,13 @@ static int postfix_line(Span l, long year, long utc_offset, double wrap_after, P
         return DEFER;
     long long secs;
     if (!epoch(year, mon, day, hour, minute, second, &secs)) return DEFER;
-    wall = (double)secs - (double)utc_offset;
+    long offset;
+    if (!zone_offset(zone, secs, &offset)) return FAIL;
+    wall = (double)secs - (double)offset;
     if (wrap_after > 0 && wall > wrap_after) {
         if (year - 1 < 1 || !epoch(year - 1, mon, day, hour, minute, second, &secs)) return DEFER;
-        wall = (double)secs - (double)utc_offset;
+        if (!zone_offset(zone, secs, &offset)) return FAIL;
+        wall = (double)secs - (double)offset;
     }
 stamped:;
     Py_ssize_t sp = findc(l, start, ' ');
@@ -1070,7 +1116,8 @@ done:
 /* ------------------------------------------------------------------ the block loop */
 typedef struct {
     int kind; /* 0 exim, 1 postfix */
-    long utc_offset, year;
+    Zone zone; /* zone.utc_offset: the offset given */
+    long year;
     double wrap_after;
     Py_ssize_t max_line;
     PyObject *parse;
@@ -1178,8 +1225,8 @@ static PyObject *scan_block(Scan *sc, Py_buffer *view) {
         int rc = DEFER;
         if (!open && printable_ascii(l.s, l.n)) {
             int handled = 0;
-            rc = sc->kind == 0 ? exim_line(l, sc->utc_offset, &ev, sc->sink, &handled)
-                               : postfix_line(l, sc->year, sc->utc_offset, sc->wrap_after, &ev);
+            rc = sc->kind == 0 ? exim_line(l, &sc->zone, &ev, sc->sink, &handled)
+                               : postfix_line(l, sc->year, &sc->zone, sc->wrap_after, &ev);
             if (rc == SINK_FAIL) goto fail;
             given += handled && rc == OK;
             if (rc == FAIL && PyErr_ExceptionMatches(PyExc_ValueError)) {
@@ -1242,8 +1289,9 @@ static int ready(void) {
 
 static PyObject *py_exim(PyObject *self, PyObject *args) {
     Scan sc = {0};
+    sc.zone.hour = LLONG_MIN;
     Py_buffer view;
-    if (!PyArg_ParseTuple(args, "y*Oln", &view, &sc.parse, &sc.utc_offset, &sc.max_line))
+    if (!PyArg_ParseTuple(args, "y*Oln", &view, &sc.parse, &sc.zone.utc_offset, &sc.max_line))
         return NULL;
     PyObject *r = ready() ? scan_block(&sc, &view) : NULL;
     PyBuffer_Release(&view);
@@ -1252,9 +1300,10 @@ static PyObject *py_exim(PyObject *self, PyObject *args) {
 
 static PyObject *py_exim_into(PyObject *self, PyObject *args) {
     Scan sc = {0};
+    sc.zone.hour = LLONG_MIN;
     Py_buffer view;
     PyObject *capsule;
-    if (!PyArg_ParseTuple(args, "y*OlnO", &view, &sc.parse, &sc.utc_offset, &sc.max_line,
+    if (!PyArg_ParseTuple(args, "y*OlnO", &view, &sc.parse, &sc.zone.utc_offset, &sc.max_line,
                           &capsule))
         return NULL;
     sc.sink = PyCapsule_GetPointer(capsule, SINK_NAME);
@@ -1269,9 +1318,10 @@ static PyObject *py_exim_into(PyObject *self, PyObject *args) {
 
 static PyObject *py_postfix(PyObject *self, PyObject *args) {
     Scan sc = {0};
+    sc.zone.hour = LLONG_MIN;
     sc.kind = 1;
     Py_buffer view;
-    if (!PyArg_ParseTuple(args, "y*Olldn", &view, &sc.parse, &sc.year, &sc.utc_offset,
+    if (!PyArg_ParseTuple(args, "y*Olldn", &view, &sc.parse, &sc.year, &sc.zone.utc_offset,
                           &sc.wrap_after, &sc.max_line))
         return NULL;
     PyObject *r = ready() ? scan_block(&sc, &view) : NULL;

@@ -41,11 +41,11 @@ from spamtrace.sources.maillog.reader import (
     carry,
     configured,
     is_journal,
-    local_offset,
     parse_lines,
     parser_for,
 )
 from spamtrace.sources.maillog.scriptnames import ScriptNames
+from spamtrace.sources.maillog.stamp import local_time
 from spamtrace.sources.maillog.tail import LogFollower
 
 if TYPE_CHECKING:
@@ -211,7 +211,7 @@ class MailLogSource:
                 continue
             try:
                 mtime = os.stat(path).st_mtime
-                year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
+                year, offset = time.localtime(mtime).tm_year, local_time()
                 blob = read_tail_bytes(
                     path, since, line_time(spec.kind, year, offset, mtime),
                     upto=follower.position if current else None,
@@ -292,7 +292,7 @@ class MailLogSource:
                 pass
         self._poll_once()  # what came since the thread looked (and the final drain at a stop)
         now = time.time()
-        year, offset = time.localtime(now).tm_year, local_offset(now)
+        year, offset = time.localtime(now).tm_year, local_time()
         while True:
             try:
                 i, lines = self._lines.get_nowait()

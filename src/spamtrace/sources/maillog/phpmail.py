@@ -22,7 +22,13 @@ import re
 
 from spamtrace.model import host_path
 from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
-from spamtrace.sources.maillog.stamp import offset_seconds, php_seconds, syslog_seconds
+from spamtrace.sources.maillog.stamp import (
+    LOCAL,
+    local_offset_at,
+    offset_seconds,
+    php_seconds,
+    syslog_seconds,
+)
 
 MTA = "php"
 MARK = "mail() on ["
@@ -73,8 +79,10 @@ def stamp_seconds(stamp: str, utc_offset: int = 0) -> float:
     epoch seconds: in the zone it names (``date.timezone``), else at ``utc_offset``."""
     wall = php_seconds(stamp[:20])
     zone = stamp[21:]
-    offset = _zone_offset(zone, wall) if zone else utc_offset
-    return wall - (utc_offset if offset is None else offset)
+    offset = _zone_offset(zone, wall) if zone else None
+    if offset is None:
+        offset = local_offset_at(wall) if utc_offset == LOCAL else utc_offset
+    return wall - offset
 
 
 def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged | None:

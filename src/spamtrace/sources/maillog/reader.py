@@ -27,6 +27,7 @@ from spamtrace.sources.maillog.kinds import LOG_KINDS
 from spamtrace.sources.maillog.scriptnames import ScriptNames
 from spamtrace.sources.maillog.stamp import (
     iso_seconds,
+    local_time,
     offset_seconds,
     syslog_seconds,
 )
@@ -178,7 +179,8 @@ def log_reader(
 
 
 def local_offset(when: float | None = None) -> int:
-    """Seconds east of UTC of this machine's local time (Exim and syslog write local time)."""
+    """Seconds east of UTC of this machine's local time at ``when`` (the readers give the
+    parsers :func:`~spamtrace.sources.maillog.stamp.local_time`: each stamp's own offset)."""
     return time.localtime(when).tm_gmtoff
 
 
@@ -613,7 +615,7 @@ class LogReader:
         self.counts.files = [path]
         try:
             mtime = os.stat(path).st_mtime
-            year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
+            year, offset = time.localtime(mtime).tm_year, local_time()
             blob = read_tail_bytes(
                 path, since, line_time(self.spec.kind, year, offset, mtime), max_bytes=RECENT_BYTES
             )
@@ -656,7 +658,7 @@ class LogReader:
             except OSError as exc:
                 self.counts.add_error(f"{path}: {exc.strerror or exc}")
                 continue
-            year, offset = time.localtime(mtime).tm_year, local_offset(mtime)
+            year, offset = time.localtime(mtime).tm_year, local_time()
             kind, counts = self.spec.kind, self.counts
             read = reading(
                 kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root,

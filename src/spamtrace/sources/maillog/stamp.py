@@ -4,11 +4,17 @@ Exim writes ``2026-12-04 18:26:42`` (local time; ``.123`` with ``+millisec``, a 
 offset with ``log_timezone``); syslog writes ``Dec  4 18:26:42`` (no year: the caller gives
 it) or RFC 3339 ``2026-12-04T18:26:42.123456+00:00``; PHP writes ``04-Dec-2026 18:26:42 UTC``.
 A log holds many lines per second, so each distinct second is converted once.
+
+A stamp in the server's local time (Exim's own, syslog's BSD one) is read with
+``utc_offset=LOCAL``: each at the offset of its own local time (daylight saving time), looked up
+once per hour of local time (:func:`local_offset_at`), not one offset for a whole file.
 """
 
 from __future__ import annotations
 
 import calendar
+import time
+from typing import Final
 
 from spamtrace.sources.maillog.event import MalformedLine
 
@@ -21,6 +27,49 @@ _MONTHS = {
 _CACHE: dict[tuple[str, int], float] = {}
 _CACHE_MAX = 4096
 _SYSLOG_CACHE: dict[tuple[str, int, int], float] = {}
+#: ``utc_offset`` of a stamp in this machine's local time: the offset is the one that applies
+#: at the stamp's own local time (no real offset is this far from UTC; a C ``long`` holds it)
+LOCAL: Final = -(2**31)
+#: hour of local time (a stamp's seconds read as if UTC, // 3600) -> its offset
+_LOCAL_HOURS: dict[int, int] = {}
+_LOCAL_ZONE: list[object] = [None]
+
+
+def local_time() -> int:
+    """:data:`LOCAL`, the offset a reader of a local-time log gives the parsers; the cached
+    conversions are dropped when the process's zone changed (``time.tzset``) since the last."""
+    zone = (time.tzname, time.timezone, time.altzone)
+    if _LOCAL_ZONE[0] != zone:
+        _LOCAL_ZONE[0] = zone
+        _LOCAL_HOURS.clear()
+        _CACHE.clear()
+        _SYSLOG_CACHE.clear()
+    return LOCAL
+
+
+def local_offset_at(local: float) -> int:
+    """Seconds east of UTC of this machine's zone at local time ``local`` (a stamp's seconds
+    read as if they were UTC), cached per hour. In the hour a fall-back change repeats, the
+    earlier offset (the first pass: summer time); in the hour a spring-forward change skips
+    (no such local time), the offset before the change."""
+    hour = int(local // 3600)
+    hit = _LOCAL_HOURS.get(hour)
+    if hit is not None:
+        return hit
+    wall = hour * 3600
+    try:
+        # the offsets two days either side (changes are months apart): the one before first
+        before = time.localtime(wall - 172800).tm_gmtoff
+        after = time.localtime(wall + 172800).tm_gmtoff
+        offset = next(
+            (o for o in (before, after) if time.localtime(wall - o).tm_gmtoff == o), before
+        )
+    except (OverflowError, OSError, ValueError):  # far outside what localtime takes
+        offset = 0
+    if len(_LOCAL_HOURS) >= _CACHE_MAX:
+        _LOCAL_HOURS.clear()
+    _LOCAL_HOURS[hour] = offset
+    return offset
 
 
 def _convert(key: tuple[str, int], text: str, parts: tuple[slice, ...], month: int | None) -> float:
@@ -45,7 +94,8 @@ def _convert(key: tuple[str, int], text: str, parts: tuple[slice, ...], month: i
         and second < 61
     ):
         raise MalformedLine(f"not a time stamp: {text!r}")
-    value = float(calendar.timegm((year, mon, day, hour, minute, second, 0, 0, 0))) - key[1]
+    value = float(calendar.timegm((year, mon, day, hour, minute, second, 0, 0, 0)))
+    value -= local_offset_at(value) if key[1] == LOCAL else key[1]
     if len(_CACHE) >= _CACHE_MAX:
         _CACHE.clear()
     _CACHE[key] = value
