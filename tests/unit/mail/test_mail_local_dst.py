@@ -4,6 +4,7 @@ line at the offset of its own local time, not one offset per file (its modificat
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import time
 from collections.abc import Iterator
@@ -120,3 +121,18 @@ def test_mail_joins_the_scripts_of_both_sides_of_the_change(
     )  # fmt: skip
     assert code == 0
     assert [s["messages"] for s in doc["senders"]] == [2]
+
+
+def test_an_extension_built_from_an_older_source_is_not_used() -> None:
+    """The compiled parsers read stamp.LOCAL as "each stamp at its own local offset"; one built
+    before took it as an offset of -2**31 s (every local stamp decades off): such a build has
+    no LOCAL and the Python parsers are used instead."""
+    from spamtrace.sources.maillog import blocks
+
+    if importlib.util.find_spec("spamtrace.sources.maillog._scan") is None:  # not built
+        assert not blocks.COMPILED
+        return
+    from spamtrace.sources.maillog import _scan
+
+    assert _scan.LOCAL == stamp.LOCAL
+    assert blocks.COMPILED

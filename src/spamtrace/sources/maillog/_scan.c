@@ -1375,5 +1375,11 @@ PyMODINIT_FUNC PyInit__scan(void) {
     S_POSTFIX = PyUnicode_InternFromString("postfix");
     EMPTY = PyTuple_New(0);
     if (S_EXIM == NULL || S_POSTFIX == NULL || EMPTY == NULL) return NULL;
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    /* stamp.LOCAL as this build reads it (a build of an older source has none: not used) */
+    if (m != NULL && PyModule_AddIntConstant(m, "LOCAL", LOCAL_TIME) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -3,6 +3,9 @@ from collections.abc import Callable
 
 from spamtrace.sources.maillog.event import MailLogged
 
+#: stamp.LOCAL, the utc_offset of stamps in the host's local time (each at its own offset)
+LOCAL: int
+
 def setup(cls: type[MailLogged], /, *actions: object) -> None: ...
 def exim(
     block: bytes | memoryview,

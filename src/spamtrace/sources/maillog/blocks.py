@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from spamtrace.sources.maillog.event import MailAction, MailLogged, MalformedLine
 from spamtrace.sources.maillog.kinds import LOG_KINDS
+from spamtrace.sources.maillog.stamp import LOCAL
 from spamtrace.sources.maillog.tail import MAX_LINE, LineSplitter
 
 Parser = Callable[[str], "MailLogged | None"]
@@ -28,6 +29,8 @@ Parsed = tuple[list[MailLogged], int, int, int]
 try:
     from spamtrace.sources.maillog import _scan
 except ImportError:  # not built: the Python parsers do it all
+    _scan = None  # type: ignore[assignment]
+if getattr(_scan, "LOCAL", None) != LOCAL:  # built from an older source: reads LOCAL as an offset
     _scan = None  # type: ignore[assignment]
 else:
     _scan.setup(
