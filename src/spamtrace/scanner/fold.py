@@ -61,6 +61,7 @@ from spamtrace.scanner.context import (
     expression,
     next_concat_start,
     prefiltered_finditer,
+    top_args,
     var_mentions,
     varcalls,
     word_searcher,
@@ -91,6 +92,42 @@ _DEFINE = compile_possessive(rb"(?<![\w$>:])define\s*+\(\s*+\x01(\d+)\x01\s*+,")
 _CONST = compile_possessive(rb"(?<![\w$>:])const\s++([a-z_][a-z0-9_]*+)\s*+=(?![=>])")
 #: ``$name =`` (not ``==``, ``=>``), or ``$name .=``
 _ASSIGN = compile_possessive(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+(\.?)=(?![=>])")
+#: ``new Cls(`` after an assignment's "="
+_NEW_CALL = compile_possessive(rb"\s*+new\s++\\?([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\(")
+#: a constructor's head up to its "("
+_CONSTRUCTOR = compile_possessive(rb"function\s++__construct\s*+\(")
+#: a promoted parameter: a visibility or readonly word before the type and the name
+_PROMOTED = tight(
+    rb"\s*(?:(?:public|private|protected|readonly)\s+)+[^$]{0,60}?\$([a-z_\x80-\xff][\w\x80-\xff]*)"
+)
+
+
+def _promoted_param(param: bytes) -> bytes | None:
+    """The name of a constructor parameter that is promoted to a property, or None."""
+    m = _PROMOTED.match(param)
+    return m.group(1) if m is not None else None
+
+
+def _nth_arg_start(code: bytes, start: int, end: int, index: int) -> int:
+    """Where the ``index``-th top-level argument of the call text ``code[start:end]``
+    begins, or -1."""
+    if index == 0:
+        return start if code[start:end].strip() else -1
+    depth = 0
+    seen = 0
+    for i in range(start, end):
+        c = code[i]
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            depth -= 1
+        elif c == 44 and depth == 0:
+            seen += 1
+            if seen == index:
+                return i + 1
+    return -1
+
+
 #: a named function's head, up to its "(": ``function f(``, ``function &f(``
 _FUNC = compile_possessive(
     rb"(?<![\w$>:\\])function\s++&?\s*+([a-z_\x80-\xff][\w\x80-\xff]*+)\s*+\("
@@ -608,7 +645,9 @@ class Env:
             return None
         if var != b"this":
             before = [site for site in sites if site[0] < pos]
-            if not before or before[-1][2]:
+            if not before:
+                return self._promoted(var, name, pos)
+            if before[-1][2]:
                 return None
             return self._fold_site(before[-1][0], before[-1][1])
         if not sites:  # no method assigns it: the value it is declared with (the first two)
@@ -624,6 +663,58 @@ class Env:
             values.add(held[0])
             built = built or held[1]
         return (values.pop(), built) if len(values) == 1 else None
+
+    def _promoted(self, var: bytes, name: bytes, pos: int) -> tuple[bytes, bool] | None:
+        """``$var->name`` where ``$var = new Cls(...)`` (its last assignment before ``pos``)
+        and Cls's constructor promotes a parameter ``$name`` (``public function
+        __construct(public string $name)``, PHP 8): the argument the ``new`` passes there."""
+        code = self.code
+        last = None
+        for site in self._assignments(var):
+            if site.start() >= pos:
+                break
+            last = site
+        if last is None or last.group(2):
+            return None
+        new = _NEW_CALL.match(code, last.end())
+        if new is None:
+            return None
+        cls = None
+        at = find(code, b"class " + new.group(1))
+        while at >= 0:
+            end = at + 6 + len(new.group(1))
+            if code[end : end + 1] in (b" ", b"\n", b"\t", b"{") and (
+                at == 0 or code[at - 1] in b" \t\n;}"
+            ):
+                cls = at
+                break
+            at = find(code, b"class " + new.group(1), end)
+        if cls is None:
+            return None
+        body = find(code, b"{", cls)
+        if body < 0:
+            return None
+        body_end = body + 1 + close_paren(code[body + 1 :], 123, 125)
+        ctor = _CONSTRUCTOR.search(code, body, body_end)  # this class's own constructor
+        if ctor is None:
+            return None
+        params = top_args(code[ctor.end() : ctor.end() + close_paren(code[ctor.end() :])])
+        index = next(
+            (i for i, p in enumerate(params) if _promoted_param(p) == name), -1
+        )
+        if index < 0:
+            return None
+        # the argument's place: after ``index`` top-level commas of the call's text
+        open_at = new.end()
+        args_end = open_at + close_paren(code[open_at : open_at + MAX_HELPER_CALL])
+        start = _nth_arg_start(code, open_at, args_end, index)
+        if start < 0:
+            return None
+        f = self._guarded(last.start(), start)
+        if f is None:
+            return None
+        nxt = _skip_ws(code, f.end)
+        return (f.value, f.built) if code[nxt : nxt + 1] in (b",", b")") else None
 
     def _fold_site(self, key: int, at: int) -> tuple[bytes, bool] | None:
         """The statement's value that starts at ``at`` (``key``: its assignment, folded once
@@ -1741,6 +1832,76 @@ def name_var_calls(code: bytes) -> list[re.Match[bytes]]:
     return calls
 
 
+MAX_PAREN_CALLS = 500  # ``(...)(`` looked at per file
+# ``)`` then ``(``: after any byte (PAREN_CALL's finder skips a ``)`` after a name byte)
+_PAREN_THEN_CALL = tight(rb"\)[ \t\r\n]*\(")
+# words after which "(" opens an expression, not a call's arguments
+_BEFORE_EXPRESSION = frozenset(
+    b"echo print return and or xor else case yield throw include include_once require "
+    b"require_once".split()
+)
+
+
+def paren_name_calls(lx: Lexed, cache: dict[str, Any] | None = None) -> bytes | None:
+    """The lexed code with each parenthesized expression called as a function, ``('sys' .
+    'tem')($c)``, ``($o->fn)($c)``, ``(RUN)($c)``, written as the call of the function name
+    the folder finds it holds (``system($c)``), or None where there is none: PHP calls the
+    name the parentheses give. A call's own argument list called again (``f($a)($b)``) is
+    not such an expression. The line breaks are kept."""
+    code = lx.code
+    env: Env | None = None
+    edits: list[tuple[int, int, bytes]] = []
+    for n, m in enumerate(_PAREN_THEN_CALL.finditer(code)):
+        if n >= MAX_PAREN_CALLS:
+            break
+        close = m.start()
+        depth = 0
+        start = -1
+        for i in range(close, max(-1, close - 400), -1):
+            c = code[i]
+            if c == 41:
+                depth += 1
+            elif c == 40:
+                depth -= 1
+                if depth == 0:
+                    start = i
+                    break
+        if start < 0:
+            continue
+        before = start - 1
+        while before >= 0 and code[before] in b" \t\r\n":
+            before -= 1
+        if before >= 0 and code[before] in _NAME_BYTES:
+            word = before
+            while word > 0 and code[word - 1] in _NAME_BYTES:
+                word -= 1
+            if code[word : before + 1] not in _BEFORE_EXPRESSION:
+                continue  # the arguments of a call: f($a)($b)
+        elif before >= 0 and code[before] in b")]$>":
+            continue  # a call's result, an element's or a property's arguments
+        if env is None:
+            env = Env(code, lx, cache)
+        f = fold_at(code, lx, start, env)
+        if f is None or f.end != close + 1:
+            continue
+        name = f.value.strip().lower().lstrip(b"\\")
+        if not _FUNCTION_NAME.match(name) or name in _CONSTRUCTS:
+            continue
+        edits.append((start, m.end(), name + b"(" + b"\n" * code.count(b"\n", start, m.end())))
+    if not edits:
+        return None
+    out: list[bytes] = []
+    last = 0
+    for start, end, text in edits:
+        if start < last:
+            continue
+        out.append(code[last:start])
+        out.append(text)
+        last = end
+    out.append(code[last:])
+    return b"".join(out)
+
+
 def inline_name_variables(lx: Lexed, cache: dict[str, Any] | None = None) -> bytes | None:
     """The lexed code with each variable called as a function (``$f(...)``) replaced by the
     function name it holds there, where the folder finds one (``$f = 'system';``, ``$f =
@@ -2346,6 +2507,184 @@ def user_func_calls(code: bytes, lx: Lexed, env: Env) -> bytes:
     return b"".join(out)
 
 
+# a named function's head (not a method's: one is called as ``->name(``, never ``name(``)
+_FUNCTION_HEAD = tight(
+    rb"(?<![\w$>:\\\x80-\xff])function\s+&?\s*([a-z_\x80-\xff][\w\x80-\xff]*)\s*\("
+)
+# what follows the parameters up to the body: a return type
+_BODY_OPEN = tight(rb"\s*(?::\s*\??[\w\\|]{1,60}\s*)?\{\s*")
+# one parameter: a type, maybe a reference, the name, maybe a default
+_HELPER_PARAM = tight(
+    rb"\s*(?:\??[\w\\|]{1,60}\s+)?&?\s*\$([a-z_\x80-\xff][\w\x80-\xff]*)\s*(=\s*[^=].*)?\Z",
+    re.DOTALL,
+)
+# an argument written into the body: a variable (its elements, its properties), a literal,
+# a number; a call or an expression is not copied (it would be read twice)
+_SIMPLE_ARG = tight(
+    rb"\s*(?:\$[a-z_\x80-\xff][\w\x80-\xff]*(?:\s*\[[^\[\];()]{0,80}\]|\s*->\s*\w+)*"
+    rb"|\x01\d+\x01|-?\d+)\s*\Z"
+)
+_ANY_VAR = tight(rb"\$([a-z_\x80-\xff][\w\x80-\xff]*)")
+_CALL_OPEN = tight(rb"\s*\(")
+# what a helper written out at its calls does: writes, moves or removes a file, mails,
+# fetches, opens a socket or includes (the rules read those calls with their arguments)
+_HELPER_SINK = tight(
+    rb"(?<![\w$>:\\\x80-\xff])(?:(?:move_uploaded_file|copy|file_put_contents|fopen|fwrite|fputs|"
+    rb"unlink|rename|chmod|symlink|mkdir|mail|mb_send_mail|file_get_contents|readfile|file|"
+    rb"curl_init|curl_exec|fsockopen|pfsockopen|stream_socket_client|socket_connect)\s*\(|"
+    rb"(?:include|require)(?:_once)?\b)"
+)
+# a method's modifier just before ``function``
+_METHOD_WORD = tight(rb"(?:public|private|protected|static|abstract|final)\s+\Z")
+# what the rules that follow a call into a function of the file's own already read there
+# (a shell command, code run, a parameter called): such a helper is not written out
+_FOLLOWED_ELSEWHERE = tight(
+    rb"\$[a-z_\x80-\xff][\w\x80-\xff]*\s*\(|(?<![\w$>:\\\x80-\xff])(?:system|exec|shell_exec|passthru|"
+    rb"popen|proc_open|pcntl_exec|eval|assert|create_function|call_user_func(?:_array)?)\s*\("
+)
+MAX_HELPERS = 100  # one-statement functions looked at per file
+MAX_HELPER_CALLS = 200  # their calls written out per file
+MAX_HELPER_BODY = 400  # bytes of the one statement
+MAX_HELPER_HEAD = 600  # bytes of a helper's parameters
+MAX_HELPER_CALL = 2000  # bytes of a call's arguments
+
+
+def _function_heads(code: bytes) -> Iterator[re.Match[bytes]]:
+    """The matches of :data:`_FUNCTION_HEAD`, found from the word "function" by a literal
+    search (a pattern that starts with a look-behind is tried at every offset)."""
+    at = find(code, b"function")
+    while at >= 0:
+        m = _FUNCTION_HEAD.match(code, at)
+        if m is not None:
+            yield m
+        at = find(code, b"function", at + 8)
+
+
+def _one_statement_helpers(
+    code: bytes,
+) -> dict[bytes, tuple[list[tuple[bytes, bytes]], bytes]]:
+    """The file's named functions whose body is one statement (``return EXPR;`` or ``EXPR;``)
+    that reads no variable but its parameters: name -> (the parameters with their
+    default's text or b"", the expression). A name defined twice, a variadic or
+    by-reference parameter, a nested block is left out, and so is a statement that runs a
+    command or code or calls a parameter (:data:`_FOLLOWED_ELSEWHERE`): the rules that
+    follow a call into a function of the file's own read those with the checks around them
+    (a file writer, an upload, a mail, a fetch behind a helper are read where it is called)."""
+    found: dict[bytes, tuple[list[tuple[bytes, bytes]], bytes]] = {}
+    seen: set[bytes] = set()
+    for n, m in enumerate(_function_heads(code)):
+        if n >= MAX_HELPERS * 4:
+            break
+        name = m.group(1)
+        if name in seen:
+            found.pop(name, None)
+            continue
+        seen.add(name)
+        if _METHOD_WORD.search(code, max(0, m.start() - 40), m.start()) is not None:
+            continue  # a class's method: called through an object or the class
+        head = code[m.end() : m.end() + MAX_HELPER_HEAD]  # a slice: not the rest of the file
+        close = m.end() + close_paren(head)
+        body = _BODY_OPEN.match(code, close + 1)
+        if close >= m.end() + len(head) or body is None:
+            continue
+        at = body.end()
+        if code.startswith(b"return", at) and code[at + 6 : at + 7] in (b" ", b"(", b"\t", b"\n"):
+            at += 6  # return EXPR;
+        end = find(code, b";", at)
+        if end < 0 or end - at > MAX_HELPER_BODY:
+            continue
+        expr = code[at:end]
+        after = _skip_ws(code, end + 1)
+        if b"{" in expr or b"}" in expr or code[after : after + 1] != b"}":
+            continue
+        params: list[tuple[bytes, bytes]] = []
+        text = code[m.end() : close]
+        for part in top_args(text) if text.strip() else []:
+            pm = _HELPER_PARAM.match(part)
+            if pm is None or b"..." in part or b"&" in part:
+                params = []
+                break
+            params.append((pm.group(1), (pm.group(2) or b"=")[1:].strip()))
+        else:
+            names = {p for p, _ in params}
+            if not all(v in names for v in _ANY_VAR.findall(expr)):
+                continue  # a variable of its own, or request input: followed by other rules
+            if _FOLLOWED_ELSEWHERE.search(expr) is not None:
+                continue  # a command, code or a parameter run: the wrapper rules follow those
+            if _HELPER_SINK.search(expr) is None:
+                continue  # formats or computes: nothing a rule reads at its calls
+            found[name] = (params, expr)
+            if len(found) >= MAX_HELPERS:
+                break
+    return found
+
+
+def _substituted(expr: bytes, values: dict[bytes, bytes]) -> bytes:
+    """``expr`` with each variable of ``values`` written as its value."""
+    return _ANY_VAR.sub(lambda v: values.get(v.group(1), v.group(0)), expr)
+
+
+def inline_helpers(lx: Lexed) -> bytes:
+    """``code`` with each call of a one-statement function of the file's own
+    (:func:`_one_statement_helpers`) written as that statement's expression with the call's
+    arguments for the parameters: ``function save($f, $to) { return move_uploaded_file(
+    $f['tmp_name'], $to); } save($_FILES['u'], $_FILES['u']['name']);`` reads
+    ``(move_uploaded_file($_FILES['u']['tmp_name'], $_FILES['u']['name']))``, as PHP runs it;
+    a closure or arrow function a variable holds is such a function in the view
+    (:func:`named_closures`). Only calls whose arguments are variables, their elements or
+    properties, literals or numbers; the line breaks are kept."""
+    code = lx.code
+    if find(code, b"function") < 0:
+        return code
+    helpers = _one_statement_helpers(code)
+    if not helpers:
+        return code
+    edits: list[tuple[int, int, bytes]] = []
+    done = 0
+    for name, (params, expr) in sorted(helpers.items()):
+        for at, m in _word_then(code, name, _CALL_OPEN):
+            if done >= MAX_HELPER_CALLS:
+                break
+            if at and code[at - 1] in _NOT_BEFORE_CALL:
+                continue  # a method's call, a longer name, a variable
+            if code[max(0, at - 12) : at].rstrip().endswith(b"function"):
+                continue  # the function's own head
+            open_at = m.end()
+            call = code[open_at : open_at + MAX_HELPER_CALL]  # a slice: not the rest of the file
+            close = open_at + close_paren(call)
+            if close >= open_at + len(call):
+                continue
+            args = top_args(code[open_at:close]) if code[open_at:close].strip() else []
+            if len(args) > len(params) or not all(_SIMPLE_ARG.match(a) for a in args):
+                continue
+            values: dict[bytes, bytes] = {}
+            for i, (param, default) in enumerate(params):
+                if i < len(args):
+                    values[param] = args[i].strip()
+                elif default:
+                    values[param] = default
+                else:
+                    break
+            else:
+                text = _substituted(expr, values)
+                lines = b"\n" * code.count(b"\n", at, close + 1)
+                edits.append((at, close + 1, b"(" + text.replace(b"\n", b" ") + b")" + lines))
+                done += 1
+    if not edits:
+        return code
+    edits.sort()
+    last = 0
+    parts: list[bytes] = []
+    for start, end, text in edits:
+        if start < last:
+            continue
+        parts.append(code[last:start])
+        parts.append(text)
+        last = end
+    parts.append(code[last:])
+    return b"".join(parts)
+
+
 # ``new ReflectionFunction(`` and ``Closure::fromCallable(``: a function taken by its name
 _REFLECTED = tight(
     rb"(?<![\w$>:\\\x80-\xff])(?:new\s+\\?reflectionfunction|\\?closure\s*::\s*fromcallable)\s*\("
@@ -2720,6 +3059,13 @@ def normalized_view(
     named = named_closures(view.code)
     if named is not view.code:
         view = replace(view, code=named) if view is not lx else replace(lx, code=named, _values={})
+    inlined_helpers = inline_helpers(view)
+    if inlined_helpers is not view.code:
+        view = (
+            replace(view, code=inlined_helpers)
+            if view is not lx
+            else replace(lx, code=inlined_helpers, _values={})
+        )
     reflected = False  # calls through reflection written as call_user_func()
     if has(b"reflectionfunction") or has(b"fromcallable"):
         env = Env(view.code, view, cache if view is orig else None)
@@ -2744,6 +3090,11 @@ def normalized_view(
     if tabled is not None:
         view = (
             replace(view, code=tabled) if view is not lx else replace(lx, code=tabled, _values={})
+        )
+    parened = paren_name_calls(view, None if view is not orig else cache)
+    if parened is not None:
+        view = (
+            replace(view, code=parened) if view is not lx else replace(lx, code=parened, _values={})
         )
     inlined = inline_name_variables(view, None if view is not orig else cache)
     if inlined is not None:

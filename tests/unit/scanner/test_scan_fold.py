@@ -170,6 +170,68 @@ def test_calls_through_reflection_and_call_user_func_array_are_written_as_calls(
     assert fold.normalized_view(lex(b"<?php (new ReflectionFunction($cb))->invoke(1);")) is None
 
 
+def test_a_one_statement_helper_is_read_where_it_is_called() -> None:
+    """A function (or a closure a variable holds) whose body is one statement is read at each
+    call as that statement with the call's arguments: the upload and mail rules see the upload
+    an uploader hides in ``$save = fn($f, $to) => move_uploaded_file(...)``."""
+
+    def view(src: bytes) -> bytes | None:
+        got = fold.normalized_view(lex(src))
+        return None if got is None else got[0].code
+
+    hidden = view(
+        b"<?php\n$save = fn($f, $to) => move_uploaded_file($f['tmp_name'], $to);\n"
+        b"$save($_FILES['u'], $_FILES['u']['name']);\n"
+    )
+    assert hidden is not None
+    assert b"(  move_uploaded_file($_files[" in hidden.split(b"\n")[2]
+    sent = view(b"<?php\nfunction s($t, $b) { mail($t, 'Hi', $b); }\ns($_POST['to'], $_POST['b']);")
+    assert sent is not None and b"(mail($_post[" in sent
+    # not written out: a body that reads a variable of its own or the request, runs a command
+    # or code or calls a parameter (the rules that follow calls into functions read those),
+    # an argument that is a call
+    for kept, call in (
+        (b"function r($f, $c) { return $f($c); } echo r('system', $_GET['c']);", b"echo r("),
+        (b"function x($c) { return shell_exec($c); } echo x($_GET['c']);", b"echo x("),
+        (b"$in = fn($k) => $_GET[$k] ?? ''; echo $in('name');", b"echo fnvar_in("),
+    ):
+        seen = view(b"<?php " + kept)
+        assert seen is None or call in seen, seen
+    assert view(b"<?php\nfunction g($k) { return $cfg[$k]; }\necho g($_GET['k']);\n") is None
+    assert (
+        view(b"<?php\nfunction s($f) { return move_uploaded_file($f, 'x'); }\ns(trim($_GET['a']));")
+        is None
+    )
+
+
+def test_a_parenthesized_name_called_is_the_call_of_the_name() -> None:
+    """``('sys' . 'tem')($c)``, ``($o->f)($c)``, ``(RUN)($c)`` call the name the parentheses
+    give; a call's result called again (``f($a)($b)``) and a closure called at once are not."""
+
+    def view(src: bytes) -> bytes | None:
+        got = fold.normalized_view(lex(src))
+        return None if got is None else got[0].code
+
+    called = view(
+        b"<?php\n('sys' . 'tem')($_GET['c']);\n$o->f = 'passthru';\n($o->f)($_POST['c']);\n"
+    )
+    assert called is not None
+    assert called.split(b"\n")[1].startswith(b"system($_get[")
+    assert called.split(b"\n")[3].startswith(b"passthru($_post[")
+    assert view(b"<?php\necho (fn($x) => $x * 2)(3), f($a)($b);\n") is None
+
+
+def test_a_promoted_constructor_parameter_is_the_property() -> None:
+    """PHP 8 promotes ``public string $fn`` of a constructor to ``$obj->fn``: its value is
+    the argument ``new`` passed there."""
+    before = "class J { public function __construct(public readonly string $fn, public $n = 1) {} }"
+    assert _value("$j->fn", before + " $j = new J('sys' . 'tem', 2);") == b"system"
+    assert _value("$j->n", before + " $j = new J('x', 'shell_exec');") == b"shell_exec"
+    assert _value("$j->fn", before + " $j = new J($_GET['f']);") is None
+    plain = "class J { function __construct($fn) {} } $j = new J('system');"
+    assert _value("$j->fn", plain) is None  # not promoted: no property of that name
+
+
 def test_array_items_and_implode() -> None:
     # an item of an array literal a variable holds, by position or key
     assert _value("$p[0] . $p[2]", "$p = ['as', 'x', 'sert'];") == b"assert"
@@ -540,8 +602,9 @@ def test_own_functions_with_high_byte_names_are_read_by_their_bare_names() -> No
         b"(Op::m\xc3\xa4ke())($_GET['c']);\n"
     )
     view = fold.normalized(lex(php))
-    assert view is not None and b"(m\xc3\xa4ke())($_get[" in view.code
-    assert "php.folded-name-called" in rule_ids(analyze_bytes(php))
+    # the method read by its bare name, and the name it returns called
+    assert view is not None and b"\nsystem($_get[" in view.code
+    assert rule_ids(analyze_bytes(php)) & {"php.folded-name-called", "shell.exec-request-input"}
     clean = (
         b"<?php\nclass Fmt {\n"
         b"    public static function gro\xc3\x9f() { return 'strtoupper'; }\n}\n"
