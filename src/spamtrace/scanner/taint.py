@@ -1343,8 +1343,9 @@ def param_arguments(ctx: Ctx) -> dict[bytes, list[bytes]]:
     """What the plain calls of the file's own named functions pass to their parameters: the
     parameter's name -> the argument texts (``httpcopy($_GET['url'], $_GET['f'])`` gives
     ``url`` -> [``$_GET['url']``]). Names are the file's, not scoped (as every variable of
-    the taint pass). A method called through an object is not followed, nor an unpacked
-    argument list; at most 24 functions, 8 calls of each."""
+    the taint pass). A method called through an object is not followed (see
+    :func:`_object_param_arguments`), nor an unpacked argument list; at most 24 functions, 8
+    calls of each."""
     cached = ctx.cache.get("param-arguments")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -1365,6 +1366,68 @@ def param_arguments(ctx: Ctx) -> dict[bytes, list[bytes]]:
             if _DEFINED_BEFORE.search(code, max(0, start - 12), start) is not None:
                 continue  # the definition itself
             opening = code.find(b"(", start)
+            parts = top_args(code[opening + 1 : opening + 1 + 600])
+            for k, arg in enumerate(parts[: len(names)]):
+                if arg.lstrip().startswith(b"..."):
+                    break  # an unpacked list: positions unknown
+                out.setdefault(names[k], []).append(arg)
+    return out
+
+
+_METHOD_BEFORE = tight(rb"->\s*\Z")
+_NEW_BEFORE = tight(rb"\bnew\s+\\?(?:[\w\x80-\xff]+\\)*\Z")
+_PAREN_AFTER = tight(rb"\s*\(")
+_CLASS_HEAD = tight(rb"\bclass\s+(" + NAME_P + rb")")
+
+
+def _object_openings(ctx: Ctx, name: bytes, before: re.Pattern[bytes]) -> list[int]:
+    """The offsets of the "(" of the first 8 calls of ``name`` that ``before`` ends just
+    before (``->`` for a method, ``new`` for a class), by a literal search."""
+    code = ctx.code
+    out: list[int] = []
+    at = ctx.first(name)
+    while at >= 0 and len(out) < 8:
+        end = at + len(name)
+        paren = _PAREN_AFTER.match(code, end)
+        if (
+            paren is not None
+            and before.search(code, max(0, at - 60), at) is not None
+        ):
+            out.append(paren.end() - 1)
+        at = find(code, name, end)
+    return out
+
+
+def _object_param_arguments(ctx: Ctx, wanted: set[bytes]) -> dict[bytes, list[bytes]]:
+    """What calls through an object pass to the parameters named in ``wanted`` of the
+    file's own methods: ``$t->setLine($_POST['q'])`` to ``setLine($line)``, ``new
+    Report($_POST['job'])`` to the ``__construct($job)`` of class Report (or to its old
+    constructor, a method of the class's own name). Methods are matched by name alone, as
+    the taint pass's variables are the file's; at most 24 methods, 8 calls of each; only
+    for :func:`request_props` (a controller hands request values to its methods everywhere:
+    a property set from them and run as code or a command is what counts)."""
+    out: dict[bytes, list[bytes]] = {}
+    code = ctx.code
+    heads: list[tuple[int, bytes]] | None = None
+    for name in list(function_bodies(ctx))[:MAX_PARAM_FUNCTIONS]:
+        params = function_params(code, name)
+        if params is None:
+            continue
+        names = [m.group(1) for m in (_PARAM_NAME.match(p) for p in params.group(1).split(b","))
+                 if m is not None]  # fmt: skip
+        if not wanted.intersection(names):
+            continue
+        openings = _object_openings(ctx, name, _METHOD_BEFORE)
+        if name == b"__construct" and ctx.first(b"new") >= 0:
+            if heads is None:
+                heads = [(m.start(), m.group(1))
+                         for m in itertools.islice(_CLASS_HEAD.finditer(code), 50)]  # fmt: skip
+            k = bisect.bisect_right([h[0] for h in heads], params.start()) - 1
+            if k >= 0:
+                openings += _object_openings(ctx, heads[k][1], _NEW_BEFORE)
+        elif ctx.first(b"new") >= 0:
+            openings += _object_openings(ctx, name, _NEW_BEFORE)  # an old constructor
+        for opening in openings[:8]:
             parts = top_args(code[opening + 1 : opening + 1 + 600])
             for k, arg in enumerate(parts[: len(names)]):
                 if arg.lstrip().startswith(b"..."):
@@ -1396,8 +1459,19 @@ def _request_params(ctx: Ctx, req: set[bytes], direct: set[bytes], raw: set[byte
     the input (``run('git pull ' . $url)``, ``probe('scan ' . $_GET['if'])``: a part of its
     own text, which the rules judge where it is built), nor a variable the file refuses
     unless it matches its own pattern or list (a whitelist), nor a server value."""
-    given = param_arguments(ctx)
+    for param in _params_given_request(ctx, param_arguments(ctx), req, direct):
+        req.add(param)
+        raw.add(param)
+        direct.add(param)
+
+
+def _params_given_request(
+    ctx: Ctx, given: dict[bytes, list[bytes]], req: set[bytes], direct: set[bytes]
+) -> set[bytes]:
+    """The parameters of ``given`` (:func:`param_arguments`) some call hands a request value
+    as it came, or a variable holding one (see :func:`_request_params`)."""
     code = ctx.code
+    out: set[bytes] = set()
     for param, args in given.items():
         for arg in args:
             if REQ_RE.search(arg) is not None:
@@ -1410,9 +1484,8 @@ def _request_params(ctx: Ctx, req: set[bytes], direct: set[bytes], raw: set[byte
                 var = bare.group(1)
                 if var not in direct or var not in req or _refused_unless_matched(code, var):
                     continue
-            req.add(param)
-            raw.add(param)
-            direct.add(param)
+            out.add(param)
+    return out
 
 
 # an argument that starts with a server value ($_SERVER['HTTP_HOST'], getenv('HOME'))
@@ -1508,10 +1581,22 @@ def request_props(ctx: Ctx) -> frozenset[bytes]:
     names: set[bytes] = set()
     if ctx.first(b"->") >= 0 and has_any(ctx, SOURCES[:12]):
         req = taint(ctx)[0]
+        pending: dict[bytes, set[bytes]] = {}  # property -> the variables of its value
         for m in itertools.islice(_PROP_SET.finditer(ctx.code), 200):
             rhs = m.group(2)
-            if REQ_RE.search(rhs) or set(VAR.findall(rhs)) & req:
+            held = set(VAR.findall(rhs))
+            if REQ_RE.search(rhs) or held & req:
                 names.add(m.group(1))
+            elif held:
+                pending.setdefault(m.group(1), set()).update(held)
+        wanted = set().union(*pending.values()) if pending else set()
+        if wanted and has_word(ctx, b"class") and has_word(ctx, b"function"):
+            # a constructor's or setter's parameter given request input through an object
+            # (new Report($_POST['job']); $this->job = $job)
+            given = _params_given_request(
+                ctx, _object_param_arguments(ctx, wanted), req, ctx.cache["direct"]
+            )
+            names.update(p for p, held in pending.items() if held & given)
     found = frozenset(names)
     ctx.cache["request-props"] = found
     return found
