@@ -57,3 +57,17 @@ def run_mail_json(
     document (empty when nothing was printed) and what was said on stderr."""
     code, out, err = run_mail(capsys, "--json", *args)
     return code, json.loads(out) if out else {}, err
+
+
+def python_parsers_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python reference of every compiled mail part for this test: the log parsers
+    (``blocks._scan``, ``reader.COMPILED``) and the join (the ledger's and the policy's
+    ``_mailjoin``), so that a test run both ways checks both."""
+    from spamtrace.attribution import mail as ledger_module
+    from spamtrace.policy import mail as policy_module
+    from spamtrace.sources.maillog import blocks, reader
+
+    monkeypatch.setattr(blocks, "_scan", None)
+    monkeypatch.setattr(reader, "COMPILED", False)
+    monkeypatch.setattr(ledger_module, "_mailjoin", None)
+    monkeypatch.setattr(policy_module, "_mailjoin", None)

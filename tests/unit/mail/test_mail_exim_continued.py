@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mailhost import run_mail, run_mail_json
+from mailhost import python_parsers_only, run_mail, run_mail_json
 
-from spamtrace.attribution import mail as ledger_module
-from spamtrace.policy import mail as policy_module
-from spamtrace.sources.maillog import blocks, reader
+from spamtrace.sources.maillog import reader
 
 #: what Debian 12's Exim 4.96 wrote at its start without a TLS certificate (log_selector
 #: +pid +millisec), then a local submission
@@ -35,10 +33,7 @@ def test_the_second_line_of_an_exim_message_is_not_malformed(
     compiled: bool,
 ) -> None:
     if not compiled:
-        monkeypatch.setattr(blocks, "_scan", None)
-        monkeypatch.setattr(reader, "COMPILED", False)
-        monkeypatch.setattr(ledger_module, "_mailjoin", None)
-        monkeypatch.setattr(policy_module, "_mailjoin", None)
+        python_parsers_only(monkeypatch)
     log = tmp_path / "mainlog"
     log.write_text(LOG)
     code, doc, _ = run_mail_json(capsys, "--exim-log", str(log))

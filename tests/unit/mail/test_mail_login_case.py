@@ -10,17 +10,16 @@ import stat
 from pathlib import Path
 
 import pytest
-from mailhost import run_mail_json
+from mailhost import python_parsers_only, run_mail_json
 from test_mail_render import auth_id_found, sasl_ids_found
 
 from spamtrace.actions.mailqueue import MailQueue
-from spamtrace.attribution import mail as ledger_module
 from spamtrace.config import load
 from spamtrace.model import Verdict
 from spamtrace.policy import mail as policy_module
 from spamtrace.policy.mail import AllowedSenders, advice
 from spamtrace.policy.responses import FreezeQueue, MailCase, ResponseRules, mail_protection
-from spamtrace.sources.maillog import blocks, exim, postfix, reader
+from spamtrace.sources.maillog import exim, postfix
 
 SPELLINGS = [
     "BOX@shop.example", "Box@Shop.Example", "box@SHOP.EXAMPLE", "bOx@sHoP.eXaMpLe",
@@ -55,10 +54,7 @@ def test_a_login_typed_in_other_cases_is_one_mailbox(
     compiled: bool,
 ) -> None:
     if not compiled:
-        monkeypatch.setattr(blocks, "_scan", None)
-        monkeypatch.setattr(reader, "COMPILED", False)
-        monkeypatch.setattr(ledger_module, "_mailjoin", None)
-        monkeypatch.setattr(policy_module, "_mailjoin", None)
+        python_parsers_only(monkeypatch)
     monkeypatch.setenv("TZ", "UTC")
     log = tmp_path / "mainlog"
     _exim_log(log)

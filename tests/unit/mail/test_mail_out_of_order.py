@@ -7,11 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mailhost import run_mail_json
+from mailhost import python_parsers_only, run_mail_json
 
 from spamtrace.attribution import mail as ledger_module
-from spamtrace.policy import mail as policy_module
-from spamtrace.sources.maillog import blocks, reader
 
 
 @pytest.mark.parametrize("compiled", [True, False])
@@ -22,10 +20,7 @@ def test_an_incident_spans_its_messages_whatever_their_order(
     compiled: bool,
 ) -> None:
     if not compiled:
-        monkeypatch.setattr(blocks, "_scan", None)
-        monkeypatch.setattr(reader, "COMPILED", False)
-        monkeypatch.setattr(ledger_module, "_mailjoin", None)
-        monkeypatch.setattr(policy_module, "_mailjoin", None)
+        python_parsers_only(monkeypatch)
     elif ledger_module._mailjoin is None:
         pytest.fail("the compiled mail join is not built (scripts/install.sh builds it)")
     log = tmp_path / "mail.log"

@@ -8,11 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from mailhost import run_mail
-
-from spamtrace.attribution import mail as ledger_module
-from spamtrace.policy import mail as policy_module
-from spamtrace.sources.maillog import blocks, reader
+from mailhost import python_parsers_only, run_mail
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
@@ -51,10 +47,7 @@ def test_a_rate_not_judged_is_said(
     compiled: bool,
 ) -> None:
     if not compiled:
-        monkeypatch.setattr(blocks, "_scan", None)
-        monkeypatch.setattr(reader, "COMPILED", False)
-        monkeypatch.setattr(ledger_module, "_mailjoin", None)
-        monkeypatch.setattr(policy_module, "_mailjoin", None)
+        python_parsers_only(monkeypatch)
     monkeypatch.setenv("TZ", "UTC")
     log = tmp_path / "mainlog"
     _log(log)

@@ -8,11 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from mailhost import run_mail_json
-
-from spamtrace.attribution import mail as ledger_module
-from spamtrace.policy import mail as policy_module
-from spamtrace.sources.maillog import blocks, reader
+from mailhost import python_parsers_only, run_mail_json
 
 START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(minutes=30)
 
@@ -48,10 +44,7 @@ def test_the_reasons_say_the_biggest_window_of_the_incident(
     compiled: bool,
 ) -> None:
     if not compiled:
-        monkeypatch.setattr(blocks, "_scan", None)
-        monkeypatch.setattr(reader, "COMPILED", False)
-        monkeypatch.setattr(ledger_module, "_mailjoin", None)
-        monkeypatch.setattr(policy_module, "_mailjoin", None)
+        python_parsers_only(monkeypatch)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES", "20")
     log = tmp_path / "mainlog"
