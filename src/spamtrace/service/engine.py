@@ -103,9 +103,9 @@ BACKLOG_SLICE = 0.02
 BACKLOG_BATCH = 256
 #: seconds a stop handles the attempts read and not handled yet (a flood's backlog: ~50,000
 #: took 2-4 minutes on a loaded 2-core host) before it leaves the rest, counted as lost
-#: (source ``stop``): the unit's TimeoutStopSec=30s must also hold the store's last writes
-#: (retried up to 10 s) and the removal of the trace instance, or systemd kills the daemon
-#: and every write still queued is lost with the attempts
+#: (source ``stop``): the unit's TimeoutStopSec=90s must also hold the queued responses'
+#: end (30 s), the store's last writes (retried up to 10 s) and the removal of the trace
+#: instance, or systemd kills the daemon and every write still queued is lost
 STOP_DRAIN_SECONDS = 15.0
 #: while stopping, how often the loop asks whether a subscriber is done delivering
 STOP_POLL = 0.1

@@ -904,6 +904,28 @@ def test_units_are_valid_for_systemd_and_hardened(tmp_path: Path) -> None:
     assert "Before=network-pre.target shutdown.target" in boot and "Type=oneshot" in boot
 
 
+def test_the_units_stop_timeout_holds_the_stops_own_bounds() -> None:
+    """A clean stop handles what was read (up to STOP_DRAIN_SECONDS), joins a firewall check
+    under way (5 s), waits for queued quarantines and suspensions (FINISH_TIMEOUT) and for the
+    store's last writes (its close's timeout), one after the other. The unit's
+    TimeoutStopSec=30s was less than that sum (60 s): systemd would kill a stop that used its
+    bounds, and every write still queued would be lost, as after kill -9."""
+    import inspect
+
+    from spamtrace.service.engine import STOP_DRAIN_SECONDS
+    from spamtrace.service.responses import FINISH_TIMEOUT
+    from spamtrace.sinks.store import Store
+
+    store = inspect.signature(Store.close).parameters["timeout"].default
+    bounds = STOP_DRAIN_SECONDS + 5.0 + FINISH_TIMEOUT + store
+    unit = render_unit("spamtrace.service", "/usr/bin/spamtrace").splitlines()
+    timeout = next(x for x in unit if x.startswith("TimeoutStopSec="))
+    assert timeout.endswith("s"), timeout
+    assert float(timeout.removeprefix("TimeoutStopSec=").removesuffix("s")) >= bounds + 10, (
+        timeout, bounds,
+    )  # fmt: skip
+
+
 def test_a_reload_of_a_config_that_does_not_check_fails_and_signals_nothing(
     tmp_path: Path,
 ) -> None:

@@ -589,8 +589,8 @@ def test_a_flood_that_forks_a_process_per_connect_waits_behind_another_accounts_
 
 def test_a_stop_leaves_a_floods_backlog_after_its_time_and_counts_it_lost() -> None:
     """A stop handled every attempt read before it ended: ~50,000 of a flood took 2-4 minutes,
-    past the unit's TimeoutStopSec=30s, after which systemd kills the daemon with the store's
-    queued writes. It now handles them for STOP_DRAIN_SECONDS of the scheduler's clock, then
+    past the unit's stop timeout (then 30 s), after which systemd kills the daemon with its
+    store's queued writes. It now handles them for STOP_DRAIN_SECONDS of the scheduler's clock, then
     counts the rest as lost (source "stop"), said once."""
     e, _att, seen, trace, nflog = engine()
     try:
