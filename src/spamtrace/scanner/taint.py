@@ -509,6 +509,40 @@ _DIRECT_REQ = tight(
 )
 
 
+# one request element picked through the guard that tests it ($c = isset($_GET['c']) ?
+# $_GET['c'] : 'id'; !empty(...) ? ... : null; both tests joined by &&): the condition tests
+# only that element (isset / empty, negated or not), the taken branch is the element itself,
+# the other a literal or a plain variable; the value as it came, as ``$c = $_GET['c']`` is
+_GUARD_TEST = rb"[\s!(]*(?:isset|empty)\s*\(\s*(" + REQ + rb"\s*\[[^\]\[;()]{1,60}\])\s*\)[\s)]*"
+_GUARD_OTHER = (
+    rb"(?:\x01\d+\x01|\$\w+|null|true|false|-?\d+|array\s*\(\s*\)|\[\s*\])"
+)
+_GUARDED_REQ = tight(
+    rb"[\s@(]*((?:" + _GUARD_TEST + rb"(?:&&|\|\||and\b|or\b))*" + _GUARD_TEST + rb")\?\s*"
+    rb"(?:@?(" + REQ + rb"\s*\[[^\]\[;()]{1,60}\])\s*:\s*" + _GUARD_OTHER
+    + rb"|" + _GUARD_OTHER + rb"\s*:\s*@?(" + REQ + rb"\s*\[[^\]\[;()]{1,60}\]))[\s)]*;?\s*$"
+)
+_GUARD_TESTED = tight(rb"(?:isset|empty)\s*\(\s*(" + REQ + rb"\s*\[[^\]\[;()]{1,60}\])")
+
+
+def _guarded_request(ctx: Ctx, rhs: bytes) -> bool:
+    """``rhs`` is one request element picked through the guard that tests it
+    (:data:`_GUARDED_REQ`): each test of the condition names the same element as the
+    branch taken (strings compared by their text)."""
+    m = _GUARDED_REQ.match(rhs)
+    if m is None:
+        return False
+    taken = _element_key(ctx, m.group(m.lastindex or 0))
+    tested = _GUARD_TESTED.findall(m.group(1))
+    return bool(tested) and all(_element_key(ctx, t) == taken for t in tested)
+
+
+def _element_key(ctx: Ctx, element: bytes) -> bytes:
+    """``$_get[<string>]`` with each string's index replaced by its text, spaces dropped."""
+    text = re.sub(rb"\x01(\d+)\x01", lambda s: b"'" + ctx.lx.value(int(s.group(1))) + b"'", element)
+    return re.sub(rb"\s+", b"", text)
+
+
 # a request array with a decoder mapped over it (array_map('base64_decode', $_COOKIE)): the
 # visitor's own values, only sent encoded
 _MAPPED_REQ = tight(
@@ -1196,6 +1230,7 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                             if (
                                 _DIRECT_REQ.match(rhs)
                                 or _mapped_decoder(ctx, rhs)
+                                or _guarded_request(ctx, rhs)
                                 or _ARRAY_OF_REQUEST.match(rhs)
                             ):
                                 direct.add(name)
