@@ -301,7 +301,9 @@ def _upload_anywhere(ctx: Ctx, rule: Rule) -> Hit | None:
     gallery or a mod folder that takes .zip or .jpg under the name they came with."""
     assert rule.regex is not None
     code = ctx.code
+    seen: set[int] = set()
     for m in itertools.islice(bounded_finditer(rule.regex, code, first=ctx.first), 20):
+        seen.add(m.start())
         args = code[find(code, b"(", m.start()) + 1 : m.end() + 400]
         parts = top_args(args[: close_paren(args)])
         dest = parts[1] if len(parts) > 1 else b""
@@ -315,7 +317,64 @@ def _upload_anywhere(ctx: Ctx, rule: Rule) -> Hit | None:
         ):
             continue
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    # the destination taken from request input through variables or an own helper
+    for m in itertools.islice(_MOVE_UPLOADED.finditer(code), 20):
+        if m.start() in seen:
+            continue
+        args = code[m.end() : m.end() + 400]
+        parts = top_args(args[: close_paren(args)])
+        if len(parts) >= 2 and _dest_chosen(_dest_spelled(ctx, parts[1], 3)):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     return None
+
+
+_MOVE_UPLOADED = tight(rb"(?<![\w$>:])move_uploaded_file\s*\(")
+# what an own helper returns
+_RETURNED = tight(rb"(?<![\w$>:])return\b\s*([^;]{1,200});")
+# a call of a function by its bare name
+_BARE_CALL = tight(rb"(?<![\w$>:\\])([a-z_][\w]*)\s*\(")
+# a name the script makes itself: a hash, a time, a random or unique id
+_NAME_MADE = tight(
+    rb"(?<![\w$>:])(?:uniqid|time|microtime|rand|mt_rand|random_bytes|random_int|"
+    rb"tempnam|md5|sha1|hash|crc32|date|intval|sanitize_file_name|wp_unique_filename)\s*\("
+)
+
+
+# request input other than the upload itself (its name, type or size are the client's)
+_FORM_INPUT = tight(rb"\$_(?:get|post|request|cookie)\b|\$http_(?:post|get)_vars|php://input")
+
+
+def _dest_spelled(ctx: Ctx, expr: bytes, depth: int) -> bytes:
+    """``expr`` followed by what its variables are assigned and what the own functions it
+    calls return, ``depth`` levels down: the text a destination is made of."""
+    out = [expr]
+    if depth > 0:
+        for var in VAR.findall(expr)[:4]:
+            if var.startswith(b"_"):
+                continue  # a superglobal: written out already
+            for _pos, a in _rhs_sets(ctx, var):
+                out.append(_dest_spelled(ctx, a.group(1), depth - 1))
+        calls = _BARE_CALL.findall(expr)[:4]
+        if calls:
+            bodies = function_bodies(ctx)
+            for name in calls:
+                body = bodies.get(name)
+                if body is None:
+                    continue
+                for r in itertools.islice(_RETURNED.finditer(body), 3):
+                    out.append(_dest_spelled(ctx, r.group(1), depth - 1))
+    return b" ".join(out)
+
+
+def _dest_chosen(dest_spelled: bytes) -> bool:
+    """A move_uploaded_file() destination whose request input is not written in the call
+    (``dest_spelled``: what :func:`_dest_spelled` makes of it): a variable or a helper gives
+    it a folder or name from the form, query or cookies, and the script makes no name of its
+    own (a hash, uniqid(), time()). What the upload itself gives, its name, is left to
+    shell.upload-unchecked."""
+    if _NAME_MADE.search(dest_spelled) is not None:
+        return False
+    return _FORM_INPUT.search(dest_spelled) is not None
 
 
 def _extension_listed(ctx: Ctx) -> bool:
