@@ -993,16 +993,19 @@ class Engine:
             return None
         if self.attributor is None:
             return None
+        known = self.attributor.known.sender(ev.pid, ev.comm)
         cache = self.attributor.cache
-        began = None
-        if cache is not None:
+        if known is not None and cache is not None:
             if ev.monotonic >= self._drained_at:
                 # an exec between the last drain and this connect is in the connector's
-                # buffer (sent before the new program runs): the cache must know it
+                # buffer (sent before the new program runs): the cache must know it (only
+                # here: a flood forking a process per connect has no earlier attribution of
+                # its pid, and a drain per batch of it cost its other accounts' blocks ~1 s)
                 self._drain_proc()
-            began = cache.began(ev.pid)
-        # an attribution made before the pid's latest exec is the old program's
-        known = self.attributor.known.sender(ev.pid, ev.comm, began)
+            # an attribution made before the pid's latest exec is the old program's
+            known = self.attributor.known.sender(ev.pid, ev.comm, cache.began(ev.pid))
+            if known is None:
+                return None  # another program now: read it
         if known is not None:
             if known.process is None or known.process.uid is None:
                 return None
