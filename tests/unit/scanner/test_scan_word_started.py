@@ -49,10 +49,15 @@ def _holders_searched_back_to_the_start(code: bytes) -> set[bytes]:
         v = interp._SETS_VAR.match(code, start + 1, at)
         if v is None or (v.group(1).startswith(b"_") and v.group(1)[1:] in interp._SUPERGLOBALS):
             continue
-        names.add(re.escape(v.group(1)))
+        names.add(v.group(1))
         if len(names) >= interp.MAX_HOLDERS:
             break
-    return names
+    # and the copies of a copy of one, as the function adds them (``$_get = $p;`` after
+    # ``$p = $_get;`` made "_get" a holder there and not here: a random run found it)
+    if names:
+        copied = interp.copy_chains(interp.plain_copies(code), names)
+        names.update(sorted(copied - names)[: max(0, interp.MAX_HOLDERS - len(names))])
+    return {re.escape(n) for n in names}
 
 
 @settings(max_examples=3000, deadline=None)
@@ -64,6 +69,11 @@ def test_request_holders_same_as_the_pattern_at_every_offset(
     code = b"".join(pieces[:10]) + b" " * pad + b"".join(pieces[10:])
     got = [(m.span(), m.group()) for m in interp._code_requests(code)]
     assert got == [(m.span(), m.group()) for m in interp._CODE_REQUEST.finditer(code)]
+    assert interp._request_holders(code) == _holders_searched_back_to_the_start(code)
+
+
+def test_request_holders_counts_a_copy_of_a_holder() -> None:
+    code = b"$p = $_get = $p;"  # the example a random run found (copy chains were left out)
     assert interp._request_holders(code) == _holders_searched_back_to_the_start(code)
 
 
