@@ -200,3 +200,30 @@ def chosen(parser: argparse.ArgumentParser, args: Any) -> argparse.ArgumentParse
             if child is not None:
                 return chosen(child, args)
     return parser
+
+
+def hide_internal_actions(subparsers: Any) -> None:
+    """Leave the actions of ``subparsers`` whose names start with "_" (a helper a command
+    starts itself, such as the firewall's ``_rollback``) out of every listing: argparse's
+    "invalid choice ... (choose from ...)", the man page and the shell completion named them
+    as commands to run. They are still parsed: argparse looks an action up by its name."""
+    import argparse
+    from collections.abc import Iterator
+
+    class _Listed(dict[str, argparse.ArgumentParser]):
+        def __iter__(self) -> Iterator[str]:
+            return (name for name in dict.__iter__(self) if not name.startswith("_"))
+
+        def keys(self) -> list[str]:  # type: ignore[override]
+            return list(self)
+
+        def items(self) -> list[tuple[str, argparse.ArgumentParser]]:  # type: ignore[override]
+            return [(name, self[name]) for name in self]
+
+        def values(self) -> list[argparse.ArgumentParser]:  # type: ignore[override]
+            return [self[name] for name in self]
+
+        def __len__(self) -> int:
+            return sum(1 for _ in self)
+
+    subparsers.choices = subparsers._name_parser_map = _Listed(subparsers._name_parser_map)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,7 @@ def _state_dir_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def register(sub: Any) -> None:
-    from spamtrace.cli.argparsing import exit_codes
+    from spamtrace.cli.argparsing import exit_codes, hide_internal_actions
 
     parser = sub.add_parser(
         "firewall", help="only the MTA may speak SMTP: plan, apply safely, status, remove"
@@ -168,33 +168,12 @@ def register(sub: Any) -> None:
     rollback.add_argument("--after", type=float, default=0.0)  # unused: the record's deadline
     rollback.add_argument("--token", required=True)
     rollback.set_defaults(handler=_rollback_cmd)
-    fsub.choices = fsub._name_parser_map = _Listed(fsub._name_parser_map)
+    hide_internal_actions(fsub)  # _rollback: parsed, never listed
     # every command first performs a rollback whose helper died (see transaction's doc)
     for name, sub_parser in fsub.choices.items():
         if name not in ("_rollback", "acl"):
             handler = sub_parser.get_default("handler")
             sub_parser.set_defaults(handler=_after_overdue_rollback(handler))
-
-
-class _Listed(dict[str, argparse.ArgumentParser]):
-    """The firewall's actions, the internal ``_rollback`` (the helper ``apply`` starts) left
-    out of what is listed: argparse's "invalid choice ... (choose from ...)", the man page
-    and the completion named it as a command to run. It is still parsed (looked up by name)."""
-
-    def __iter__(self) -> Iterator[str]:
-        return (name for name in dict.__iter__(self) if not name.startswith("_"))
-
-    def keys(self) -> list[str]:  # type: ignore[override]
-        return list(self)
-
-    def items(self) -> list[tuple[str, argparse.ArgumentParser]]:  # type: ignore[override]
-        return [(name, self[name]) for name in self]
-
-    def values(self) -> list[argparse.ArgumentParser]:  # type: ignore[override]
-        return [self[name] for name in self]
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 def _root(text: str) -> str:
