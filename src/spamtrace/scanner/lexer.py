@@ -39,7 +39,14 @@ LONG = 40  # literals at least this long are indexed in ``Lexed.long``
 # PHP open tag: <?php (then whitespace/EOF), <?= , or a short tag "<?" not followed by "xml"
 # (short_open_tag is on in many hosting setups, and droppers rely on it).
 _OPEN = re.compile(rb"<\?(?:php(?=\s|$)|=|(?![xX][mM][lL]))", re.IGNORECASE)
-_OPEN_LOOSE = re.compile(rb"<\?php", re.IGNORECASE)
+# In a file that starts as an image or holds NUL bytes, where "<?" turns up in binary data by
+# chance: <?php, or the short echo tag <?= (always on since PHP 5.4) when text follows it to
+# its "?>" or the end of the file and that text holds code (a variable, a call, a command in
+# backticks: GIF89a;\r\n<?=`$_GET[1]`?>): not a "<?=" among pixels, nor before plain words
+_OPEN_LOOSE = re.compile(
+    rb"<\?php|<\?=(?=[\t\n\r\x20-\x7e]{0,400}?(?:[$`]|\w\s*\()[\t\n\r\x20-\x7e]{0,400}?(?:\?>|\Z))",
+    re.IGNORECASE,
+)
 
 # Inside PHP: the next token start that is not plain code.
 _HEREDOC = re.compile(rb"<<<[ \t]*(['\"]?)([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)\1\r?\n")
@@ -132,7 +139,8 @@ def script_tags_as_php(data: bytes) -> bytes | None:
 
 
 def has_php(data: bytes, *, strict: bool = False) -> int:
-    """Offset of the first PHP open tag, or -1. ``strict`` accepts only ``<?php``."""
+    """Offset of the first PHP open tag, or -1. ``strict`` accepts only ``<?php``, and
+    ``<?=`` with text after it to its ``?>`` or the end (see :data:`_OPEN_LOOSE`)."""
     m = (_OPEN_LOOSE if strict else _OPEN).search(data)
     return m.start() if m else -1
 

@@ -35,6 +35,16 @@ def test_open_tags() -> None:
     assert has_php(b"<?$x=1;") == 0  # short tag glued to code
     assert has_php(b'<?xml version="1.0"?>') == -1
     assert has_php(b"GIF89a<?= junk", strict=True) == -1
+
+
+def test_a_short_echo_tag_after_an_image_header_opens_php() -> None:
+    # <?= is always on: after an image's header it opens PHP when code follows it as text
+    assert has_php(b"GIF89a;\r\n<?=`$_GET[1]`?>", strict=True) == 9
+    assert has_php(b"\xff\xd8\xff\xe0<?= system($_REQUEST['c']);", strict=True) == 4
+    assert lex(b"GIF89a;\n<?=`$_GET[1]`?>", strict_open=True).php_regions >= 1
+    # among pixels: binary after it, or no code before the end
+    assert has_php(b"GIF89a\x10\x00<?=\x00\x01$x\xff?>", strict=True) == -1
+    assert has_php(b"GIF89a<?= a caption ?>", strict=True) == -1
     assert lex(b"no php here").code == b""
 
 

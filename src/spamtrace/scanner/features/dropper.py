@@ -1840,6 +1840,43 @@ def _path_text(ctx: Ctx, expr: bytes) -> bytes:
 _GONE = tight(rb"!\s*@?\s*(?:file_exists|is_file)\s*\(([^()]{1,200}?)\)")
 
 
+# what leaves a loop; a whole file's content written (a PHP open tag: _PHP_OPEN)
+_LOOP_LEAVES = tight(rb"\b(?:break|return|exit|die)\b")
+_CONTENT_WRITES = (b"file_put_contents", b"fwrite", b"fputs")
+# an assignment of a variable: a literal alone (group 1), or anything else
+_TAIL_SET = tight(rb"\s*(?:\.=|=(?![=>]))\s*(?:\x01(\d+)\x01\s*;)?")
+
+
+def _carried_php(ctx: Ctx, arg: bytes) -> bool:
+    """Whether a write's content ``arg`` is PHP code the script carries as it is: a literal
+    with a PHP open tag, or a variable the file sets to such a literal and to nothing else."""
+    value = ctx.lx.value
+    arg = arg.strip().lstrip(b"@").strip()
+    p = PLACEHOLDER.fullmatch(arg)
+    if p is not None:
+        return _PHP_OPEN.search(value(int(p.group(1)))) is not None
+    v = VAR.fullmatch(arg)
+    if v is None:
+        return False
+    sets = var_assigns(ctx.code, v.group(1), _TAIL_SET, 4)
+    return bool(sets) and all(
+        am.group(1) is not None and _PHP_OPEN.search(value(int(am.group(1)))) is not None
+        for _, am in sets
+    )
+
+
+def _rewrites_carried_php(ctx: Ctx, body: bytes) -> bool:
+    """Whether an endless loop's ``body`` (no break, return, exit or die in it) writes PHP
+    code the script carries (:func:`_carried_php`) into a file, every turn."""
+    if _LOOP_LEAVES.search(body) is not None:
+        return False
+    for _, wargs in find_calls(body, _CONTENT_WRITES, 10):
+        parts = top_args(wargs)
+        if len(parts) >= 2 and _carried_php(ctx, parts[1]):
+            return True
+    return False
+
+
 @feature("respawn_loop")
 def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     """An endless loop, in a request told to outlive its visitor (ignore_user_abort), that
@@ -1852,6 +1889,8 @@ def _respawn_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     for at, body in _sleeping_loops(ctx):
         gone = {_norm(ctx, g.group(1)) for g in _GONE.finditer(body)}
         if not gone:
+            if _rewrites_carried_php(ctx, body):
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
             continue
         for wstart, wargs in find_calls(body, (b"file_put_contents", b"copy", b"fopen"), 20):
             parts = top_args(wargs)

@@ -3143,6 +3143,83 @@ def _varvar_superglobal_run(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_VAR_NAMES = tight(rb"\$(" + NAME_P + rb")")
+# include/require and the path expression after it, to its statement's end
+_INCLUDE_STMT = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b\s*([^;]{1,300})")
+# a store that PHP or the web server fills with what a visitor sends: the session files
+# (their folder, "sess_" + the session's id), the process's environment and open files,
+# the server's logs
+_VISITOR_STORE_CALL = tight(rb"session_save_path\s*\(|session_id\s*\(")
+_VISITOR_STORE_TEXT = tight(
+    rb"^session\.save_path$|(?:^|/)sess_$|^/proc/(?:self|\d+)/(?:environ|fd/|cmdline)"
+    rb"|/var/log/|(?:^|/)(?:access|error)[._]log(?![\w.-]*\.(?:php|inc)\b)"
+)
+
+
+def _visitor_store_path(ctx: Ctx, expr: bytes) -> bool:
+    """Whether a path expression names a file a visitor writes into: built with
+    session_save_path()/session_id() or a literal session.save_path, sess_, /proc/self/environ,
+    a log of /var/log or an access/error log."""
+    if _VISITOR_STORE_CALL.search(expr) is not None:
+        return True
+    return any(
+        _VISITOR_STORE_TEXT.search(ctx.lx.value(int(p.group(1))).strip().lower()) is not None
+        for p in PLACEHOLDER.finditer(expr)
+    )
+
+
+@feature("include_visitor_store")
+def _include_visitor_store(ctx: Ctx, rule: Rule) -> Hit | None:
+    """include/require of a file that PHP or the web server fills with what a visitor sends:
+    the session file (``include(ini_get('session.save_path') . '/sess_' . session_id())``
+    after ``extract($_GET)`` lets the visitor put code in ``$_SESSION``), the process's
+    environment or open files (``/proc/self/environ``: the User-Agent header), the server's
+    access or error log (a request line): the visitor's text run as PHP. Directly, or
+    through a variable set to such a path. An application includes its own code; a page
+    that shows sessions or logs reads them (file_get_contents, fopen), never runs them."""
+    code = ctx.code
+    for m in itertools.islice(_INCLUDE_STMT.finditer(code), 200):
+        expr = m.group(1)
+        if _visitor_store_path(ctx, expr):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+        for v in itertools.islice(_VAR_NAMES.finditer(expr), 4):
+            for _, am in var_assigns(code, v.group(1), TAIL_RHS, 3):
+                if _visitor_store_path(ctx, am.group(1)):
+                    return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+# a call through a variable variable: $$f(...), ${$f}(...)
+_VARVAR_CALL = tight(rb"(?:\$\$(" + NAME_P + rb")|\$\{\s*\$(" + NAME_P + rb")\s*\})\s*\(")
+
+
+@feature("varvar_call_request")
+def _varvar_call_request(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function called through a variable variable (``$$f(...)``, ``${$f}(...)``: the
+    function is the value of the variable that ``$f`` names) where ``$f`` is request input
+    or the call's arguments are (``$a = $_GET['a']; $b = $_GET['b']; $$b($_REQUEST['p'])``):
+    the visitor picks the variable, so the function, and hands it its argument. Code that
+    keeps callables in variables calls them by their own names (``$handler($x)``)."""
+    code = ctx.code
+    got: tuple[set[bytes], set[bytes]] | None = None
+    for m in itertools.islice(_VARVAR_CALL.finditer(code), 50):
+        if m.start() and code[m.start() - 1] in b">:$\\":
+            continue  # $o->$$f(), C::$$f(): a method or a static property's value
+        if got is None:
+            req, _dec = taint(ctx)
+            got = (req, req | ctx.cache.get("direct", set()))
+        name = m.group(1) or m.group(2)
+        end = m.end() + close_paren(code[m.end() : m.end() + 2000])
+        args = code[m.end() : end]
+        if (
+            name in got[1]
+            or REQ_RE.search(args) is not None
+            or any(v.group(1) in got[0] for v in _VAR_NAMES.finditer(args))
+        ):
+            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), end + 1))
+    return None
+
+
 # a function or method definition with its parameter list
 _DIRECT_INPUT = tight(rb"(?:\$_(?:get|post|request|cookie)\s*\[[^\]]{1,40}\]|getenv\s*\()\s*$")
 _PARAM_NAME = tight(rb"\$(" + NAME_P + rb")")

