@@ -193,8 +193,9 @@ class Ctx:
             # show the original text (case, quotes) when the match can be found on its line
             line = self.line_of_code(start)
             lines = _data_lines(self)
-            # the code has its strings in single quotes: compare with the line's as such
-            key = b" ".join(chunk.split()).replace(b'"', b"'")[:12]
+            # the code has its strings in single quotes, and its literals restored in their
+            # own case (`'MAIL FROM:<'`): compare with the line's lower-cased as such
+            key = b" ".join(chunk.split()).replace(b'"', b"'").lower()[:12]
             # a statement broken over lines has the line of its start in the code (the
             # lexer joins it): the match may be on one of its next lines
             for span in (1, _STATEMENT_LINES) if key and 0 < line <= len(lines) else ():

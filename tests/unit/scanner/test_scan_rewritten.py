@@ -64,6 +64,16 @@ def test_finding_line_is_the_statement_start() -> None:
     assert rule_ids(analyze_bytes(sample))
 
 
+def test_excerpt_is_the_original_text_when_a_literal_has_capitals() -> None:
+    # the code is lower-cased but its literals are restored in their own case: the match
+    # (`system('LS ' . $_get`) was not found on the line (lowered) and the lexed code was
+    # shown instead, `$_get` for a line that says $_GET (`fputs($s, 'MAIL FROM:<' . $_post`)
+    sample = b"<?php\n$x = 1;\nsystem(\"LS \" . $_GET['x']);\n"
+    hits = [f for f in analyze_bytes(sample).findings if f.line == 3]
+    assert hits
+    assert {f.excerpt for f in hits} == {'system("LS " . $_GET[\'x\']);'}
+
+
 # ------------------------------------------------------------------ calls through variables
 THROUGH_VARIABLES = [
     b"<?php\n$run = 'call_user_func';\n$run('assert', $_POST['x']);\n",
