@@ -173,7 +173,7 @@ def register(sub: Any) -> None:
     for name, sub_parser in fsub.choices.items():
         if name not in ("_rollback", "acl"):
             handler = sub_parser.get_default("handler")
-            sub_parser.set_defaults(handler=_after_overdue_rollback(handler))
+            sub_parser.set_defaults(handler=_after_overdue_rollback(handler, name))
 
 
 def _root(text: str) -> str:
@@ -198,10 +198,13 @@ def _timeout(text: str) -> int:
     return value
 
 
-def _after_overdue_rollback(handler: Callable[..., int]) -> Callable[..., int]:
+def _after_overdue_rollback(handler: Callable[..., int], action: str) -> Callable[..., int]:
     def run(args: argparse.Namespace, cfg: Config) -> int:
+        from spamtrace.cli.options import named_folder_there
         from spamtrace.service.firewall import roll_back_overdue
 
+        if action in ("status", "confirm", "remove"):  # they read it, never make it
+            named_folder_there(args.state_dir, DEFAULT_STATE_DIR, f"firewall {action}")
         args.overdue_rollback = done = roll_back_overdue(Path(args.state_dir))
         if done is not None:
             print(f"spamtrace: warning: {done.warning()}", file=sys.stderr)
@@ -334,10 +337,11 @@ def _load_confirmed_cmd(args: argparse.Namespace, cfg: Config) -> int:
     state = Path(args.state_dir)
     policy = transaction.load_confirmed(state, select_backend) if state.is_dir() else None
     if policy is None:
+        where = "" if state.is_dir() else f"; {quoted(str(state))} does not exist"
         _say(
             args, "load-confirmed",
-            "no confirmed firewall rules (none applied and confirmed yet): nothing loaded",
-            loaded=False, backend=None,
+            f"no confirmed firewall rules (none applied and confirmed yet{where}): nothing "
+            "loaded", loaded=False, backend=None,
         )  # fmt: skip
         return ExitCode.CLEAN
     from spamtrace.render.firewall import loaded_confirmed_text

@@ -9,6 +9,7 @@ usage error (exit 2).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Callable
 
@@ -118,6 +119,23 @@ def folder(text: str) -> str:
     if problem is not None:
         raise argparse.ArgumentTypeError(problem)
     return text
+
+
+def named_folder_there(given: str, default: str, command: str, option: str = "--state-dir") -> None:
+    """A folder option that a command reads and never makes (``firewall status --state-dir``):
+    one it was given that does not exist is a usage error, before anything is done. A typo
+    read as a host where nothing was done: ``firewall status`` said NOT LOADED, ``confirm``
+    made the folder and said there was nothing to confirm, ``remove`` took the table away
+    and left the confirmed rules for the next boot to load. The built-in ``default`` missing
+    is a host where nothing was done yet, and is not an error."""
+    from spamtrace.errors import UsageError
+
+    if given == default or os.path.isdir(given):
+        return
+    raise UsageError(
+        f"{command}: argument {option}: no such folder: {quoted(given)} (see: spamtrace "
+        f"{command} --help)"
+    )
 
 
 def store_help(what: str = "store path") -> str:

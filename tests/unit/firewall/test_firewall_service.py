@@ -112,9 +112,63 @@ def test_every_firewall_command_that_needs_root_says_so_in_one_line(
 
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     state = tmp_path / "state"
+    state.mkdir()  # (one that does not exist is a usage error first: see below)
     assert main(["firewall", action, "--state-dir", str(state)]) == 3
     assert capsys.readouterr().err == f"spamtrace: error: firewall {action} needs root\n"
-    assert not state.exists()  # nothing forgotten, nothing made
+    assert not list(state.iterdir())  # nothing forgotten, nothing made
+
+
+@pytest.mark.parametrize("action", ["status", "confirm", "remove"])
+def test_a_state_dir_given_that_does_not_exist_is_a_usage_error(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """`firewall status --state-dir /nonexistent` printed NOT LOADED (exit 0 where nothing
+    was loaded either): a typo read as a host where nothing was applied. confirm made the
+    folder and said there was nothing to confirm; remove took the table away and forgot
+    nothing (the confirmed rules in the real folder loaded again at the next boot). One
+    line, exit 2, before anything is done; nothing made."""
+    import os
+
+    from spamtrace.cli import firewall as firewall_cli
+    from spamtrace.cli.main import main
+
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(firewall_cli, "_backend", lambda args: pytest.fail("nft asked"))
+    state = tmp_path / "typo"
+    assert main(["firewall", action, "--state-dir", str(state)]) == 2
+    assert capsys.readouterr().err == (
+        f"spamtrace: error: firewall {action}: argument --state-dir: no such folder: "
+        f"'{state}' (see: spamtrace firewall {action} --help)\n"
+    )
+    assert not state.exists()
+
+
+def test_the_default_state_dir_missing_is_a_host_where_nothing_was_applied() -> None:
+    from spamtrace.cli.firewall import DEFAULT_STATE_DIR
+    from spamtrace.cli.options import named_folder_there
+    from spamtrace.errors import UsageError
+
+    # (checked without the folder: the built-in default is never an error)
+    named_folder_there(DEFAULT_STATE_DIR, DEFAULT_STATE_DIR, "firewall status")
+    with pytest.raises(UsageError, match="no such folder"):
+        named_folder_there(DEFAULT_STATE_DIR + "-typo", DEFAULT_STATE_DIR, "firewall status")
+
+
+def test_load_confirmed_says_a_state_dir_that_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At boot a host where nothing was applied has no state folder: nothing loaded, exit 0
+    (a failed boot unit for that would be wrong), but the line says the folder is missing."""
+    import os
+
+    from spamtrace.cli.main import main
+
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    state = tmp_path / "typo"
+    assert main(["firewall", "load-confirmed", "--state-dir", str(state)]) == 0
+    assert f"'{state}' does not exist" in capsys.readouterr().out
+    assert not state.exists()
 
 
 def test_status_says_the_last_apply_was_rolled_back_unconfirmed(tmp_path: Path) -> None:
