@@ -90,6 +90,24 @@ def _status_uid(pid: int) -> tuple[int | None, int | None]:
     return uid, gid
 
 
+def _zombie_uid(pid: int, at: float) -> tuple[int | None, int | None]:
+    """:func:`_status_uid` of ``pid`` if the process holding it now started no later than
+    monotonic time ``at`` (its connect): a process that took the pid since (a fork flood
+    hands out the whole pid range within seconds; the exec cache may have lost its fork) is
+    not the one that made it, and its uid is not that connect's."""
+    got = _stat_state_start(pid)
+    if got is None:
+        return None, None
+    try:
+        started = int(got[1]) / _CLK_TCK
+    except ValueError:
+        return None, None
+    since_boot = at + time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+    if started > since_boot + 0.05:
+        return None, None
+    return _status_uid(pid)
+
+
 def _task_group(tid: int, at: float) -> int | None:
     """The pid of the process whose thread (or main thread) ``tid`` is, from
     ``/proc/TID/status``, if that task started no later than monotonic time ``at`` (a task
@@ -404,6 +422,8 @@ class Attributor:
         if ev.monotonic > memo.at:
             if began is not None and began > memo.at:
                 return None  # it exec'd another program since the read (see below)
+            if self._changed_hands(ev, memo.at):
+                return None
             return self._read_at_an_earlier_connect(ev, memo)
         if began is not None and ev.monotonic < began <= memo.at:
             return None  # the read is of the program it exec'd after this connect
@@ -426,6 +446,20 @@ class Attributor:
         self._drain()
         return self.cache.began(pid)
 
+    def _changed_hands(self, ev: SmtpConnectAttempted, read_at: float) -> bool:
+        """Whether the exec cache says ``ev.pid`` may have been another process's at ``ev``
+        than at ``read_at`` (monotonic; the caller drained it): a fork made it a new process's
+        since (a parent the cache did not know, so no record of the child's program), or the
+        proc connector lost events in between (its buffer overran under a fork flood), so a
+        fork of that pid may have gone unseen."""
+        cache = self.cache
+        if cache is None:
+            return False
+        forked = cache.forked_at(ev.pid)
+        if forked is not None and read_at < forked <= ev.monotonic + 0.001:
+            return True
+        return cache.lost_since(read_at, ev.monotonic)
+
     @staticmethod
     def _read_at_an_earlier_connect(
         ev: SmtpConnectAttempted, memo: LiveRead
@@ -437,11 +471,16 @@ class Attributor:
         first connect (blocking it, scanning its folder): where no exec cache answers (no
         proc connector: a container, a network namespace of its own, or the connector's
         buffer overran), each connect after the first was ``unknown`` (not blocked, not
-        alerted, an incident of its own). It is the same process when the event names the
-        same program (its comm) within :data:`AFTER_READ_SECONDS` of the read: pids are
-        handed out in order, so one is not reused within seconds, and an exec into another
-        program changes the comm (the caller also asks the exec cache: the trace's comm can
-        still be the old program's for the first connects after an exec)."""
+        alerted, an incident of its own). It is taken as the same process when the event names
+        the same program (its comm) within :data:`AFTER_READ_SECONDS` of the read. Pids are
+        handed out in turn, so a pid comes round again only after every other free one has
+        been (``kernel.pid_max``, 32,768 by default, or 4,194,304): not within seconds on a
+        host that starts hundreds of processes a second, but within five seconds under a fork
+        flood of thousands a second, where a process of the same command name that took the
+        pid since (and has ended too) would be named as the one read. With an exec cache the
+        caller rules that out (:meth:`_changed_hands`: a fork of the pid since the read, or
+        events the proc connector lost in between; and an exec since the read); without one
+        (no proc connector: a container, a network namespace of its own) that is the limit."""
         at, start, info = memo.at, memo.start, memo.info
         if ev.monotonic - at > AFTER_READ_SECONDS or not ev.comm:
             return None
@@ -539,7 +578,7 @@ class Attributor:
         elif process is not None and process.uid is not None and process.cwd:
             self._name_program(ev, process)
         if process is None:
-            uid, gid = _status_uid(ev.pid) if ev.pid > 0 else (None, None)
+            uid, gid = _zombie_uid(ev.pid, ev.monotonic) if ev.pid > 0 else (None, None)
             note = "process exited before it could be read; uid only"
             if uid is None:
                 uid = uid_hint
@@ -552,6 +591,9 @@ class Attributor:
                     euid=None, gid=gid, user=self._user_name(uid), cwd=None, scripts=(),
                     parents=(), method=AttributionMethod.UID_ONLY, notes=(note,),
                 )  # fmt: skip
+        lost_note = self._lost_note(ev, process)
+        if lost_note is not None and process is not None:
+            process = replace(process, notes=(*process.notes, lost_note))
         if pid_note is not None and process is not None:
             process = replace(process, notes=(*process.notes, pid_note))
         uid = process.uid if process is not None else uid_hint
@@ -562,6 +604,8 @@ class Attributor:
         from spamtrace.policy.verdict import judge
 
         verdict, reasons = judge(ev.remote, process, uid, account, self.mta, self.cfg)
+        if lost_note is not None and process is None:
+            reasons = (*reasons, lost_note)  # nothing else to say it on
         method = process.method.value if process is not None else AttributionMethod.NONE.value
         self.counts[method] = self.counts.get(method, 0) + 1
         att = AttributedAttempt(ev, process, account, verdict, reasons, blocked=blocked)
@@ -569,6 +613,24 @@ class Attributor:
             # the trace named the process itself (not a guess from its tgid column)
             self.remember(att)
         return att
+
+    def _lost_note(self, ev: SmtpConnectAttempted, process: ProcessInfo | None) -> str | None:
+        """For a connect known by its uid alone, or not at all: that the proc connector lost
+        events (its buffer overran) shortly before, when it did. The process may have been
+        forked or exec'd then, so the exec cache never knew it (a fork flood's children:
+        ``attribution: none``); the connect is counted, the reason said with it."""
+        if process is not None and process.method is not AttributionMethod.UID_ONLY:
+            return None
+        span = self.cache.missed(ev.monotonic) if self.cache is not None else None
+        if span is None:
+            return None
+        ago = ev.monotonic - span[1]
+        when = f"{ago:.1f} s before this connect" if ago > 0 else "around this connect"
+        return (
+            f"the proc connector lost events (its buffer overran) {when}: the fork or exec "
+            "of this process may be among them, so the exec cache did not know it (status: "
+            "events lost)"
+        )
 
     def remember(self, att: AttributedAttempt) -> None:
         """Keep the attribution of a connect for the later connects of its process (its pid

@@ -22,6 +22,12 @@ of system users (uid below ``[accounts] min_uid``, root included) keep only thei
   says which process it was part of;
 - at most ``max_entries`` entries, least recently used dropped first.
 
+When the proc connector's buffer overran (:meth:`ExecCache.overran`), the events sent in
+that span are lost: a process forked or exec'd then is not known here, or known as an
+earlier process of the same pid. :meth:`ExecCache.missed` says so for a connect that the
+cache cannot attribute, and :meth:`ExecCache.lost_since` tells a caller that reuses what it
+read of a pid before that the pid may have changed hands unseen.
+
 Entries handed out carry ``method=exec-cache`` so reports show how the process was known.
 """
 
@@ -31,7 +37,7 @@ import dataclasses
 import os
 import posixpath
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -347,9 +353,37 @@ class ExecCache:
         #: child pid -> (its parent's pid, forked at, exited at or None) of a process that has
         #: not exec'd since its fork (it runs its parent's program), bounded like entries
         self._forks: OrderedDict[int, tuple[int, float, float | None]] = OrderedDict()
+        #: spans (monotonic from, to) in which the proc connector lost events, the latest last
+        self._lost: deque[tuple[float, float]] = deque(maxlen=64)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    # ------------------------------------------------------------------ losses
+    def overran(self, since: float, until: float) -> None:
+        """The proc connector lost events sent between ``since`` and ``until`` (monotonic):
+        its buffer overran (ENOBUFS) in that span, whose forks, execs, uid changes and exits
+        may be missing here."""
+        lost = self._lost
+        if lost and since <= lost[-1][1]:  # the same overrun, read in two parts
+            since = min(since, lost[-1][0])
+            lost.pop()
+        lost.append((since, max(since, until)))
+
+    def missed(self, at: float) -> tuple[float, float] | None:
+        """For a connect at ``at`` (monotonic) whose process the cache does not know: the
+        latest span of lost events that began before ``at`` and ended less than ``linger``
+        seconds before it (the process may have been forked or exec'd then, unseen); None:
+        no such span, the cache saw every process start in that time."""
+        for since, until in reversed(self._lost):
+            if since < at and at - until <= self.linger:
+                return since, until
+        return None
+
+    def lost_since(self, since: float, at: float) -> bool:
+        """Whether the proc connector lost events between ``since`` and ``at`` (monotonic):
+        a pid seen at ``since`` may then have been taken by another process unseen."""
+        return any(lo < at and hi > since for lo, hi in self._lost)
 
     # ------------------------------------------------------------------ feeding
     def handle(self, event: ProcEvent) -> None:

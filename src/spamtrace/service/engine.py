@@ -894,24 +894,34 @@ class Engine:
     def _drain_proc(self) -> None:
         if self.proc_src is None or self.exec_cache is None:
             return
-        self._drained_at = time.monotonic()
+        src, cache = self.proc_src, self.exec_cache
+        since, self._drained_at = self._drained_at, time.monotonic()
+        overruns = getattr(src, "enobufs", 0)
         try:
-            for pev in self.proc_src.read_events():
-                self.exec_cache.handle(pev)  # type: ignore[arg-type]
+            for pev in src.read_events():
+                cache.handle(pev)  # type: ignore[arg-type]
         except KernelFeatureUnavailable as exc:
             self._proc_failed(exc)
+        if getattr(src, "enobufs", 0) != overruns:
+            # its buffer overran since the last drain emptied it: what was sent meanwhile
+            # may be lost (said by the attempts the cache then cannot attribute)
+            cache.overran(since, self._drained_at)
 
     def _read_execs(self) -> None:
         """The proc connector woke for execs: read their processes now (they may exit
         within a millisecond), and leave the events to the next drain."""
         if self.proc_src is None or self.exec_cache is None:
             return
+        src, cache = self.proc_src, self.exec_cache
+        overruns = getattr(src, "enobufs", 0)
         try:
-            prefetch = self.exec_cache.prefetch
-            for pev in self.proc_src.read_execs():  # type: ignore[attr-defined]
+            prefetch = cache.prefetch
+            for pev in src.read_execs():  # type: ignore[attr-defined]
                 prefetch(pev.tgid, pev.monotonic)
         except KernelFeatureUnavailable as exc:
             self._proc_failed(exc)
+        if getattr(src, "enobufs", 0) != overruns:
+            cache.overran(self._drained_at, time.monotonic())
 
     def _proc_failed(self, exc: KernelFeatureUnavailable) -> None:
         if self.proc_src is not None:
@@ -953,7 +963,13 @@ class Engine:
             self.read_while_stopping += sum(
                 isinstance(ev, (SmtpConnectBlocked, SmtpConnectAttempted)) for ev in events
             )
+        # a flood's batch (thousands of connects, each looked up) takes long: the proc
+        # connector is drained meanwhile too, or its buffer overruns under a fork flood and
+        # the forks of the processes that connect next are lost
+        drain = self.proc_src is not None and bool(self._contained)
         for ev in events:
+            if drain and time.monotonic() - self._drained_at >= PROC_DRAIN_EVERY:
+                self._drain_proc()
             if isinstance(ev, SmtpConnectBlocked):
                 # held briefly so that the tracepoint event of the same SYN is handled (or
                 # queued) first
@@ -1558,13 +1574,18 @@ class ExecReaderAtStart:
         import select
 
         fd = self._src.fileno()
+        read_at = time.monotonic()
         try:
             while True:
                 ready, _, _ = select.select([fd, self._wake_r], [], [], LAZY_DRAIN_EVERY)
                 if self._wake_r in ready:
                     return
+                overruns = getattr(self._src, "enobufs", 0)
+                since, read_at = read_at, time.monotonic()
                 for pev in self._src.read_events():
                     self._cache.handle(pev)
+                if getattr(self._src, "enobufs", 0) != overruns:
+                    self._cache.overran(since, read_at)
         except Exception:  # the loop's own read meets it and says so
             return
 

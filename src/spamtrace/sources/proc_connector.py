@@ -485,6 +485,12 @@ class ProcConnectorSource:
     def stats(self) -> ProcConnectorStats:
         return ProcConnectorStats(self._events, self._enobufs, self._malformed, self.rcvbuf)
 
+    @property
+    def enobufs(self) -> int:
+        """The overruns the kernel reported so far (:meth:`stats`, without making them):
+        read before and after each drain, so that the exec cache learns when it lost events."""
+        return self._enobufs
+
 
 _EXEC = ProcEventKind.EXEC
 #: ProcEvent.monotonic, read in C (the sort runs over every event of the host)
