@@ -632,7 +632,8 @@ def rank_files(
 ) -> list[FileReport]:
     """Scan files and folders (folders one level deep, at most 200 files, ``time_budget``
     seconds in all) and return the most suspicious first (verdict, then score, then the
-    files named in ``paths``); only files
+    files named in ``paths``; a malicious file named in ``paths`` before the other malicious
+    ones, whose scores are only where each stopped); only files
     that scored anything are returned, at most ``limit``, and the files named in ``paths``
     that could not be analysed whole. Runs in this process (no worker processes, no
     signals: safe from a thread; concurrent callers are serialized).
@@ -701,9 +702,19 @@ def _rank_files(
             reports.append(report)
     if stats is not None:
         stats.update(scanned=count, not_scanned=not_scanned, cut_short=cut_short)
-    # among equals (the scan stops at the malicious score: ties are common) the running
-    # script first, so that "this is the file" names it
-    reports.sort(key=lambda r: (-r.verdict.rank, -r.score, r.path not in named, r.path))
+    # a malicious running script first among the malicious: their scores are where each
+    # stopped, enough for the verdict (a lower bound), and do not rank them (a folder's
+    # mailer stopped at 15 was named "the file" over the running relay stopped at 13,
+    # 20 and 21 with every rule); otherwise the running script first among equals
+    reports.sort(
+        key=lambda r: (
+            -r.verdict.rank,
+            r.verdict is ScanVerdict.MALICIOUS and r.path not in named,
+            -r.score,
+            r.path not in named,
+            r.path,
+        )
+    )
     return reports[:limit]
 
 

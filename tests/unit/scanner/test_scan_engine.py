@@ -299,10 +299,12 @@ def test_rank_files_most_suspicious_first(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "malicious" / "dropper-base64.php", d / "deeper" / "x.php")
     roots = [str(d), str(SAMPLES / "malicious" / "socket-mailer.php")]
     ranked = rank_files(roots, limit=4)
-    # malicious first (then by score); the clean file is not listed, the deeper one not read
+    # malicious first (the running script first, then by score); the clean file is not
+    # listed, the deeper one not read
     assert [r.verdict for r in ranked] == [ScanVerdict.MALICIOUS] * 3
     assert {Path(r.path).name for r in ranked} == {"a.php", "b.php", "socket-mailer.php"}
-    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+    assert Path(ranked[0].path).name == "socket-mailer.php"
+    assert [r.score for r in ranked[1:]] == sorted((r.score for r in ranked[1:]), reverse=True)
     assert len(rank_files(roots, limit=2)) == 2
     # the same verdict and score as `scan` gives the file (one verdict per file everywhere)
     for r in ranked:
@@ -320,6 +322,26 @@ def test_rank_files_puts_the_running_script_first_among_equals(tmp_path: Path) -
     ranked = rank_files([str(tmp_path / "z.php"), str(tmp_path)])
     assert [Path(r.path).name for r in ranked] == ["z.php", "a.php"]
     assert ranked[0].score == ranked[1].score
+
+
+def test_rank_files_puts_a_malicious_running_script_before_a_higher_stop(
+    tmp_path: Path,
+) -> None:
+    # a mailer of the folder stopped at 15, the running shell at 12: "most suspicious file
+    # in the folder: mailer.php" was said of a sender whose own script is malicious (the
+    # scores are where each stopped, not how bad each is)
+    (tmp_path / "mailer.php").write_text(
+        "<?php\nforeach (explode(\"\\n\", $_POST['emails']) as $to) {\n"
+        "    mail(trim($to), $_POST['subject'], $_POST['body'], 'From: ' . $_POST['f']);\n}\n"
+    )
+    (tmp_path / "run.php").write_text("<?php\nsystem($_GET['c']);\n")
+    ranked = rank_files([str(tmp_path / "run.php"), str(tmp_path)])
+    assert [r.verdict for r in ranked] == [ScanVerdict.MALICIOUS] * 2
+    score = {Path(r.path).name: r.score for r in ranked}
+    assert score["mailer.php"] > score["run.php"]  # the case: the folder's file stopped higher
+    assert [Path(r.path).name for r in ranked] == ["run.php", "mailer.php"]
+    # not named: the folder's files by score, as before
+    assert [Path(r.path).name for r in rank_files([str(tmp_path)])] == ["mailer.php", "run.php"]
 
 
 def test_rank_files_is_bounded_in_time(tmp_path: Path) -> None:
