@@ -107,7 +107,8 @@ def register(sub: Any) -> None:
         type=_days,
         metavar="DAYS",
         help="only files changed in the last DAYS days (data or inode: a back-dated mtime "
-        "does not hide a file), as maldet -r PATH DAYS",
+        "does not hide a file), as maldet -r PATH DAYS; or a time with a unit, as every "
+        "other --since: 12h, 2d, 1w",
     )
     when.add_argument(
         "--newer", metavar="FILE", help="only files changed after FILE was last modified"
@@ -116,10 +117,19 @@ def register(sub: Any) -> None:
 
 
 def _days(text: str) -> float:
-    try:
-        days = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number of days") from None
+    """A bare number is days (maldet's ``-r PATH DAYS``); a number with a unit is that time,
+    as ``mail``, ``incidents`` and ``firewall status`` read ``--since 24h`` (it was refused
+    here: "'24h' is not a number of days")."""
+    found = options.duration_match(text)
+    if found is not None and found[1] is not None:
+        days = found[0] * options.UNITS[found[1]] / 86400
+    else:
+        try:
+            days = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{quoted(text)} is not a number of days or a time with a unit (2, 12h, 7d)"
+            ) from None
     if not 0 <= days <= 100_000:
         raise argparse.ArgumentTypeError(f"{quoted(text)}: give a number of days from 0 to 100000")
     if days == 0:  # scanned nothing, exit 0: "0 files changed" read as a clean site

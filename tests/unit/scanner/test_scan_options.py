@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from scanner_helpers import SAMPLES, isolate_config, run_json
 
+from spamtrace.cli import scan as scan_mod
 from spamtrace.cli.main import main
 
 SHELL = (SAMPLES / "malicious" / "webshell-lookalike.php").read_bytes()
@@ -253,6 +254,26 @@ def test_since_zero_and_newer_through_a_dangling_link_are_usage_errors(
         f"spamtrace: error: --newer {link}: a symlink to {tmp_path}/stamp-gone, which does not "
         "exist\n"
     )
+
+
+def test_since_takes_a_time_with_a_unit_as_every_other_since(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan --since 24h` (as `mail`, `incidents` and the README's "one spelling" take it) was
+    a usage error: "'24h' is not a number of days". A bare number is still days (maldet)."""
+    site = _site(tmp_path)
+    old = time.time() - 3 * 86400
+    for p in site.rglob("*"):
+        os.utime(p, (old, old))
+    # the ctime is now: every file changed in the last minute, whatever the spelling
+    for since in ("24h", "2d", "1w", "90m", "1"):
+        rc, doc = run_json(capsys, "--jobs", "1", "--since", since, str(site))
+        assert doc["summary"]["files"] == 3, since
+    assert scan_mod._days("36h") == 1.5
+    assert scan_mod._days("2") == 2.0
+    for bad in ("0h", "1e9h", "24x", "h"):
+        assert main(["scan", "--since", bad, str(site)]) == 2, bad
+    assert "a number of days or a time with a unit (2, 12h, 7d)" in capsys.readouterr().err
 
 
 def test_own_yara_rules_are_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
