@@ -267,7 +267,7 @@ def test_since_takes_a_time_with_a_unit_as_every_other_since(
         os.utime(p, (old, old))
     # the ctime is now: every file changed in the last minute, whatever the spelling
     for since in ("24h", "2d", "1w", "90m", "1"):
-        rc, doc = run_json(capsys, "--jobs", "1", "--since", since, str(site))
+        _, doc = run_json(capsys, "--jobs", "1", "--since", since, str(site))
         assert doc["summary"]["files"] == 3, since
     assert scan_mod._days("36h") == 1.5
     assert scan_mod._days("2") == 2.0
