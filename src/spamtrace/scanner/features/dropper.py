@@ -2481,6 +2481,86 @@ def _walk_request_drop(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a folder's server settings: the web server's per-folder file or PHP's
+_SETTINGS_NAMES = (b".htaccess", b".user.ini")
+
+
+def _names_settings(ctx: Ctx, body: bytes, expr: bytes) -> bool:
+    """The path ``expr`` (written in ``body``) names a folder's .htaccess or .user.ini: in
+    a literal of its own or of the expression a variable ``expr`` was set to in ``body``."""
+    value = ctx.lx.value
+    texts = [expr]
+    v = VAR.fullmatch(expr.strip())
+    if v is not None:
+        texts += [am.group(1) for _, am in var_assigns(body, v.group(1), TAIL_RHS, 3)]
+    return any(
+        value(int(i)).lower().rstrip().endswith(_SETTINGS_NAMES)
+        for t in texts
+        for i in PLACEHOLDER.findall(t)[-2:]
+    )
+
+
+def _walk_step_bodies(ctx: Ctx) -> list[bytes]:
+    """The code a walk of the folders runs for each folder: the walk's own loops and
+    walkers (:func:`_walk_bodies`) and the bodies of the script's own functions they call
+    (``foreach ($it as $d) lock($d)``)."""
+    bodies = list(_walk_bodies(ctx))
+    own = function_bodies(ctx)
+    for body in list(bodies):
+        for name in [n for n in own if own[n] not in bodies][:200]:
+            if find_calls(body, (name,), 1):
+                bodies.append(own[name])
+    return bodies
+
+
+def _settings_written(ctx: Ctx, body: bytes, before: int) -> set[bytes]:
+    """The .htaccess/.user.ini paths (as :func:`_norm` writes them) a write in ``body``
+    before offset ``before`` puts text into: file_put_contents, fopen for writing, or the
+    destination of a copy or rename."""
+    out: set[bytes] = set()
+    for at, args in find_calls(body, (b"file_put_contents", b"fopen", b"copy", b"rename"), 20):
+        if at >= before:
+            break
+        parts = top_args(args)
+        if body.startswith(b"fopen", at):
+            lit = PLACEHOLDER.fullmatch(parts[1].strip()) if len(parts) >= 2 else None
+            mode = ctx.lx.value(int(lit.group(1))) if lit is not None else b""
+            if mode[:1] not in _WRITE_MODES:
+                continue
+            dest = parts[0]
+        elif body.startswith(b"file_put_contents", at):
+            dest = parts[0] if parts else b""
+        else:
+            dest = parts[1] if len(parts) >= 2 else b""
+        if dest and _names_settings(ctx, body, dest):
+            out.add(_norm(ctx, dest))
+    return out
+
+
+@feature("walk_settings_lock")
+def _walk_settings_lock(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A locker: in a walk of the folders (a recursive walker of the script's own, a loop
+    over a walk, or a function of the script's own either calls for each folder), a
+    .htaccess or .user.ini written and then made read-only with chmod (0444, 0555): the
+    server settings of every folder replaced (deny the site's own PHP, serve only the
+    attacker's page) and locked so the site owner cannot edit them back. A guard that
+    writes a deny-all .htaccess into every upload folder leaves it writable; a security
+    plugin that locks the one .htaccess of the site root does not walk."""
+    text = string_text(ctx)
+    if all(find(text, n) < 0 for n in _SETTINGS_NAMES):
+        return None
+    for body in _walk_step_bodies(ctx)[:60]:
+        for at, args in find_calls(body, (b"chmod",), 20):
+            parts = top_args(args)
+            if len(parts) < 2 or _READ_ONLY.match(parts[1].strip()) is None:
+                continue
+            if _norm(ctx, parts[0]) not in _settings_written(ctx, body, at):
+                continue
+            start = find(ctx.code, body) + at
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 def _sent_file(ctx: Ctx, expr: bytes) -> bool:
     """``expr`` is a path or address the request gives (an upload's temporary file, a
     posted URL), or a variable set to one."""
