@@ -502,6 +502,57 @@ def _unreachable(what: str, exc: OSError) -> str:
     return f"{what}: {exc.strerror or exc}"
 
 
+#: links of the scanned tree read on the way to one link's target at most, as the kernel
+#: gives up (ELOOP) after 40; and names looked at on the way at most
+_LINK_HOPS = 40
+_LINK_STEPS = 400
+
+
+def _leads_to(folder: str, target: str, top: str) -> str:
+    """Where the link ``target`` of ``folder`` (a real folder of the scanned tree ``top``:
+    the walk follows no link) leads, as the kernel walks it as far as the tree goes: a link
+    of the tree on the way is read (``lstat`` and ``readlink``, never opened) and walked
+    into, so that ``r -> self/../../../root`` with ``self -> .`` leads to ``/root``, where
+    the text alone read ``/tmp/root`` (its ``..`` taken back over the name ``self``) and a
+    link to the system's files went unsaid. Outside the tree the path is read as text (no
+    file there is touched: a link to a hung network mount must not hang the scan); past
+    :data:`_LINK_HOPS` links or :data:`_LINK_STEPS` names, the link's text as it reads."""
+    as_text = os.path.normpath(os.path.join(folder, target))
+    inside = top.rstrip("/") + "/"
+    todo = [p for p in reversed(target.split("/")) if p]
+    done = "/" if target.startswith("/") else folder
+    hops = steps = 0
+    while todo:
+        steps += 1
+        if steps > _LINK_STEPS:
+            return as_text
+        part = todo.pop()
+        if part == ".":
+            continue
+        if part == "..":
+            done = os.path.dirname(done)
+            continue
+        step = os.path.join(done, part)
+        if step != top and not step.startswith(inside):
+            done = step
+            continue
+        try:
+            if not stat.S_ISLNK(os.lstat(step).st_mode):
+                done = step
+                continue
+            link = os.readlink(step)
+        except OSError:  # gone, too long, not readable: as text from here
+            done = step
+            continue
+        hops += 1
+        if hops > _LINK_HOPS:  # a loop: it leads nowhere, as the text says
+            return as_text
+        todo += [p for p in reversed(link.split("/")) if p]
+        if link.startswith("/"):
+            done = "/"
+    return done
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "FIFO"
@@ -526,9 +577,10 @@ def _link_reason(
         target = os.readlink(name, dir_fd=parent_fd)
     except OSError as exc:
         return f"symlink (not followed; cannot read it: {exc.strerror or exc})", None
-    # where it points, resolved as text from the real folder that holds it (no link followed)
+    # where it points, from the real folder that holds it: the links of the scanned tree on
+    # the way read as the kernel walks them, nothing outside the tree looked at
     real_parent = top + parent[len(root) :] if parent.startswith(root) else parent
-    where = os.path.normpath(os.path.join(real_parent, target))
+    where = _leads_to(real_parent, target, top)
     risk = links.sensitive(os.path.join(real_parent, name), where)
     if where != top and not where.startswith(top.rstrip("/") + "/"):
         return f"symlink out of the scanned tree (not followed) -> {target}", risk

@@ -426,6 +426,37 @@ def test_links_inside_the_tree_are_counted_on_the_terminal_and_listed_in_json(
     }
 
 
+def test_a_link_through_a_link_of_the_tree_is_judged_where_it_leads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`r -> self/../../../root` with `self -> .` leads to /root (the kernel takes `..` after
+    the folder `self` names), but the link's text, read alone, said one folder lower
+    (/tmp/root): skipped as a plain link out of the tree, where `r -> /root` is suspicious.
+    And `x -> out/a.php`, `out` a link out of the tree, was "inside the scanned tree"."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.php").write_text("<?php echo 1;\n")
+    (site / "self").symlink_to(".")
+    ups = len(site.parts) - 1  # `self/..` is the site's folder: this many more reach /
+    (site / "r").symlink_to("self/" + "../" * ups + "root")
+    (tmp_path / "elsewhere").mkdir()
+    (site / "out").symlink_to(tmp_path / "elsewhere")
+    (site / "x.php").symlink_to("out/a.php")
+    (site / "loop").symlink_to("loop/x")  # read 40 times at most, then as its text
+    assert main(["scan", "--json", str(site)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    found = {Path(f["path"]).name: (f["verdict"], f["reason"]) for f in doc["files"]}
+    r = next(f for f in doc["files"] if Path(f["path"]).name == "r")
+    assert found["r"][0] == "suspicious"
+    assert [x["excerpt"] for x in r["findings"]] == [
+        f"-> self/{'../' * ups}root: a system file or folder"
+    ]
+    out = "symlink out of the scanned tree (not followed) -> "
+    assert found["x.php"] == ("skipped", f"{out}out/a.php")
+    assert found["self"] == ("skipped", "symlink (not followed) -> .")
+    assert found["loop"] == ("skipped", "symlink (not followed) -> loop/x")
+
+
 def test_a_root_that_is_a_dangling_symlink_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
