@@ -282,8 +282,9 @@ def scan_for_suspects(
         return None, notes
     if counts.get("not_scanned"):
         notes.append(
+            # the budget is what the run had left: 2.99996 s of a 3 s budget, said "2.99996s"
             f"not scanned: {counts['not_scanned']} file(s) of the folder (the scan budget of "
-            f"{budget:g}s or 200 files ran out)"
+            f"{round(budget, 1):g}s or 200 files ran out)"
         )
     if counts.get("cut_short"):
         notes.append(f"cut short: {counts['cut_short']} file(s) analysed in part (time limit)")

@@ -62,6 +62,18 @@ def test_the_files_scanned_are_counted(tmp_path: Path) -> None:
     assert stats == {"files": 0, "not_scanned": 0}
 
 
+def test_the_note_of_files_not_scanned_says_the_budget_rounded(tmp_path: Path) -> None:
+    # the budget a sender gets is what the run had left: "the scan budget of 2.99996s"
+    from spamtrace.scanner.engine import RANK_FOLDER_FILES
+
+    for i in range(RANK_FOLDER_FILES + 3):
+        (tmp_path / f"f{i:03}.txt").write_text("plain text\n")
+    _, notes = scan_for_suspects([str(tmp_path)], budget=2.99996)
+    assert "not scanned: 3 file(s) of the folder (the scan budget of 3s or 200 files ran out)" in (
+        notes
+    )
+
+
 def test_scanner_failure_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import spamtrace.scanner
 
