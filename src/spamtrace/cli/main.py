@@ -98,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # ended the report where it stood ("internal error: UnicodeEncodeError")
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    if sys.stdout is None:  # started with its standard output closed (`spamtrace scan ... >&-`)
+        closed = _stdout_closed(args_list)
+        if closed is not None:
+            return closed
     code = _main(args_list)
     if code in (ExitCode.USAGE, ExitCode.FAILURE) and _json_wanted(args_list):
         from spamtrace.render import output
@@ -108,6 +112,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             output.json_error(said, code, lines=_streams_json_lines(args_list))
     return code
+
+
+def _stdout_closed(args_list: list[str]) -> int | None:
+    """Python gives a process started with file descriptor 1 closed no ``sys.stdout``: every
+    command ran to its end (a scan of an hour, a quarantine) and died writing its report,
+    with an "internal error" and a traceback. The daemon, which writes its log on stderr,
+    runs with its standard output on /dev/null (None: go on); every other command is
+    refused before it starts, with one line (exit 3, as a full disk)."""
+    import os
+
+    if _command_of(args_list) == "daemon":
+        fd = os.open(os.devnull, os.O_WRONLY)
+        if fd != 1:  # the lowest free descriptor is 1: it is there already
+            os.dup2(fd, 1)
+            os.close(fd)
+        sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        return None
+    from spamtrace.render.output import print_error
+
+    print_error(
+        "spamtrace: error: cannot write: standard output is closed (`>&-`): the report would "
+        "be lost; send it to a file, or to /dev/null to keep only the exit status"
+    )
+    return int(ExitCode.FAILURE)
 
 
 #: the commands whose ``--json`` is a JSON-lines stream (one object per line), not a document
@@ -260,7 +288,8 @@ def entry() -> NoReturn:
     _KEPT = []
     code = main()
     try:  # the output held in the buffer: a full disk is said here, not by the interpreter's end
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with it closed (said by main)
+            sys.stdout.flush()
     except BrokenPipeError:
         code = _output_closed()  # the last of the report did not reach the reader
     except OSError as exc:

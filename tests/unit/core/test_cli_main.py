@@ -320,6 +320,33 @@ def test_a_full_disk_for_the_output_is_a_runtime_error_not_an_internal_one() -> 
     assert "internal error" not in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
+def _closed_stdout(*args: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "spamtrace", *args], stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=lambda: os.close(1),
+        env={"SPAMTRACE_CONFIG_DIR": "/nonexistent", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+
+
+def test_a_closed_standard_output_is_one_line_before_the_command_runs(tmp_path: Path) -> None:
+    """`spamtrace scan DIR >&-` (cron, a service without stdout): Python gives no sys.stdout,
+    the scan ran to its end and died writing its report: "internal error: AttributeError:
+    'NoneType' object has no attribute 'isatty'" and a traceback. It is refused at once,
+    one line, exit 3; the daemon, which logs on stderr, runs (its stdout on /dev/null)."""
+    (tmp_path / "x.php").write_text("<?php system($_GET['c']);\n")
+    for args in (("scan", str(tmp_path)), ("scan", "--json", str(tmp_path)), ("check",)):
+        proc = _closed_stdout(*args)
+        assert proc.returncode == 3, (args, proc.stderr)
+        assert proc.stderr == (
+            "spamtrace: error: cannot write: standard output is closed (`>&-`): the report "
+            "would be lost; send it to a file, or to /dev/null to keep only the exit status\n"
+        )
+    proc = _closed_stdout("daemon", "--help")
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
 def test_error_line_is_ascii_under_lang_c() -> None:
     # the error printer follows render.output's plain rule: a "…" (a cut) is "..." when
     # stderr is a pipe or LANG=C, as on stdout
