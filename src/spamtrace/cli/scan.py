@@ -183,6 +183,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
                 # "No such file or directory" of a name `ls` lists: the link's target is gone
                 why = f"a symlink to {escape(_link_target(args.newer))}, which does not exist"
             raise UsageError(f"--newer {escape(args.newer)}: {why}") from None
+        ahead = since - time.time()
+        if ahead > 1:  # `touch -d`, or the clock set back: nothing can have changed after it
+            print(f"note: --newer {escape(args.newer)} is dated {_ahead(ahead)} ahead of this "
+                  "clock (`touch -d`, or the clock set back): no file changed from now on can "
+                  "be newer than it", file=sys.stderr)  # fmt: skip
     excluded = excluder([*cfg.scan.exclude, *args.exclude])
     user = None
     if cfg.scan.yara_rules:
@@ -319,6 +324,15 @@ def _quarantine_all(
         if r.sha256 and item.sha256 != r.sha256:
             out[r.path]["note"] = "changed after the scan: quarantined as it was then"
     return out
+
+
+def _ahead(seconds: float) -> str:
+    """``90 s``, ``3 h``, ``2 days``: how far ahead of the clock a --newer stamp is."""
+    if seconds < 3600:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} days"
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -234,6 +234,26 @@ def test_since_and_newer_take_the_inode_change_too(
     )
 
 
+def test_a_newer_stamp_ahead_of_the_clock_is_noted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--newer STAMP` dated in the future (`touch -d`, or the clock set back) scanned nothing
+    and exited 0, "3 file(s) not changed in the time asked", with nothing to say the question
+    could not be answered (as `--since 0`, refused): a note says so now."""
+    site = _site(tmp_path)
+    stamp = tmp_path / "stamp"
+    stamp.write_text("")
+    later = time.time() + 3 * 86400
+    os.utime(stamp, (later, later))
+    assert main(["scan", "--jobs", "1", "--newer", str(stamp), str(site)]) == 0
+    err = capsys.readouterr().err
+    assert f"note: --newer {stamp} is dated 3 days ahead of this clock" in err
+    now = tmp_path / "now"
+    now.write_text("")
+    assert main(["scan", "--jobs", "1", "--newer", str(now), str(site)]) == 0
+    assert "ahead of this clock" not in capsys.readouterr().err
+
+
 def test_since_zero_and_newer_through_a_dangling_link_are_usage_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
