@@ -277,6 +277,13 @@ class KnownProcesses:
         return known.attributed
 
 
+#: the note of an exec cache record older than events the proc connector lost
+STALE_AFTER_LOSS = (
+    "the proc connector lost events (its buffer overran) between this record (the process's "
+    "exec or fork) and the connect: an exec since, or another process at this pid, may have "
+    "gone unseen (the program and command line are those recorded then)"
+)
+
 #: seconds within which two start times of a pid are one process (/proc's clock ticks)
 SAME_START = 0.05
 
@@ -573,6 +580,9 @@ class Attributor:
                 process = self._checked_uid(ev, process, uid_hint)
                 if process.exe is None:
                     process = self._same_program(ev, process)
+                began = self.cache.began(ev.pid)
+                if began is not None and self.cache.lost_since(began, ev.monotonic):
+                    process = replace(process, notes=(*process.notes, STALE_AFTER_LOSS))
         if process is not None and process.exe is None:
             process = self._same_name(ev, process)  # read live as it exited, or at its exec
         elif process is not None and process.uid is not None and process.cwd:

@@ -253,3 +253,23 @@ def test_the_uid_of_a_process_that_took_the_pid_after_the_connect_is_not_taken()
             assert mine.process is not None
         finally:
             later.kill()
+
+
+def test_an_exec_cache_record_older_than_an_overrun_says_it_may_be_stale() -> None:
+    """flood_bench --fork c: account B's connect (`runuser -u b -- python3 one.py`), handled
+    4 s late after its process had exited, was named /usr/sbin/runuser: the exec of python3
+    at that pid was among the events an overrun lost, and the cache still held runuser's
+    exec. Such a record is still used (its uid and folder hold across an exec), and says
+    that the program may have changed unseen."""
+    cache = ExecCache(reader=lambda p: proc(pid=p, method=AttributionMethod.EXEC_CACHE))
+    a = Attributor(Config(), NO_MTA, Accounts(), cache)  # type: ignore[arg-type]
+    a.socket_owner = None
+    pid = dead_pid()
+    execd = time.monotonic() - 1.0
+    cache.on_exec(pid, execd)
+    fresh = a.attempt(connect(pid))
+    assert fresh.process is not None and not any("lost events" in n for n in fresh.process.notes)
+    cache.overran(execd + 0.1, execd + 0.2)
+    att = a.attempt(connect(pid))
+    assert att.process is not None and att.process.method is AttributionMethod.EXEC_CACHE
+    assert any("may have gone unseen" in n for n in att.process.notes)  # (old code: nothing)
