@@ -190,6 +190,16 @@ class KnownProcess:
     child: ChildSeen | None = None
 
 
+def _same_comm(kept: str | None, seen: str | None) -> bool:
+    """Whether a forked child's command name as the trace shows it (``seen``) is the one kept
+    with an attribution (``kept``). None on either side is a name the trace did not give
+    (``<...>``: the kernel keeps the names of a few thousand recent pids, ``saved_cmdlines``,
+    which a fork flood read a second late has gone through), not another name: a child with
+    no exec since its fork runs its parent's program (the fork record says so), which is
+    what the name stood for."""
+    return kept is None or seen is None or kept == seen
+
+
 class KnownProcesses:
     """pid -> :class:`KnownProcess`: the one place that says what is known about a process
     (the live read memo and the attribution of its connects), the latest
@@ -250,10 +260,10 @@ class KnownProcesses:
         known = self._by_pid.get(parent)
         if known is None:
             return None
-        if known.attributed is not None and known.comm == comm:
+        if known.attributed is not None and _same_comm(known.comm, comm):
             p = known.attributed.process
             return ChildSeen(comm, known.attributed, p.start_time if p is not None else None)
-        if known.child is not None and known.child.comm == comm:
+        if known.child is not None and _same_comm(known.child.comm, comm):
             return known.child
         return None
 
@@ -665,13 +675,14 @@ class Attributor:
 
     def forked_sender(self, ev: SmtpConnectAttempted) -> AttributedAttempt | None:
         """A connect of a new process that the proc connector saw forked, with no exec since,
-        by a process whose own connect (or another child's) of the same command name was
-        attributed in full: that attribution for this process (its pid; learned from the
-        exec cache's fork record). The parent must be the process it was then: the exec
-        cache knew it at the fork (it began its program then, and had not exited), or it
-        still runs with the same start time. None: not known so."""
+        by a process whose own connect (or another child's) of the same command name (or
+        one the trace did not give, :func:`_same_comm`) was attributed in full: that
+        attribution for this process (its pid; learned from the exec cache's fork record).
+        The parent must be the process it was then: the exec cache knew it at the fork (it
+        began its program then, and had not exited), or it still runs with the same start
+        time. None: not known so."""
         cache = self.cache
-        if cache is None or not ev.comm:
+        if cache is None:
             return None
         parent = cache.forked_from(ev.pid, ev.monotonic)
         if parent is None:

@@ -700,3 +700,99 @@ def test_watch_duration_runs_its_time_when_work_is_waiting_at_a_turn() -> None:
         e.close()
     assert took >= 0.9, took  # (old code: ~0.01 s)
     assert [a.event.pid for _, a, _ in seen.handled] == [OTHER]
+
+
+def test_a_forking_floods_children_the_trace_names_no_command_of_wait_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The trace names a task by the command name the kernel kept for its pid
+    (``saved_cmdlines``: a few thousand pids), resolved when the line is read: a fork flood
+    read a second late shows ``<...>`` (comm None) for most of its children. Those were read
+    at once, one by one, each a full handling ahead of another account's connect:
+    flood_bench --fork c at load 10 had up to 29,015 of them queued as urgent, and B's
+    connect, read 2.7 s late, was handled 6 s after that (B blocked 8.9 s after its
+    connect). A child the fork record says runs its parent's program waits in the backlog
+    whether or not the trace names it."""
+    from spamtrace.attribution import process as procinfo
+    from spamtrace.attribution.exec_cache import ExecCache
+
+    parent, children = 400, list(range(700, 801))
+    for pid in children:
+        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
+    started = {parent: 1000.0}
+    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
+    cache = ExecCache(reader=lambda pid: proc(pid=pid))
+    e, _, seen, trace, nflog = engine()
+    att = e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
+    try:
+        first, rest = children[0], children[1:]
+        cache.on_exec(parent, time.monotonic())
+        cache.on_fork(parent, first, time.monotonic())
+        trace.events = [connect(first, comm="fl")]
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        nflog.events = [refused(UIDS[FLOODER])]
+        e._read_source(nflog, None)  # type: ignore[arg-type]
+        e._flush_blocked(None, force=True)
+        for pid in rest:
+            cache.on_fork(parent, pid, time.monotonic())
+        trace.events = [replace(connect(pid), comm=None) for pid in rest]  # <...>
+        trace.events.append(connect(OTHER, comm="b"))
+        before = len(seen.handled)
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        assert seen.handled[before][1].event.pid == OTHER  # (old code: the 100 first)
+        e._schedule(drain=True)
+        assert att.read == [first, OTHER]  # the nameless children: not read one by one
+        flood = [i for _, a, i in seen.handled if getattr(a.event, "pid", 0) in rest]
+        assert len(flood) == 100 and flood[-1].connections == 101
+    finally:
+        e.close()
+
+
+def test_another_accounts_connect_is_handled_before_the_end_of_a_long_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read of the tracepoint holds up to ~4,000 connects, each sorted (backlog or read at
+    once) before any was handled: at load 14 a batch of 3,960 of a fork flood took 2.7 s to
+    sort, and another account's connect early in it waited for the rest (flood_bench --fork
+    c: B's block 5.4 s after its connect). The connects to read at once are now handled
+    every 50 ms of sorting (the engine's clock: 1 ms a reading here)."""
+    from spamtrace.attribution import process as procinfo
+    from spamtrace.attribution.exec_cache import ExecCache
+
+    parent, children = 400, list(range(700, 1301))
+    for pid in children:
+        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
+    started = {parent: 1000.0}
+    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
+    cache = ExecCache(reader=lambda pid: proc(pid=pid))
+    e, _, seen, trace, nflog = engine()
+    e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
+    sorted_when: dict[int, int] = {}
+    handle = seen.handle
+
+    def note(message: Message) -> None:
+        if isinstance(message, AttemptRecorded) and message.attempt.event.pid == OTHER:  # type: ignore[union-attr]
+            sorted_when[OTHER] = len(e._backlog)
+        handle(message)
+
+    seen.handle = note  # type: ignore[method-assign]
+    try:
+        first, rest = children[0], children[1:]
+        cache.on_exec(parent, time.monotonic())
+        cache.on_fork(parent, first, time.monotonic())
+        trace.events = [connect(first, comm="fl")]
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        nflog.events = [refused(UIDS[FLOODER])]
+        e._read_source(nflog, None)  # type: ignore[arg-type]
+        e._flush_blocked(None, force=True)
+        for pid in rest:
+            cache.on_fork(parent, pid, time.monotonic())
+        trace.events = [connect(pid, comm="fl") for pid in rest]
+        trace.events.insert(10, connect(OTHER, comm="b"))  # early in the batch
+        e._read_source(trace, None, handle=False)  # type: ignore[arg-type]
+        # handled after ~50 more were sorted, not after all 600 (old code: not in the read)
+        assert OTHER in sorted_when and sorted_when[OTHER] < 100
+        e._schedule(drain=True)
+        assert seen.handled[-1][2].connections == 601  # the flood still counted whole
+    finally:
+        e.close()
