@@ -213,6 +213,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
     shown: list[FileReport] = []
     hashes: dict[str, str] = {}
+    recorded_bad = 0  # malicious files whose hash goes into --record-baseline
     progress = None
     if not args.json and sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -242,6 +243,7 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
             tally.add(report)
             if report.sha256 and args.record_baseline:
                 hashes[report.path] = report.sha256
+                recorded_bad += report.verdict is ScanVerdict.MALICIOUS
             if listed(report, min_rank):
                 shown.append(report)
             if progress is not None:
@@ -280,6 +282,11 @@ def run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         return 128 + int(interrupted)  # as the shell gives it: 130 for Ctrl-C, 143 for kill
     if args.record_baseline:  # after the report: a full disk must not throw the scan away
         baseline.write(args.record_baseline, hashes)
+        if recorded_bad:  # a baseline of a live site: its droppers would be "known good"
+            print(f"note: the baseline {escape(args.record_baseline)} holds {recorded_bad} "
+                  "file(s) this scan called malicious (listed above): a --baseline scan calls "
+                  "them clean; record it on a trusted copy, or take them out of it",
+                  file=sys.stderr)  # fmt: skip
     return int(tally.exit_code())
 
 
