@@ -873,7 +873,7 @@ def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
                 0 < cstart - start < 600
                 and len(cparts) >= 2
                 and _norm(ctx, cparts[0]) == dest
-                and _READ_ONLY.match(cparts[1].strip()) is not None
+                and _read_only_mode(ctx, cparts[1], cstart)
             ):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
@@ -895,7 +895,33 @@ def _sleeping_loops(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
 
 
 # a mode without the owner's write bit: the file cannot be edited or replaced by its owner
-_READ_ONLY = tight(rb"^0?[45][0-7]{2}$")
+# (0444, 555, PHP 8.1's 0o444)
+_READ_ONLY = tight(rb"^0?o?[45][0-7]{2}$")
+# the same mode read from text: octdec('0444'), intval('444', 8)
+_OCTAL_TEXT = tight(
+    rb"^(?:octdec\s*\(\s*\x01(\d+)\x01\s*\)|intval\s*\(\s*\x01(\d+)\x01\s*,\s*8\s*\))$"
+)
+
+
+def _read_only_mode(ctx: Ctx, mode: bytes, before: int) -> bool:
+    """``mode`` (a chmod's second argument) takes the owner's write bit away: a literal
+    (0444, 0o555), an octal string read with octdec() or intval(..., 8), or a variable set
+    to one of those before offset ``before`` (``$ro = 0444; chmod($f, $ro)``)."""
+    mode = mode.strip()
+    texts = [mode]
+    v = VAR.fullmatch(mode)
+    if v is not None:
+        given = var_assigns(ctx.code[:before], v.group(1), TAIL_RHS, 5)
+        texts = [a.group(1).strip() for _, a in given]
+    for text in texts:
+        if _READ_ONLY.match(text) is not None:
+            return True
+        m = _OCTAL_TEXT.match(text)
+        if m is not None:
+            digits = ctx.lx.value(int(m.group(1) or m.group(2))).strip()
+            if _READ_ONLY.match(digits) is not None:
+                return True
+    return False
 
 
 @feature("lock_loop")
@@ -910,12 +936,7 @@ def _lock_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             parts = top_args(args)
             if len(parts) < 2:
                 continue
-            mode = parts[1].strip()
-            v = VAR.fullmatch(mode)
-            modes = [mode]
-            if v is not None:
-                modes = [a.group(1).strip() for _, a in var_assigns(code, v.group(1), TAIL_RHS, 5)]
-            if any(_READ_ONLY.match(x) for x in modes):
+            if _read_only_mode(ctx, parts[1], len(code)):
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 80))
     return None
 
@@ -2552,11 +2573,11 @@ def _walk_settings_lock(ctx: Ctx, rule: Rule) -> Hit | None:
     for body in _walk_step_bodies(ctx)[:60]:
         for at, args in find_calls(body, (b"chmod",), 20):
             parts = top_args(args)
-            if len(parts) < 2 or _READ_ONLY.match(parts[1].strip()) is None:
+            start = find(ctx.code, body) + at
+            if len(parts) < 2 or not _read_only_mode(ctx, parts[1], start):
                 continue
             if _norm(ctx, parts[0]) not in _settings_written(ctx, body, at):
                 continue
-            start = find(ctx.code, body) + at
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
