@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -452,6 +452,20 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
     shows), or the same through ``$h = fopen('/tmp/x', 'w'); fwrite($h, $code);``. The
     path is a variable or a literal, the same at the write and at the include. The
     operator's code runs, whatever the file is called."""
+    return _written_then_included(
+        ctx,
+        lambda content: _downloads(ctx, content)
+        or posted(ctx, content)
+        or _decoded(ctx, content)
+        or _helper_download(ctx, content),
+    )
+
+
+def _written_then_included(ctx: Ctx, payload: Callable[[bytes], bool]) -> Hit | None:
+    """The first write (file_put_contents, or fwrite/fputs to a handle fopen() opened) of
+    content ``payload`` accepts to a path that the script then includes: the same variable
+    or literal at the write and at the include, or a path joined alike of variables and
+    literals."""
     code = ctx.code
     value = ctx.lx.value
     targets: set[bytes] | None = None  # what is included: "$name", or a literal path's value
@@ -462,12 +476,7 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
         if len(parts) < 2:
             continue
         content = expression(parts[1])
-        if not (
-            _downloads(ctx, content)
-            or posted(ctx, content)
-            or _decoded(ctx, content)
-            or _helper_download(ctx, content)
-        ):
+        if not payload(content):
             continue
         dest = _globals_as_vars(ctx, parts[0].strip())
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
@@ -502,6 +511,81 @@ def _remote_code_include(ctx: Ctx, rule: Rule) -> Hit | None:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 
+
+
+# file_get_contents(<one variable>), or of a double-quoted string holding it alone ("$src")
+_READ_ONE = tight(rb"@?\s*file_get_contents\s*\(\s*@?\s*(\$\w+|\x01\d+\x01)\s*\)")
+_PARAMS = tight(rb"(?<![\w$>:])(?:function|fn)\b[^;{]{0,120}?\(([^)]{0,300})\)")
+_USE_LIST = tight(rb"\)\s*use\s*\(([^)]{0,300})\)")
+
+
+def _given_otherwise(ctx: Ctx, name: bytes) -> bool:
+    """``$name`` gets a value some other way than ``$name = …``: it is a function's or
+    closure's parameter (or a closure's ``use``), a foreach's key or value, a ``static``,
+    taken apart into by list()/[...] =, or a caught exception. ``global $name`` gives it no
+    value: a function reaches the same variable an included file set."""
+    code = ctx.code
+    var = re.escape(b"$" + name) + rb"(?!\w)"
+    for pattern in (_PARAMS, _USE_LIST):
+        for m in itertools.islice(pattern.finditer(code), 300):
+            if re.search(var, m.group(1)) is not None:
+                return True
+    return (
+        re.search(rb"\bas\s*(?:&?\s*\$\w+\s*=>\s*)?&?\s*" + var, code) is not None
+        or re.search(rb"\bstatic\s[^;]{0,200}?" + var, code) is not None
+        or re.search(rb"\blist\s*\([^;]{0,200}?" + var, code) is not None
+        or re.search(rb"\[[^\];]{0,200}?" + var + rb"[^\];]{0,200}\]\s*=(?![=>])", code)
+        is not None
+        or re.search(rb"\bcatch\s*\([^)]{0,120}?" + var, code) is not None
+    )
+
+
+def _foreign(ctx: Ctx, name: bytes, depth: int = 0) -> bool:
+    """``$name`` holds nothing this file sets: no assignment of it here gives it a value of
+    the file's own (each one, if any, copies another such variable, ``$f = "$get_ip"``),
+    and nothing else here (a parameter, a loop, global...) gives it one: its value comes
+    from a file that was included, the address a kit's seller keeps in another file."""
+    if depth > 2 or name in (b"this", b"globals") or name.startswith(b"_"):
+        return False
+    if _given_otherwise(ctx, name):
+        return False
+    for _, am in var_assigns(ctx.code, name, TAIL_RHS, 10):
+        rhs = _sole_variable(ctx, am.group(1).strip().lstrip(b"@"))
+        other = VAR.fullmatch(rhs.strip())
+        if other is None or not _foreign(ctx, other.group(1), depth + 1):
+            return False
+    return True
+
+
+def _foreign_read(ctx: Ctx, content: bytes) -> bool:
+    """``content`` is ``file_get_contents()`` of a variable this file never gives a value
+    (:func:`_foreign`), directly or through a variable assigned that read."""
+    texts = [content.strip()]
+    v = VAR.fullmatch(content.strip().lstrip(b"@"))
+    if v is not None:
+        texts = [am.group(1).strip() for _, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 5)]
+    for text in texts:
+        m = _READ_ONE.fullmatch(text)
+        if m is None:
+            continue
+        src = VAR.fullmatch(_sole_variable(ctx, m.group(1)).strip())
+        if src is not None and _foreign(ctx, src.group(1)):
+            return True
+    return False
+
+
+@feature("foreign_fetch_include")
+def _foreign_fetch_include(ctx: Ctx, rule: Rule) -> Hit | None:
+    """What ``file_get_contents()`` reads from an address this file never sets (a variable
+    an included file defines, or one only copied from such a variable:
+    ``$function = "$get_ip"; file_put_contents('function.php',
+    file_get_contents($function)); require_once 'function.php';``) written to a file the
+    script then includes: code from a source kept out of sight, run through a file. A
+    local file's copy made from a path the script names (a sample config copied into
+    place), a loop's or a function's parameter's file, is not counted."""
+    if ctx.first(b"file_get_contents") < 0:
+        return None
+    return _written_then_included(ctx, lambda content: _foreign_read(ctx, content))
 
 # the script's own file: __FILE__, basename/realpath of it, $_SERVER['SCRIPT_FILENAME']...
 _SELF_DELETE = tight(

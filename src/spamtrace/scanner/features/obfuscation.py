@@ -645,6 +645,34 @@ def _signed_in_only(ctx: Ctx, line: int) -> bool:
     return site_session_gated(ctx, pos)
 
 
+# a run of spaces and tabs long enough to push what follows past any editor's right edge
+_BLANK_RUN = tight(rb"[ \t]{150,}")
+# an opening tag: "<?php", "<?=" or a short "<?" (not "<?xml")
+_OPEN_TAG_AT = tight(rb"<\?(?!xml)")
+_TAG_BEFORE = tight(rb"<\?(?:php|=)?$")
+
+
+@feature("code_past_blanks")
+def _code_past_blanks(ctx: Ctx, rule: Rule) -> Hit | None:
+    """PHP pushed out of sight on its line: an opening tag after text of the line and a
+    run of 150 or more spaces or tabs (``</script>      …      <?file_put_contents(…)``),
+    or code right after an opening tag and such a run (``<?php      …      @eval(…)``).
+    Someone who opens the file sees the page or a blank first line; the code sits far to the
+    right. Indentation starts a line and is no such run; layouts pad with markup."""
+    if ctx.layer:
+        return None
+    data = ctx.data
+    for m in itertools.islice(_BLANK_RUN.finditer(data), 200):
+        start, end = m.span()
+        line = data.rfind(b"\n", 0, start) + 1
+        if _OPEN_TAG_AT.match(data, end) is not None and data[line:start].strip():
+            return Hit(data.count(b"\n", 0, start) + 1, f"PHP tag after {end - start} blanks")
+        nxt = data[end : end + 1]
+        if nxt.strip() and _TAG_BEFORE.search(data[max(line, start - 5) : start]) is not None:
+            return Hit(data.count(b"\n", 0, start) + 1, f"code after {end - start} blanks")
+    return None
+
+
 @feature("small_file")
 def _small_file(ctx: Ctx, rule: Rule) -> Hit | None:
     """A small file whose other findings already make it suspicious: droppers, backdoors and

@@ -950,6 +950,8 @@ _CHECKED = tight(
 # a double-quoted recipient that is one variable written inside it: mail("$send", ...)
 _ONE_VAR = tight(rb"\s*\{?\$(" + NAME_P + rb")\}?\s*")
 _INCLUDES = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b")
+# a global declaration: "global $a, $b;"
+_GLOBAL_DECL = tight(rb"(?<![\w$>:])global\s+\$[^;]{0,400}")
 
 
 def _config_recipient(ctx: Ctx, args: bytes) -> bool:
@@ -976,8 +978,15 @@ def _config_recipient(ctx: Ctx, args: bytes) -> bool:
         name = v.group(1)
     if prefiltered_search(_INCLUDES, ctx.code, ctx.first) is None:
         return False
-    # the variable is read at the mail() calls only: nothing here sets it
+    # the variable is read at the mail() calls only: nothing here sets it (a function that
+    # declares it global reaches the one the included file set; that names it, sets nothing)
     seen = sum(1 for _ in var_mentions(ctx.code, name))
+    if seen > 1 and ctx.first(b"global") >= 0:
+        seen -= sum(
+            1
+            for m in itertools.islice(_GLOBAL_DECL.finditer(ctx.code), 50)
+            if next(var_mentions(m.group(0), name, 1), None) is not None
+        )
     return seen <= len(calls_to(ctx, (b"mail",), 20))
 
 
