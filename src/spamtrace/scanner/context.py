@@ -696,6 +696,12 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _brace_end = _brace_end_py
 
 
+def brace_end(code: bytes, open_at: int, end: int) -> int:
+    """Where the ``{...}`` block whose "{" is at ``open_at`` closes (the offset after its
+    "}"), looking no further than ``end``; -1 when it does not close by then."""
+    return _brace_end(code, open_at, end)
+
+
 def braced_scan(code: bytes, open_at: int, end: int) -> bytes:
     """:func:`braced` brace by brace, up to ``end`` (the reference; and where ``open_at``
     holds no "{")."""

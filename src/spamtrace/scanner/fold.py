@@ -57,6 +57,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from spamtrace.scanner.context import (
+    brace_end,
     close_paren,
     expression,
     next_concat_start,
@@ -555,6 +556,11 @@ class Env:
     def _closing(self, brace: int) -> int:
         """Where the body that opens at ``brace`` closes (-1: not within MAX_BODY bytes)."""
         known = self._file.closes.get(brace)
+        if known is None and self.code[brace : brace + 1] == b"{":
+            # the depth is 1 after the "{" and can get back to 0 only at a "}": the compiled
+            # block walk (a Python step per brace of a long body was most of this)
+            stop = brace_end(self.code, brace, brace + MAX_BODY)
+            known = self._file.closes[brace] = stop - 1 if stop >= 0 else -1
         if known is None:
             known = -1
             depth = 0
@@ -2447,7 +2453,7 @@ def user_func_calls(code: bytes, lx: Lexed, env: Env) -> bytes:
     out: list[bytes] = []
     last = 0
     used: set[bytes] | None = None  # the variables of closures' use lists
-    for seen, m in enumerate(_USER_FUNC.finditer(code)):
+    for seen, m in enumerate(prefiltered_finditer(_USER_FUNC, code)):
         if seen >= MAX_USER_FUNC_CALLS:
             break
         arg = m.end()

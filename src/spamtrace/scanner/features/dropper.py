@@ -55,6 +55,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     web_address,
     word_searcher,
+    words_finditer,
 )
 from spamtrace.scanner.features.mailer import _unhide
 from spamtrace.scanner.lexer import find
@@ -873,7 +874,9 @@ def _php_compared(ctx: Ctx, name: bytes) -> bool:
     rx = re.compile(
         var + rb"[!=]==?\s*\x01(\d+)\x01|\x01(\d+)\x01\s*[!=]==?\s*" + var
     )
-    for m in itertools.islice(rx.finditer(ctx.code), 10):
+    # every match begins with one of these: tried only where one occurs, not at every offset
+    words = (b"substr", b"basename", b"pathinfo", b"strtolower", b"$" + name, b"\x01")
+    for m in itertools.islice(words_finditer(rx, ctx.code, words), 10):
         lit = m.group(1) or m.group(2)
         if _PHP_NAME.search(ctx.lx.value(int(lit)).lower()) is not None:
             return True
@@ -2378,7 +2381,7 @@ def _recursive_walkers(ctx: Ctx) -> dict[bytes, bytes]:
     bodies = function_bodies(ctx)
     walkers = {
         n: b for n, b in bodies.items()
-        if _DIR_LISTS.search(b) is not None and find_calls(b, (n,), 1)
+        if prefiltered_search(_DIR_LISTS, b) is not None and find_calls(b, (n,), 1)
     }
     for body in list(walkers.values())[:10]:
         for n in [n for n in bodies if n not in walkers][:200]:

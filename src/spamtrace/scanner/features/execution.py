@@ -69,6 +69,7 @@ from spamtrace.scanner.context import (
     var_assigns,
     var_mentions,
     varcalls,
+    words_finditer,
 )
 from spamtrace.scanner.lexer import find
 from spamtrace.scanner.rules import Rule
@@ -665,7 +666,7 @@ def request_constants(ctx: Ctx) -> frozenset[bytes]:
     code = ctx.code
     names: set[bytes] = set()
     req: set[bytes] | None = None
-    for m in itertools.islice(_DEFINE_CALL.finditer(code), 100):
+    for m in itertools.islice(prefiltered_finditer(_DEFINE_CALL, code, ctx.first), 100):
         end = close_paren(code[m.end() : m.end() + 2000])
         if end < 0:
             continue
@@ -3330,12 +3331,18 @@ def _param_runner_request(ctx: Ctx, rule: Rule) -> Hit | None:
     ctor = runners.get(b"__construct")
     if ctor is None:
         ctor = runners.get(b"__invoke")
-    names = [re.escape(n) for n in runners if not n.startswith(b"__")]
-    alts = names + ([rb"new\s+" + NAME_P, rb"newinstance(?:args)?"] if ctor is not None else [])
+    words = [n for n in runners if not n.startswith(b"__")]
+    alts = [re.escape(n) for n in words]
+    if ctor is not None:
+        alts += [rb"new\s+" + NAME_P, rb"newinstance(?:args)?"]
+        words.append(b"new")
     if not alts:
         return None
     call = re.compile(rb"(?<![\w$])(" + rb"|".join(alts) + rb")\s*\(")
-    for m in itertools.islice(call.finditer(code), 200):
+    # every match begins with one of the words: tried only where one occurs (the look-behind
+    # first made the regex engine try every offset of the file)
+    found = words_finditer(call, code, tuple(words)) if all(words) else call.finditer(code)
+    for m in itertools.islice(found, 200):
         head = m.group(1)
         at = runners.get(head, ctor)
         if at is None or code[max(0, m.start() - 12) : m.start()].rstrip().endswith(b"function"):

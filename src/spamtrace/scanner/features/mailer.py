@@ -2385,7 +2385,7 @@ def _literal_list_blast(ctx: Ctx, rule: Rule) -> Hit | None:
         sends.extend(m.start() for m in itertools.islice(_SEND_CALL.finditer(code), 50))
     if not sends:
         return None
-    for m in itertools.islice(_FOREACH_LIST.finditer(code), 50):
+    for m in itertools.islice(prefiltered_finditer(_FOREACH_LIST, code, ctx.first), 50):
         opens = code.index(b"(", m.start()) + 1
         brace = opens + close_paren(code[opens : opens + 600]) + 1
         while code[brace : brace + 1] in (b" ", b"\t", b"\r", b"\n"):

@@ -279,7 +279,7 @@ def _search_visitor_test(ctx: Ctx) -> bool:
     value = ctx.lx.value
     code = ctx.code
     # a test written as an array's value ("isBot" => preg_match(...)) counts too
-    for m in itertools.islice(_TEST_CALL.finditer(code), 200):
+    for m in itertools.islice(prefiltered_finditer(_TEST_CALL, code, ctx.first), 200):
         start = m.start()
         rest = code[m.end() : m.end() + 300]
         args = rest[: close_paren(rest)]
@@ -1969,9 +1969,12 @@ def _antibot_candidates(ctx: Ctx, text: bytes) -> list[int]:
     one's ``\\\\`` and ``\\'`` give no letter, digit or dot), so no other literal counts."""
     limit = min(len(ctx.lx.raw_strings), 5000)
     found = set(ctx.lx.escaped)
-    for rx in (_SECURITY_NAMES, _DIGIT_DOT_DIGIT):
-        for m in rx.finditer(text):  # a match never spans the NUL between two literals
-            found.add(string_at(ctx, m.start()))
+    # a match never spans the NUL between two literals; the names are searched for as
+    # words (the alternation has no literal start for the regex engine to scan for)
+    for m in prefiltered_finditer(_SECURITY_NAMES, text):
+        found.add(string_at(ctx, m.start()))
+    for m in _DIGIT_DOT_DIGIT.finditer(text):
+        found.add(string_at(ctx, m.start()))
     found.discard(-1)  # the inline HTML is no literal
     return sorted(i for i in found if i < limit)
 
@@ -3147,7 +3150,7 @@ def _js_form_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
     if not _has_script(ctx):
         return None
     text = string_text(ctx)
-    for m in itertools.islice(_JS_FORM_READ.finditer(text), 20):
+    for m in itertools.islice(prefiltered_finditer(_JS_FORM_READ, text), 20):
         lo = max(text.rfind(b"\x00", 0, m.start()) + 1, m.start() - 800)
         hi = find(text, b"\x00", m.end())
         hi = min(hi if hi >= 0 else len(text), m.end() + 800)
@@ -5398,7 +5401,7 @@ def _guard_included(ctx: Ctx) -> re.Match[bytes] | None:
     """The first include of a literal path whose file is named as a kit's anti-bot module."""
     code = ctx.code
     value = ctx.lx.value
-    for m in itertools.islice(INCLUDE_LIT.finditer(code), 60):
+    for m in itertools.islice(prefiltered_finditer(INCLUDE_LIT, code, ctx.first), 60):
         if m.start() and code[m.start() - 1] in NOT_CALL_BEFORE:
             continue
         if _GUARD_MODULE.search(value(int(m.group(1))).strip().lower()) is not None:
