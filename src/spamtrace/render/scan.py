@@ -132,6 +132,8 @@ def print_scan(
             # a rule of a condition only (a YARA `filesize < 100`) matched no text: what it is
             put(f"{f.rule} (+{f.weight}, {where}): ", f.excerpt or f.description, 6)
     files = files_count(summary["files"])
+    if summary.get("interrupted"):  # "3024 files ... 0 malicious" of 2064 read: said so
+        files = f"{summary['scanned']} of {files} scanned"
     out.print(
         f"{files}, {summary['bytes'] / 1e6:.1f} MB in {summary['seconds']:.1f}s: "
         f"{summary['malicious']} malicious"

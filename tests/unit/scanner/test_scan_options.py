@@ -704,6 +704,10 @@ def test_ctrl_c_prints_what_was_found_before_it(
     assert "shell.php" not in captured.out
     assert "INTERRUPTED" in captured.out.splitlines()[-1]
     assert "partial" in captured.out.splitlines()[-1]
+    # the count is of the files read, not of those handed to the scan ("3024 files, ...: 0
+    # malicious" above "stopped after 2064 file(s)")
+    head = next(x for x in captured.out.splitlines() if " MB in " in x)
+    assert head.startswith("2 of 3 files scanned, "), head
     rc, doc = run_json(capsys, "--jobs", "1", str(site))
     assert rc == 130 and doc["summary"]["interrupted"] is True
     assert [f["path"] for f in doc["files"]] == [str(site / "movie.mp4")]
