@@ -3150,22 +3150,32 @@ _INCLUDE_STMT = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b\s*([^;]{1,3
 # a store that PHP or the web server fills with what a visitor sends: the session files
 # (their folder, "sess_" + the session's id), the process's environment and open files,
 # the server's logs
-_VISITOR_STORE_CALL = tight(rb"session_save_path\s*\(|session_id\s*\(")
+_SAVE_PATH_CALL = tight(rb"session_save_path\s*\(")
+_SESSION_ID_CALL = tight(rb"session_id\s*\(")
+_SESS_PREFIX = tight(rb"(?:^|/)sess_$")
 _VISITOR_STORE_TEXT = tight(
-    rb"^session\.save_path$|(?:^|/)sess_$|^/proc/(?:self|\d+)/(?:environ|fd/|cmdline)"
+    rb"^session\.save_path$|^/proc/(?:self|\d+)/(?:environ|fd/|cmdline)"
     rb"|/var/log/|(?:^|/)(?:access|error)[._]log(?![\w.-]*\.(?:php|inc)\b)"
 )
 
 
+# one of these is in the literals' text wherever a literal makes _visitor_store_path hold
+_VISITOR_STORE_WORDS = (b"session.save_path", b"sess_", b"/proc/", b"/var/log/", b"access.log",
+                        b"access_log", b"error.log", b"error_log")  # fmt: skip
+
+
 def _visitor_store_path(ctx: Ctx, expr: bytes) -> bool:
     """Whether a path expression names a file a visitor writes into: built with
-    session_save_path()/session_id() or a literal session.save_path, sess_, /proc/self/environ,
-    a log of /var/log or an access/error log."""
-    if _VISITOR_STORE_CALL.search(expr) is not None:
+    session_save_path() or a literal session.save_path, or "sess_" glued to session_id() (a
+    file merely named sess_... is another matter), /proc/self/environ, a log of /var/log or
+    an access/error log."""
+    if _SAVE_PATH_CALL.search(expr) is not None:
         return True
-    return any(
-        _VISITOR_STORE_TEXT.search(ctx.lx.value(int(p.group(1))).strip().lower()) is not None
-        for p in PLACEHOLDER.finditer(expr)
+    texts = [ctx.lx.value(int(p.group(1))).strip().lower() for p in PLACEHOLDER.finditer(expr)]
+    if any(_VISITOR_STORE_TEXT.search(t) is not None for t in texts):
+        return True
+    return _SESSION_ID_CALL.search(expr) is not None and any(
+        _SESS_PREFIX.search(t) is not None for t in texts
     )
 
 
@@ -3179,6 +3189,10 @@ def _include_visitor_store(ctx: Ctx, rule: Rule) -> Hit | None:
     through a variable set to such a path. An application includes its own code; a page
     that shows sessions or logs reads them (file_get_contents, fopen), never runs them."""
     code = ctx.code
+    if find(code, b"session_") < 0:
+        text = string_text(ctx)
+        if not any(find(text, w) >= 0 for w in _VISITOR_STORE_WORDS):
+            return None  # no literal names a store, no session function is called
     for m in itertools.islice(_INCLUDE_STMT.finditer(code), 200):
         expr = m.group(1)
         if _visitor_store_path(ctx, expr):

@@ -2948,6 +2948,90 @@ def _socket_request_target(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+_SOCKET_WRITES = (b"fwrite", b"fputs", b"socket_write", b"socket_send", b"stream_socket_sendto")
+_SOCKET_READS = (b"fread", b"fgets", b"socket_read", b"socket_recv", b"stream_get_contents",
+                 b"stream_socket_recvfrom")  # fmt: skip
+# a buffer kept in the visitor's session and added to: $_SESSION['readbuf'] .= $data
+_SESSION_APPEND = tight(rb"\$_session\s*\[[^\]\n]{1,40}\]\s*\.=")
+
+
+@feature("http_socket_tunnel")
+def _http_socket_tunnel(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A TCP tunnel carried over web requests (reGeorg, Neo-reGeorg and their kind): a socket
+    opened to a host the visitor names (a form field, a header such as X-TARGET, through up
+    to three variables: ``base64_decode(strtr($headers['X-Target'], $de, $en))`` split into
+    host and port), the raw request body (php://input) written into it, and what it answers
+    sent back, the two kept in the visitor's session between requests (``$_SESSION['buf']
+    .=``) or streamed back with flush(): any host of the server's network reached through
+    the site. A port check opens and closes; a client of a service the site uses takes its
+    host from settings and sends text of its own."""
+    if string_text(ctx).find(b"php://input") < 0:
+        return None
+    code = ctx.code
+    if _SESSION_APPEND.search(code) is None and not calls_to(ctx, (b"flush",), 1):
+        return None
+    if not calls_to(ctx, _SOCKET_WRITES, 1) or not calls_to(ctx, _SOCKET_READS, 1):
+        return None
+    for start, args in calls_to(ctx, _SOCKET_CALLS, 50):
+        parts = top_args(args)
+        name = code[start : find(code, b"(", start)].rstrip()
+        if name == b"socket_connect":
+            parts = parts[1:]
+        if parts and _from_visitor(ctx, interpolated(ctx, parts[0]), 4):
+            if site_session_gated(ctx, start):
+                continue
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+_LISTENS = (b"socket_listen", b"stream_socket_server")
+_ACCEPTS = (b"socket_accept", b"stream_socket_accept")
+# a read of what a connection sent, as a call (its result the bytes read)
+_READ_CALL = tight(
+    rb"(?<![\w$>:])(?:socket_read|fread|fgets|stream_get_line|stream_socket_recvfrom)\s*\("
+)
+_RECV_ARG = tight(rb"(?<![\w$>:])socket_recv\s*\(\s*\$\w+\s*,\s*\$(" + NAME_P + rb")")
+
+
+def _read_off_socket(ctx: Ctx, expr: bytes, depth: int = 3) -> bool:
+    """``expr`` is bytes a connection sent, or made from them (``inet_ntop($raw)``,
+    ``unpack('n', $p)[1]``) through up to ``depth`` variables: ``$raw = socket_read($c, 4)``,
+    ``socket_recv($c, $raw, 4, 0)``."""
+    if _READ_CALL.search(expr) is not None:
+        return True
+    if depth == 0:
+        return False
+    for var in VAR.findall(expr)[:4]:
+        if any(m.group(1) == var for m in itertools.islice(_RECV_ARG.finditer(ctx.code), 20)):
+            return True
+        for _, am in _rhs_sets(ctx, var):
+            if _read_off_socket(ctx, am.group(1), depth - 1):
+                return True
+    return False
+
+
+@feature("socks_relay")
+def _socks_relay(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A proxy server run from the site: a socket that listens and accepts connections, and
+    opens a connection onward to the address a client sends in its own bytes (SOCKS: the
+    address read off the accepted socket, ``inet_ntop(socket_read($client, 4))``, then
+    ``socket_connect($remote, $address, $port)``), to relay between the two: an open proxy
+    for whoever finds the port (spam, attacks, hiding the operator). A chat or push server
+    listens and answers itself; a forwarder to the site's own backend connects to a host
+    written in its settings."""
+    if not calls_to(ctx, _LISTENS, 1) or not calls_to(ctx, _ACCEPTS, 1):
+        return None
+    code = ctx.code
+    for start, args in calls_to(ctx, _SOCKET_CALLS, 50):
+        parts = top_args(args)
+        name = code[start : find(code, b"(", start)].rstrip()
+        if name == b"socket_connect":
+            parts = parts[1:]
+        if parts and _read_off_socket(ctx, interpolated(ctx, parts[0])):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 # a web sign-in tried: WordPress's form fields (log, pwd) and XML-RPC login method, the
 # ports and login address of cPanel, WHM and webmail
 _WEB_LOGIN_MARK = tight(
@@ -3661,9 +3745,35 @@ _PAUSE = tight(rb"(?<![\w$>:])(u?sleep|time_nanosleep|time_sleep_until)\s*\(\s*(
 _LOOP_EXIT = tight(rb"(?<![\w$>:])(?:break|return|exit|die|throw|goto)\b")
 _CLOCK_CALL = tight(rb"(?<![\w$>:])(?:micro|hr)?time\s*\(")
 # a request's address given to curl after curl_init(): curl_setopt($ch, CURLOPT_URL, $target)
-_CURL_URL = tight(rb"curl_setopt\s*\(\s*\$\w+\s*,\s*curlopt_url\s*,")
+_CURL_URL = tight(rb"curl_setopt\s*\(\s*\$[^,;]{1,60}?,\s*curlopt_url\s*,")
 # a function or method of the file called in a loop: flood(...), $this->request()
 _CALLED = tight(rb"(?:(?<![\w$>:])|->|::)(" + NAME_P + rb")\s*\(")
+
+
+def _endless_recursions(
+    code: bytes, heads: dict[bytes, re.Match[bytes]]
+) -> Iterator[tuple[int, bytes]]:
+    """(offset, body) of each function of the file whose last statement calls the function
+    itself with its own parameters as they came, with no break, return, exit or throw
+    anywhere in it (``function send($u, $n) { ...; send($u, $n); }``): a loop that never
+    ends, written as a call (a walk of pages or folders calls itself with the next one)."""
+    for name, fm in itertools.islice(heads.items(), 300):
+        body = braced(code, fm.end() - 1)
+        inner = body[1:-1].rstrip()
+        if not inner.endswith(b";") or find(inner, name) < 0:
+            continue
+        cut = max(inner.rfind(b";", 0, len(inner) - 1), inner.rfind(b"}", 0, len(inner) - 1))
+        last = inner[cut + 1 :].strip()
+        call = _CALLED.match(last.removeprefix(b"$this->").removeprefix(b"self::"))
+        if call is None or call.group(1) != name or _LOOP_EXIT.search(inner) is not None:
+            continue
+        params = [b"$" + v for v in VAR.findall(fm.group(2))]
+        given = last[last.find(b"(") + 1 :]
+        given = given[: close_paren(given)]
+        args = [a.strip() for a in top_args(given)] if given.strip() else []
+        if args != params:
+            continue
+        yield fm.start(), body
 
 
 def _pauses(body: bytes) -> bool:
@@ -3744,14 +3854,7 @@ def _unpaused_request_loop(ctx: Ctx, rule: Rule) -> Hit | None:
     if not calls_to(ctx, (*_FLOOD_REQUESTS, b"curl_setopt"), 1):
         return None
     heads = {fm.group(1): fm for fm in itertools.islice(_FUNCTION_HEAD.finditer(code), 300)}
-    for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
-        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
-        if _CLOCK.search(code[m.end() : head_end]) is None:
-            continue  # for ever or for a time only
-        brace = find(code, b"{", head_end, head_end + 4)
-        if brace < 0:
-            continue
-        body = braced(code, brace)
+    for at, body in itertools.chain(_endless_loops(ctx, code), _endless_recursions(code, heads)):
         if _pauses(body) or _exits(body):
             continue
         blocks = [body]
@@ -3760,24 +3863,39 @@ def _unpaused_request_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             if fm is None:
                 continue
             called = braced(code, fm.end() - 1)
-            if not fm.start() <= m.start() < fm.end() + len(called):
+            if not fm.start() <= at < fm.end() + len(called):
                 blocks.append(called)  # not the function the loop is in (a recursion)
         for block in blocks:
             if block is not body and _pauses(block):
                 continue
             for _at, target in _request_targets(block):
+                lead = PLACEHOLDER.match(target) if block is body else None
+                schemes: tuple[bytes, ...] = (b"udp://", b"tcp://")
+                if PLACEHOLDER.fullmatch(target):
+                    target = interpolated(ctx, target)  # "$ip": the variable's address
+                    schemes = (b"udp://",)  # "tcp://$host" is no datagram: this rule's
                 if PLACEHOLDER.fullmatch(target) or VAR.search(target) is None:
                     continue  # an address written in the script: its own service
-                lead = PLACEHOLDER.match(target) if block is body else None
                 if lead is not None and ctx.lx.value(int(lead.group(1))).strip().lower().startswith(
-                    (b"udp://", b"tcp://")
+                    schemes
                 ):
                     continue  # a scheme written out in the loop itself: shell.udp-flood's
                 if block is body and _loop_set(body, target):
                     continue
-                at = m.start()
                 return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None
+
+
+def _endless_loops(ctx: Ctx, code: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, body) of the first 40 loops that run for ever or for a time (their head
+    holds only a clock test, true, 1 or ``;;``) and have a body in braces."""
+    for m in itertools.islice(prefiltered_finditer(_LOOP_AT, code, ctx.first), 40):
+        head_end = m.end() + close_paren(code[m.end() : m.end() + 600])
+        if _CLOCK.search(code[m.end() : head_end]) is None:
+            continue  # for ever or for a time only
+        brace = find(code, b"{", head_end, head_end + 4)
+        if brace >= 0:
+            yield m.start(), braced(code, brace)
 
 
 # the ports of UDP services that answer a small question with a big reply, what a
@@ -4078,6 +4196,103 @@ def _login_list(ctx: Ctx, rule: Rule) -> Hit | None:
             if brace + len(braced(code, brace)) >= start:
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
+
+
+_API_FETCHES = (b"file_get_contents", b"curl_init", b"get_headers", b"wp_remote_get",
+                b"wp_remote_post")  # fmt: skip
+# the three parts of an attack order in a query: a target, a port, a duration; each value a
+# variable, glued or interpolated, as it is or through one call (urlencode($host))
+_ORDER_VALUE = rb"[\s.'\"{]*(?:\(\s*int\s*\)\s*)?(?:\w+\s*\(\s*)?\$(" + NAME_P + rb")"
+_ORDER_KEYS = (
+    tight(rb"[?&](?:host|ip|target|victim)=" + _ORDER_VALUE),
+    tight(rb"[?&](?:port|dport)=" + _ORDER_VALUE),
+    tight(rb"[?&](?:time|duration|seconds|secs)=" + _ORDER_VALUE),
+)
+
+
+def _url_text(ctx: Ctx, expr: bytes, depth: int = 2) -> bytes:
+    """A web address expression as text: each literal's own text (single- or double-quoted),
+    and a variable replaced by what the file sets it to (``depth`` levels)."""
+    raw = ctx.lx.raw_strings
+    text = PLACEHOLDER.sub(lambda m: b" " + raw[int(m.group(1))][:600].lower() + b" ", expr)
+    v = VAR.fullmatch(expr.strip().lstrip(b"@").strip())
+    if v is not None and depth > 0:
+        sets = var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+        text = b" ".join([text] + [_url_text(ctx, am.group(1), depth - 1) for _, am in sets])
+    return text
+
+
+@feature("attack_api_call")
+def _attack_api_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A web request to a literal address whose query carries a target host, a port and a
+    duration that the visitor sends (``https://api.example/attack?key=K&host=$host&port=$port
+    &time=$time&method=$method``, each from the posted JSON): the page passes the visitor's
+    attack order on to a DDoS stresser's API (the web form of a booter). A status check
+    sends a host and a port and a timeout, never how long to go on."""
+    if not has_request_words(ctx):
+        return None
+    calls = list(calls_to(ctx, _API_FETCHES, 50))
+    for m in itertools.islice(_CURL_URL.finditer(ctx.code), 10):
+        calls.append((m.start(), expression(ctx.code[m.end() : m.end() + 600])))
+    for start, args in calls:
+        parts = top_args(args)
+        if ctx.code.startswith(b"curl_setopt", start):
+            parts = [args]
+        if not parts:
+            continue
+        text = _url_text(ctx, parts[0])
+        if find(text, b"http") < 0:
+            continue
+        got = []
+        for rx in _ORDER_KEYS:
+            k = rx.search(text)
+            if k is None:
+                break
+            got.append(k.group(1))
+        if len(got) == 3 and all(_from_visitor(ctx, b"$" + v) for v in got):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# an SQL injection written out: a quote or bracket closed, then UNION SELECT; a database
+# function that reads or writes the server's files; stacked commands of SQL Server
+_SQLI_PAYLOAD = tight(
+    rb"['\")\]]\s*\)*\s*union\s+(?:all\s+)?select\b|\b(?:pg_read_file|pg_ls_dir|load_file)\s*\("
+    rb"|\binto\s+(?:outfile|dumpfile)\s+'|;\s*exec\s+(?:master\.\.)?xp_cmdshell\b"
+)
+_SENDS = (b"curl_exec", b"curl_multi_exec", b"stream_context_create", b"fsockopen")
+# the site itself, or a database the script queries
+_OWN_SITE = tight(
+    rb"\$_server\s*\[\s*\x01\d+\x01\s*\]|\b(?:home_url|site_url|admin_url|get_site_url)\s*\("
+    rb"|\b(?:mysqli?_query|pg_query|sqlite_query|mssql_query|sqlsrv_query|db2_exec|oci_parse)\s*\("
+    rb"|->\s*(?:query|prepare|exec|get_results|get_var|get_row)\s*\("
+)
+
+
+@feature("sqli_exploit_sender")
+def _sqli_exploit_sender(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A script that sends SQL injection to another site: a literal that breaks out of a
+    quoted value and appends UNION SELECT, or calls a database function that reads the
+    server's files (``pg_read_file('...clients.json')``, ``LOAD_FILE()``, ``INTO OUTFILE``,
+    ``xp_cmdshell``), in a file that makes web requests (curl, a POST stream context, a raw
+    socket) and neither queries a database of its own nor talks to its own site: an exploit
+    run from the hacked account against the next target. A database tool runs its SQL
+    itself; a firewall's self-test sends its probes to its own address."""
+    if not calls_to(ctx, _SENDS, 1):
+        return None
+    lx = ctx.lx
+    hit = -1
+    for i in range(min(len(lx.raw_strings), 5000)):
+        raw = lx.raw_strings[i]
+        if len(raw) < 12 or len(raw) > 4000:
+            continue
+        if _SQLI_PAYLOAD.search(raw.lower()) is not None:
+            hit = i
+            break
+    if hit < 0 or _OWN_SITE.search(ctx.code) is not None:
+        return None
+    at = find(ctx.code, b"\x01%d\x01" % hit)
+    return Hit(ctx.line_of_code(max(at, 0)), excerpt(lx.value(hit)))
 
 
 # $s = fsockopen('<literal address>', ...): a connection to a server of the script's own
