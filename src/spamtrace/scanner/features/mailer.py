@@ -1379,6 +1379,17 @@ _BRAND_FROM = tight(
 )
 
 
+def _sends_mail(ctx: Ctx) -> bool:
+    """The script sends mail: mail() or its kin, a mailer object's send() however it is
+    spaced (``$mail->send()``, ``$mail -> Send ( )``, a comment between), or an SMTP
+    conversation of its own."""
+    return bool(
+        calls_to(ctx, SINK_NAMES["mail"], 1)
+        or (ctx.first(b"send") >= 0 and _SEND_CALL.search(ctx.code) is not None)
+        or _smtp(ctx) >= 0
+    )
+
+
 @feature("brand_sender")
 def _brand_sender(ctx: Ctx, rule: Rule) -> Hit | None:
     """A mail header that claims to come from a bank, a payment service or a big brand
@@ -1391,9 +1402,7 @@ def _brand_sender(ctx: Ctx, rule: Rule) -> Hit | None:
         m = _BRAND_FROM.search(text, start, d.end())
         if m is not None:
             break
-    if m is None or not (
-        calls_to(ctx, SINK_NAMES["mail"], 1) or b"->send(" in ctx.code or _smtp(ctx) >= 0
-    ):
+    if m is None or not _sends_mail(ctx):
         return None
     idx = string_at(ctx, m.start() + 1)
     line = ctx.line_of_string(idx) if idx >= 0 else 0
@@ -1429,7 +1438,7 @@ def _brand_message_id(ctx: Ctx, rule: Rule) -> Hit | None:
     message passes for one the brand's own servers sent. A site makes its Message-IDs at its
     own host (or leaves them to its mailer); a brand named in the letter's text, or the
     customer's own message a reply is threaded on, is not the mail's identity."""
-    if not (calls_to(ctx, SINK_NAMES["mail"], 1) or b"->send(" in ctx.code or _smtp(ctx) >= 0):
+    if not _sends_mail(ctx):
         return None
     value = ctx.lx.value
     for at, statement in _message_id_statements(ctx):
