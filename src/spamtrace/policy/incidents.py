@@ -17,7 +17,11 @@ a second alerting incident, "uid N, ?", for the same run), else in a uid-only in
 own. Its SYN's attempt, when it comes within the window, is then not counted again
 (``counted_as`` "seen": its pid, destination and attribution method taken in, the record's
 ``nflog-uid-only`` method count given over to it), whether the record counted it in the
-attempt's incident or in the uid-only one of its uid.
+attempt's incident or in the uid-only one of its uid. The engine handles SYNs out of the order
+they were made (a sender's connect read at once ahead of the backlog's), so both wait in the
+order of their own times: a record takes the earliest SYN made in its window (from its lower
+bound to :data:`SYN_SLACK` after its reading), a SYN the first record read after it was made
+whose window holds it.
 
 A record with no attempt left to match and no latest attempt of its uid to that destination
 within the window (a flood's records handled seconds after the SYNs handled before them, or
@@ -58,10 +62,11 @@ Time comes from the events (wall-clock seconds), so the grouping can be replayed
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict, deque
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from spamtrace.model import (
     ALERTING_VERDICTS,
@@ -88,6 +93,15 @@ BLOCK_MATCH_WINDOW = 3.0
 #: before them, 15,000 and more of a compiled flooder's (it was 4,096: the records of the
 #: SYNs pushed out found none, and each counted as a connect of its own). ~90 bytes each
 MAX_WAITING = 200_000
+#: how long after its record was read a SYN's trace line may say it was made (seconds): both
+#: are wall-clock times read on this host, the trace's taken before the packet was logged;
+#: this is only room for the two clocks' reading
+SYN_SLACK = 0.5
+#: how long a seen attempt or a record waits for the other (seconds, by their own times; a
+#: contained flood's SYNs are handled up to a minute after the records read with them)
+MAX_WAIT = 300.0
+#: records that counted a connect looked at for one SYN (most are of one incident)
+MAX_EARLY_SCAN = 1024
 #: how long after its last refused connect an incident counts as contained, for a record
 #: with nothing else to join (seconds; the engine's containment lasts as long)
 CONTAINED_WINDOW = 60.0
@@ -314,6 +328,69 @@ def _method(attempt: AttributedAttempt) -> str:
     return attempt.process.method.value
 
 
+_W = TypeVar("_W")
+
+
+class _ByTime(Generic[_W]):
+    """Items waiting to be paired, kept in the order of their own times, not of their
+    handling: the engine handles a flood's SYNs out of order (another sender's first, a
+    contained sender's from the backlog, seconds behind), and a queue in handling order
+    made a record stop at a later SYN ahead of its own, or a SYN drop the records of earlier
+    SYNs handled after it (each then counted twice). The live items are ``times[start:]``
+    (those taken from the front are let go at once, the lists cut now and then)."""
+
+    __slots__ = ("items", "start", "times")
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.items: list[_W | None] = []
+        self.start = 0
+
+    def __len__(self) -> int:
+        return len(self.times) - self.start
+
+    def add(self, at: float, item: _W) -> None:
+        times = self.times
+        if len(times) == self.start or at >= times[-1]:
+            times.append(at)
+            self.items.append(item)
+        else:
+            i = bisect_right(times, at, self.start)
+            times.insert(i, at)
+            self.items.insert(i, item)
+        old = bisect_left(times, times[-1] - MAX_WAIT, self.start)
+        self._let_go(max(old, len(times) - MAX_WAITING))
+
+    def first_from(self, at: float) -> int:
+        """The index of the first live item of ``at`` or later."""
+        return bisect_left(self.times, at, self.start)
+
+    def drop_before(self, at: float) -> None:
+        self._let_go(self.first_from(at))
+
+    def take(self, i: int) -> _W:
+        item = self.items[i]
+        assert item is not None
+        if i == self.start:
+            self.items[i] = None
+            self._let_go(i + 1)
+        else:
+            del self.times[i]
+            del self.items[i]
+        return item
+
+    def _let_go(self, i: int) -> None:
+        if i <= self.start:
+            return
+        for k in range(self.start, i):
+            self.items[k] = None
+        self.start = i
+        if i >= 4096 and 2 * i >= len(self.times):
+            del self.times[:i]
+            del self.items[:i]
+            self.start = 0
+
+
 class IncidentTracker:
     """Stateful grouping of attempts into incidents (bounded: old idle incidents are forgotten)."""
 
@@ -321,12 +398,13 @@ class IncidentTracker:
         self.idle_gap = idle_gap
         self.max_open = max_open
         self._open: OrderedDict[IncidentKey, _Open] = OrderedDict()
-        # recent seen attempts not yet matched by an NFLOG record: (uid, remote) -> times
-        self._unmatched: dict[tuple[int, str], deque[tuple[float, IncidentKey]]] = {}
+        # recent seen attempts not yet matched by an NFLOG record: (uid, remote) -> their
+        # times and keys, in the order of their times
+        self._unmatched: dict[tuple[int, str], _ByTime[IncidentKey]] = {}
         # recent NFLOG records that matched no seen attempt and counted the connect
-        # themselves, their SYN's attempt not seen yet: (uid, remote) -> (time, key)
-        # (and the earliest time its SYN may have: see :meth:`add`)
-        self._early: dict[tuple[int, str], deque[tuple[float, float, IncidentKey]]] = {}
+        # themselves, their SYN's attempt not seen yet: (uid, remote) -> their times (when
+        # read) and (the earliest time its SYN may have: see :meth:`add`, key), by time
+        self._early: dict[tuple[int, str], _ByTime[tuple[float, IncidentKey]]] = {}
         # the latest seen attempt of a uid to a destination: (uid, remote) -> (time, key)
         self._latest: dict[tuple[int, str], tuple[float, IncidentKey]] = {}
         # the incidents that know the sender, of a uid and verdict, the latest last (a
@@ -426,8 +504,8 @@ class IncidentTracker:
             inc.blocked += 1
             counted = "connection+blocked"
             if uid is not None:  # its SYN's attempt, if it comes, is not counted again
-                counted_by = self._early.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
-                counted_by.append((when, lo, key))
+                counted_by = self._early.setdefault((uid, remote), _ByTime())
+                counted_by.add(when, (lo, key))
                 self._refused(uid, inc, when)
         elif attempt.blocked:
             inc.blocked += 1
@@ -435,8 +513,7 @@ class IncidentTracker:
             if uid is not None:
                 self._refused(uid, inc, when)
         elif uid is not None:
-            q = self._unmatched.setdefault((uid, remote), deque(maxlen=MAX_WAITING))
-            q.append((when, key))
+            self._unmatched.setdefault((uid, remote), _ByTime()).add(when, key)
             self._latest[(uid, remote)] = (when, key)
         self._trim(when)
         return IncidentUpdate(inc.snapshot(), opened, counted, taken_over)
@@ -457,12 +534,17 @@ class IncidentTracker:
         incident it counted in returned (None: no such record)."""
         if uid is None or not (q := self._early.get((uid, remote))):
             return None
-        while q and when - q[0][0] > BLOCK_MATCH_WINDOW:
-            q.popleft()  # too old to be this attempt's
         uid_only = IncidentKey(key.account, key.uid, None, None, key.verdict)
-        for i, (at, lo, counted_in) in enumerate(q):
-            if lo <= when <= at + BLOCK_MATCH_WINDOW and counted_in in (key, uid_only):
-                del q[i]
+        # the earliest read of the records read after it was made (their SYNs were made
+        # since ``lo``): records read before it are left for the SYNs made before them,
+        # which may be handled later (out of order)
+        first = q.first_from(when - SYN_SLACK)
+        for i in range(first, min(len(q.times), first + MAX_EARLY_SCAN)):
+            item = q.items[i]
+            assert item is not None
+            lo, counted_in = item
+            if lo <= when and counted_in in (key, uid_only):
+                q.take(i)
                 if not q:
                     del self._early[(uid, remote)]
                 return counted_in
@@ -616,13 +698,11 @@ class IncidentTracker:
         inc.first = _FirstSeen.of(attempt)
         self._open[key] = inc
         for q in self._unmatched.values():  # seen attempts waiting for their records
-            for i, (seen_at, waiting) in enumerate(q):
-                if waiting == old:
-                    q[i] = (seen_at, key)
+            q.items[:] = [key if waiting == old else waiting for waiting in q.items]
         for early in self._early.values():  # records that counted their SYNs' connects
-            for i, (at, lo, waiting) in enumerate(early):
-                if waiting == old:
-                    early[i] = (at, lo, key)
+            early.items[:] = [
+                (it[0], key) if it is not None and it[1] == old else it for it in early.items
+            ]
         for where, (last_at, latest) in list(self._latest.items()):
             if latest == old:
                 self._latest[where] = (last_at, key)
@@ -665,20 +745,23 @@ class IncidentTracker:
         return None if inc is None or when - inc.last_seen > self.idle_gap else inc
 
     def _match_blocked(self, uid: int, remote: str, when: float, lo: float) -> _Open | None:
-        """The incident of the oldest seen attempt of ``uid`` to ``remote`` waiting for its
-        record that a record read at ``when`` matches (made at ``lo`` or later: older ones
-        are dropped, their records lost), taken; None: none."""
+        """The incident of the earliest seen attempt of ``uid`` to ``remote`` waiting for its
+        record that a record read at ``when`` matches (made at ``lo`` or later, and not after
+        it was read: :data:`SYN_SLACK`), taken; None: none. Attempts made before ``lo`` are
+        dropped (their records lost: the records are handled in the order they were read,
+        and a record read later was sent later)."""
         q = self._unmatched.get((uid, remote))
-        while q:
-            seen_at, key = q[0]
-            if seen_at - when > BLOCK_MATCH_WINDOW:
-                return None  # later attempts: kept for their own records
-            q.popleft()
-            if seen_at >= lo and key in self._open:
+        if not q:
+            return None
+        q.drop_before(lo)
+        while q and q.times[q.start] <= when + SYN_SLACK:
+            key = q.take(q.start)  # (its incident forgotten: its record counts where it may)
+            if key in self._open:
                 if not q:
-                    self._unmatched.pop((uid, remote), None)
+                    del self._unmatched[(uid, remote)]
                 return self._open[key]
-        self._unmatched.pop((uid, remote), None)
+        if not q:
+            del self._unmatched[(uid, remote)]
         return None
 
     def _trim(self, now: float) -> None:
@@ -686,7 +769,7 @@ class IncidentTracker:
             self._open.popitem(last=False)
         for waiting_for in (self._unmatched, self._early):
             if len(waiting_for) > 4096:
-                for k in [k for k, q in waiting_for.items() if not q or q[-1][0] < now - 10]:
+                for k in [k for k, q in waiting_for.items() if not q or q.times[-1] < now - 10]:
                     del waiting_for[k]
         if len(self._latest) > 4096:
             for k in [k for k, (at, _key) in self._latest.items() if at < now - 10]:
