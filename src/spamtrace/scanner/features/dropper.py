@@ -917,6 +917,12 @@ def _write_backdate(ctx: Ctx, rule: Rule) -> Hit | None:
 _NOW_OR_COPIED = tight(
     rb"(?<![\w$>:])(?:micro)?time\s*\(|filemtime|filectime|fileatime|request_time|stat\s*\("
 )
+# a time that is now: the clock, the request's start
+_NOW = tight(rb"(?<![\w$>:])(?:micro)?time\s*\(|request_time")
+# another file's time: filemtime($f), filectime, fileatime, stat($f)['mtime']
+_FILE_TIME_OF = tight(
+    rb"(?<![\w$>:])(?:filemtime|filectime|fileatime|l?stat)\s*\(\s*@?([^()]{1,200}?)\s*\)"
+)
 _PLANT_WRITES = (b"file_put_contents", b"copy", b"rename", b"move_uploaded_file")
 
 
@@ -929,10 +935,25 @@ def _written_to(ctx: Ctx, start: int, args: bytes) -> bytes:
     return _norm(ctx, parts[1]) if len(parts) >= 2 else b""
 
 
+def _kept_time(ctx: Ctx, text: bytes, sources: set[bytes]) -> bool:
+    """``text`` (a touch()'s time, or what its variable was set to) is a file's time that a
+    write honestly keeps: a time of the file written or of one it was written from (a path
+    of ``sources``, or inside one: ``file_get_contents($src)``), or a file time whose path
+    cannot be read. Another file's time (``filemtime($dir . '/index.php')``) is chosen."""
+    if _NOW_OR_COPIED.search(text) is None:
+        return False
+    took = [_norm(ctx, m.group(1)) for m in _FILE_TIME_OF.finditer(text)]
+    if not took:
+        return True
+    return any(x in sources or any(x in src for src in sources) for x in took)
+
+
 @feature("write_backdate_lock")
 def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
     """A file the script has just written (file_put_contents, copy) given a chosen time with
-    touch() (not now, not another file's time) and made read-only with chmod (0444, 0555):
+    touch() (not now, not the time of the file it was written from; another file's time,
+    ``filemtime($dir . '/index.php')``, is a date chosen to match the site's own files) and
+    made read-only with chmod (0444, 0555):
     planted copies of a backdoor, dated like the site's own old files and locked against
     the owner's edits (a planter dropping one into every writable folder). A test that ages
     a cache file does not lock it; a copy that keeps its source's time takes it from the
@@ -940,19 +961,25 @@ def _write_backdate_lock(ctx: Ctx, rule: Rule) -> Hit | None:
     code = ctx.code
     for start, args in calls_to(ctx, (b"touch",), 20):
         parts = top_args(args)
-        if len(parts) < 2 or _NOW_OR_COPIED.search(parts[1]) is not None:
+        if len(parts) < 2:
             continue
+        times = [parts[1]]
         when = VAR.fullmatch(parts[1].strip())
-        if when is not None and any(
-            _NOW_OR_COPIED.search(m.group(1)) is not None
-            for _, m in var_assigns(code[:start], when.group(1), TAIL_RHS, 5)
-        ):
+        if when is not None:
+            times += [m.group(1) for _, m in var_assigns(code[:start], when.group(1), TAIL_RHS, 5)]
+        if any(_NOW.search(t) is not None for t in times):
             continue
         dest = _norm(ctx, parts[0])
-        if not any(
-            0 < start - wstart < 800 and _written_to(ctx, wstart, wargs) == dest
-            for wstart, wargs in calls_to(ctx, _PLANT_WRITES, 50)
-        ):
+        writes = [
+            (wstart, wargs) for wstart, wargs in calls_to(ctx, _PLANT_WRITES, 50)
+            if 0 < start - wstart < 800 and _written_to(ctx, wstart, wargs) == dest
+        ]
+        if not writes:
+            continue
+        # another file's time is a chosen date unless that file is what was written from
+        # (copy($src, $dst); touch($dst, filemtime($src))) or the written file itself
+        sources = {_norm(ctx, a) for _, wargs in writes for a in top_args(wargs)} | {dest}
+        if any(_kept_time(ctx, t, sources) for t in times):
             continue
         for cstart, cargs in calls_to(ctx, (b"chmod",), 20):
             cparts = top_args(cargs)
