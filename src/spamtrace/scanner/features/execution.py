@@ -3927,6 +3927,20 @@ def _body_at(code: bytes, pos: int, limit: int = 4000) -> bytes:
     return code[opening : opening + limit]
 
 
+# request input as it came or decoded by one of the KEEP functions: base64_decode($_POST['p'])
+_KEPT_INPUT = tight(rb"(?:" + KEEP + rb"\s*\(\s*)?@?\s*" + UIN_RE.pattern)
+_TERNARY = tight(rb"^[^?;]{1,120}\?([^:;]{1,120}):([^;]{1,120})$")
+
+
+def _request_either_way(rhs: bytes) -> bool:
+    """``rhs`` is a ternary whose two values are both request input, as it came or decoded
+    (``isset($_GET['id']) ? base64_decode($_POST['p']) : $_POST['p']``)."""
+    t = _TERNARY.match(rhs.strip())
+    return t is not None and all(
+        _KEPT_INPUT.match(branch.strip()) is not None for branch in t.groups()
+    )
+
+
 @feature("magic_method_request_property")
 def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
     """A magic method (``__destruct``, ``__toString``...: PHP calls it by itself) that calls
@@ -3940,7 +3954,9 @@ def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
     for d in itertools.islice(_MAGIC_DEF.finditer(code), 20):
         body = _body_at(code, d.end())
         for c in itertools.islice(_VARCALL_ARGS.finditer(body), 20):
-            props.update(p.group(1) for p in _THIS_PROP.finditer(c.group(1)))
+            # "$this->x" too: the property written inside a double-quoted string
+            args = interpolated(ctx, c.group(1))
+            props.update(p.group(1) for p in _THIS_PROP.finditer(args))
     if not props:
         return None
     req: set[bytes] | None = None
@@ -3950,7 +3966,7 @@ def _magic_method_request_property(ctx: Ctx, rule: Rule) -> Hit | None:
         )
         for m in itertools.islice(filled.finditer(code), 20):
             rhs = m.group(1)
-            if UIN_RE.match(rhs):
+            if UIN_RE.match(rhs) or _request_either_way(rhs):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
             v = VAR.match(rhs)
             if v is not None:
