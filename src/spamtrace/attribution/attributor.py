@@ -332,7 +332,9 @@ def socket_owner(ev: SmtpConnectAttempted) -> int | None:
     The tracepoint has no uid, and ``sport`` is 0 at SYN_SENT, so the socket is found by its
     addresses: the one uid owning sockets from ``ev.local``'s address to ``ev.remote``, or
     None when there are none or several (another process's connection to the same place
-    must not lend it its uid)."""
+    must not lend it its uid), or one of them has no owner the kernel tells (a socket its
+    process closed: the kernel says root for it, see
+    :func:`spamtrace.sources.sockdiag.owner_uid`; it may be this connect's)."""
     if ev.source != "tracepoint" or ev.remote.port <= 0:
         return None
     from spamtrace.errors import SpamtraceError
@@ -342,11 +344,8 @@ def socket_owner(ev: SmtpConnectAttempted) -> int | None:
         sockets = dump_sockdiag([ev.remote.port])
     except (SpamtraceError, OSError):
         return None
-    uids = {
-        s.uid for s in sockets
-        if s.remote == ev.remote and s.local.ip == ev.local.ip and s.uid is not None
-    }  # fmt: skip
-    return uids.pop() if len(uids) == 1 else None
+    uids = {s.uid for s in sockets if s.remote == ev.remote and s.local.ip == ev.local.ip}
+    return uids.pop() if len(uids) == 1 else None  # {None}: not known
 
 
 class Attributor:

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from spamtrace.errors import KernelFeatureUnavailable
 from spamtrace.model import Endpoint, SocketRecord, TcpState
+from spamtrace.sources.sockdiag import owner_uid
 
 _FILES = (("tcp", int(socket.AF_INET)), ("tcp6", int(socket.AF_INET6)))
 
@@ -61,14 +62,13 @@ def parse_lines(
             inode = int(parts[9])
         except (ValueError, KeyError):
             continue
-        has_owner = state is not TcpState.TIME_WAIT
         out.append(
             SocketRecord(
                 family=family,
                 state=state,
                 local=local,
                 remote=remote,
-                uid=uid if has_owner else None,
+                uid=owner_uid(state, uid, inode),
                 inode=inode,
                 source="procnet",
             )

@@ -187,6 +187,18 @@ def parse_messages(
     return out
 
 
+def owner_uid(state: TcpState, uid: int, inode: int) -> int | None:
+    """The owner uid the kernel reported for a socket, when it is the owner's: None for a
+    TIME_WAIT socket (no owner kept), and for uid 0 on a socket with no file (inode 0: its
+    process closed it, FIN-WAIT, LAST-ACK, CLOSING). The kernel reads the owner from the
+    socket's file (``sock_i_uid``) and says root once the file is gone, so an orphan's
+    0 is not its owner's uid (a sender's socket closed before it was read was taken as
+    root's); a non-zero uid of an orphan is its own (kernels that keep the owner on it)."""
+    if state is TcpState.TIME_WAIT or (inode == 0 and uid == 0):
+        return None
+    return uid
+
+
 def _record(data: bytes, at: int) -> SocketRecord | None:
     fam, state, _timer, _retr, sport, dport, src, dst, _if, _cookie, _exp, _rq, _wq, uid, inode = (
         _MSG.unpack_from(data, at)
@@ -197,13 +209,12 @@ def _record(data: bytes, at: int) -> SocketRecord | None:
         tcp_state = TcpState.from_kernel(state)
     except KeyError:
         return None
-    has_owner = tcp_state is not TcpState.TIME_WAIT
     return SocketRecord(
         family=fam,
         state=tcp_state,
         local=Endpoint(_ip(src, fam), int.from_bytes(sport, "big")),
         remote=Endpoint(_ip(dst, fam), int.from_bytes(dport, "big")),
-        uid=uid if has_owner else None,
+        uid=owner_uid(tcp_state, uid, inode),
         inode=inode,
         source="sockdiag",
     )
