@@ -427,3 +427,30 @@ HELD_CLEAN = [
 def test_honest_strings_held_by_variables_stay_clean(sample: bytes) -> None:
     res = analyze_bytes(sample)
     assert res.verdict.value == "clean", (sample, rule_ids(res))
+
+
+_VALUE_PIECES = [b"$p", b"$P", b"$pp", b"${p", b"$_GET", b"$_get[", b"$request->", b"\\$p",
+                 b"$", b"{", b"}", b" ", b"x", b"\x80", b"$p\x80", b"$q", b"${_POST}",
+                 b"$globals", b"\x00", b"php"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VALUE_PIECES), max_size=40),
+    st.sets(st.sampled_from([b"p", b"pp", b"q", b"p\x80"]), max_size=3),
+    st.booleans(),
+)
+def test_request_values_as_the_pattern_of_the_holders(
+    pieces: list[bytes], names: set[bytes], few: bool
+) -> None:
+    """The places of request values and holders' names in a file's strings, found with one
+    pattern compiled once (a variable not a holder passed over), are those the pattern of
+    the file's own names finds; also once it is compiled after many passed over."""
+    from spamtrace.scanner import interp
+
+    joined = b"".join(pieces)
+    pattern = interp._holders_pattern(names) if names else interp._REQUEST_VALUE
+    want = [(m.span(), m.lastindex) for m in pattern.finditer(joined)]
+    found = interp._request_values(joined, names, 1 if few else interp._PASSED_OVER)
+    got = [(m.span(), m.lastindex) for m in found]
+    assert got == want
