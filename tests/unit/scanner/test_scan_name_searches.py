@@ -319,3 +319,26 @@ def test_each_lookup_as_the_per_name_regex(pieces: list[bytes]) -> None:
         want = re.search(rb"\$(" + NAME_P + rb")\s*[\[{]\s*\$" + item + rb"\s*[\]}]", body)
     got = execution._each_lookup(body)
     assert (got and (got.span(), got.group(1))) == (want and (want.span(), want.group(1)))
+
+
+_OWN_PIECES = [b"function f1() { return 'system'; }", b"function f2($a) { return $a; }",
+               b"function f1() {}", b"f1", b"f2", b"xf1", b"$f1", b"->f1", b"\\f1", b"f1x",
+               b"strlen", b" ", b"(", b")", b"(3)", b";", b"\n", b"\x80", b"function"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_OWN_PIECES), max_size=30), st.booleans())
+def test_own_function_calls_as_every_named_call(pieces: list[bytes], many: bool) -> None:
+    """The calls the rewritten view reads as what the file's own function returns: a search
+    of each function the file defines once finds the same calls of them as one pass over
+    every call (and past :data:`fold._OWN_CALLS_SEARCHED` functions, that pass is made)."""
+    from spamtrace.scanner import fold
+    from spamtrace.scanner.lexer import Lexed
+
+    code = b"".join(pieces)
+    if many:
+        code = b"".join(b"function g%d() {}\n" % i for i in range(60)) + code
+    env = fold.Env(code, Lexed(code=code))
+    want = [m.span() for m in fold._NAMED_CALL.finditer(code) if env.defines(m.group(1))]
+    got = [m.span() for m in fold._own_function_calls(code, env) if env.defines(m.group(1))]
+    assert got == want
