@@ -19,6 +19,7 @@ from spamtrace.scanner.context import (
     close_paren,
     first_arg,
     split_top,
+    top_args,
     var_assigns,
 )
 from spamtrace.scanner.interp import variables
@@ -75,6 +76,85 @@ def _holed(raw: bytes, names: list[bytes] | None = None) -> bytes | None:
     return b"".join(out)
 
 
+_SPRINTF = tight(rb"\s*\\?sprintf\s*\(")
+# a conversion of sprintf()'s format: %s, %1$s, %05.2f, %'*10s, %% (PHP's spec)
+_CONVERSION = tight(rb"%(?:(\d{1,2})\$)?(?:[-+ 0]|'.)*\d*(?:\.\d+)?([A-Za-z%])")
+# the conversions that print a number whatever they are given: no text of the visitor's
+_NUMERIC = frozenset(b"bdeEfFgGouxX")
+# the ones that print their argument's text (or a byte of its choosing)
+_TEXT = frozenset(b"sc")
+
+
+def _sprintf_template(ctx: Ctx, piece: bytes, names: list[bytes] | None) -> bytes | None:
+    """The command line a ``sprintf("fmt", $a, ...)`` piece builds, as :func:`_template`
+    gives it: the format's literal text, each %s (or %c) a NUL (its argument's text
+    appended to ``names``, in order with the format's own variables), each numeric
+    conversion (%d, %05.2f...) a digit, %% a "%". None for a piece that is not such a
+    call, a format that is not a literal (or a backtick string), or a conversion or an
+    argument index the call does not have."""
+    m = _SPRINTF.match(piece)
+    if m is None:
+        return None
+    body = piece[m.end() :]
+    close = close_paren(body)
+    if close >= len(body) or body[close + 1 :].strip():
+        return None
+    args = [a.strip() for a in top_args(body[:close])]
+    if not args:
+        return None
+    fm = PLACEHOLDER.fullmatch(args[0])
+    if fm is None:
+        return None
+    idx = int(fm.group(1))
+    if idx >= len(ctx.lx.kinds):
+        return None
+    kind = ctx.lx.kinds[idx]
+    if kind == "bq":
+        return None
+    own: list[bytes] = []
+    if kind in ("dq", "heredoc"):
+        fmt = _holed(ctx.lx.raw_strings[idx], own)
+        if fmt is None:
+            return None
+    else:
+        fmt = ctx.lx.value(idx)
+    out: list[bytes] = []
+    found: list[bytes] = []
+    last = 0
+    following = 1
+    for conv in _CONVERSION.finditer(fmt):
+        literal = fmt[last : conv.start()]
+        out.append(literal)
+        for _ in range(literal.count(_HOLE)):
+            found.append(own.pop(0) if own else b"")
+        last = conv.end()
+        letter = conv.group(2)[0]
+        if letter == ord("%"):
+            out.append(b"%")
+            continue
+        if conv.group(1) is not None:
+            at = int(conv.group(1))
+        else:
+            at = following
+            following += 1
+        if at < 1 or at >= len(args):
+            return None
+        if letter in _NUMERIC:
+            out.append(b"0")
+        elif letter in _TEXT:
+            out.append(_HOLE)
+            found.append(args[at])
+        else:
+            return None
+    literal = fmt[last:]
+    out.append(literal)
+    for _ in range(literal.count(_HOLE)):
+        found.append(own.pop(0) if own else b"")
+    if names is not None:
+        names.extend(found)
+    return b"".join(out)
+
+
 def _template(ctx: Ctx, arg: bytes, names: list[bytes] | None = None) -> bytes | None:
     """The command line ``arg`` builds, each value the script does not write as a literal
     replaced by a NUL (the text of each, in order, appended to ``names`` when given); None
@@ -87,6 +167,10 @@ def _template(ctx: Ctx, arg: bytes, names: list[bytes] | None = None) -> bytes |
     for piece in split_top(arg, b".", b"([", b")]"):
         m = PLACEHOLDER.fullmatch(piece.strip())
         if m is None:
+            formatted = _sprintf_template(ctx, piece, names)
+            if formatted is not None:
+                out.append(formatted)
+                continue
             out.append(_HOLE)
             if names is not None:
                 names.append(piece.strip())

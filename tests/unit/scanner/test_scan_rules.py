@@ -976,10 +976,11 @@ def test_a_command_value_checked_against_a_list_or_a_format_is_no_command() -> N
 
 
 _ARGUMENT_HOLES = ("exec-thumb-ffmpeg-argument.php", "exec-rm-upload-name.php",
-                   "exec-convert-upload-name.php")
+                   "exec-convert-upload-name.php", "exec-sprintf-converter-argument.php")
 _CHOSEN_COMMANDS = ("exec-argument-shell-c.php", "exec-argument-after-separator.php",
                     "exec-argument-downloader.php", "exec-argument-program-path.php",
-                    "exec-argument-glued.php", "exec-argument-piped-interpreter.php")
+                    "exec-argument-glued.php", "exec-argument-piped-interpreter.php",
+                    "exec-sprintf-command.php", "exec-sprintf-shell-code.php")
 # the same fixed program, but the visitor gets back what it ran (echoed, printed through
 # exec()'s output array, system/shell_exec echoed) or one part is quoted beside a raw one
 _SHOWN_OR_QUOTED = ("exec-argument-output-echoed.php", "exec-argument-output-array.php",
@@ -1008,6 +1009,33 @@ def test_fixed_program_with_request_arguments_is_a_hole_not_a_backdoor() -> None
         assert "shell.exec-request-argument" not in ids, name
         assert {"shell.exec-request-input", "shell.exec-tainted"} & ids, name
         assert result.verdict is ScanVerdict.MALICIOUS, name
+
+
+def test_a_command_line_built_with_sprintf_is_read_as_the_line_it_builds() -> None:
+    """``shell_exec(sprintf("tools/tile_clip --in %s --tiles %s", $dest, $tiles))`` runs
+    the site's own program with the request's value among its arguments: the format's
+    text is the command line, each %s a value the script does not write, each %d a number
+    (cleansmall26's video uploader was malicious on this, shell.exec-tainted: the whole
+    sprintf() was read as the program's name). A format whose first word is the value
+    (``sprintf("%s 2>&1", $c)``, also ``%2$s``) or a shell given it (``bash -c %s``) stays
+    a command of the visitor's; an escapeshellarg()-quoted argument is no finding."""
+    hole = analyze_file(SAMPLES / "suspicious" / "exec-sprintf-converter-argument.php")
+    assert "shell.exec-request-argument" in rule_ids(hole)
+    assert hole.verdict is ScanVerdict.SUSPICIOUS
+    finding = next(f for f in hole.findings if f.rule == "shell.exec-request-argument")
+    assert finding.excerpt.startswith("arguments of tile_clip: ")
+    positional = b"<?php\n$f = 'x.mp4';\nexec(sprintf('%2$s %1$s > /dev/null', $f, $_GET['p']));\n"
+    for code in (
+        (SAMPLES / "malicious" / "exec-sprintf-command.php").read_bytes(),
+        (SAMPLES / "malicious" / "exec-sprintf-shell-code.php").read_bytes(),
+        positional,
+    ):
+        result = analyze_bytes(code)
+        assert "shell.exec-request-argument" not in rule_ids(result)
+        assert {"shell.exec-request-input", "shell.exec-tainted"} & rule_ids(result)
+        assert result.verdict is ScanVerdict.MALICIOUS
+    quoted = analyze_file(SAMPLES / "clean" / "exec-sprintf-quoted-argument.php")
+    assert quoted.verdict is ScanVerdict.CLEAN
 
 
 def test_a_dump_sent_to_a_data_file_is_a_hole_not_a_console() -> None:
