@@ -15,7 +15,7 @@ from scanner_helpers import spans
 
 from spamtrace.scanner import context, fold
 from spamtrace.scanner.context import Ctx, prefiltered_finditer
-from spamtrace.scanner.features import dropper, execution, mailer, phishing
+from spamtrace.scanner.features import dropper, execution, mailer, obfuscation, phishing
 from spamtrace.scanner.lexer import lex
 
 _PIECES = (
@@ -120,3 +120,44 @@ def test_the_view_reads_own_calls_and_bodies_where_they_start(
     assert view is not None
     assert b"system($_get[" in view.code and b"passthru(" in view.code
     assert ends and fold._USER_FUNC.pattern in filtered
+
+
+def test_a_run_of_150_blanks_is_150_spaces_once_tabs_are_spaces() -> None:
+    rng = random.Random(47)
+    pieces = (b" " * 40, b" " * 149, b"\t" * 30, b" \t", b"\t \t", b"x", b"\n", b"<?php", b" ")
+    for _ in range(3000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randrange(1, 20)))
+        spaced = data.translate(obfuscation._TAB_AS_SPACE)
+        assert (spaced.find(obfuscation._SPACES) >= 0) == (
+            obfuscation._BLANK_RUN.search(data) is not None
+        ), data
+
+
+class _Counted:
+    """A pattern whose searches are counted."""
+
+    def __init__(self, rx: re.Pattern[bytes]) -> None:
+        self.rx = rx
+        self.calls = 0
+
+    def finditer(self, *args: object) -> Iterator[re.Match[bytes]]:
+        self.calls += 1
+        return self.rx.finditer(*args)  # type: ignore[arg-type]
+
+
+def test_blank_runs_are_looked_for_only_where_one_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = _Counted(obfuscation._BLANK_RUN)
+    monkeypatch.setattr(obfuscation, "_BLANK_RUN", counted)
+    plain = b"<?php\n" + b"    echo 1;\n" * 500 + b"\t\t" * 70 + b"x\n"
+    assert obfuscation._code_past_blanks(_ctx(plain), None) is None  # type: ignore[arg-type]
+    assert counted.calls == 0  # a search at every offset before
+    hidden = b"<html>" + b" \t" * 80 + b"<?php eval($_POST['x']); ?>\n"
+    assert obfuscation._code_past_blanks(_ctx(hidden), None) is not None  # type: ignore[arg-type]
+    assert counted.calls == 1
+
+
+def test_includes_are_looked_for_where_their_words_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    src = b"<?php\nrequire_once 'a.php';\ninclude('/proc/self/environ');\n"
+    seen = _recorded(monkeypatch, execution, "prefiltered_finditer")
+    assert execution._include_visitor_store(_ctx(src), None) is not None  # type: ignore[arg-type]
+    assert execution._INCLUDE_STMT.pattern in seen

@@ -3193,7 +3193,9 @@ def _include_visitor_store(ctx: Ctx, rule: Rule) -> Hit | None:
         text = string_text(ctx)
         if not any(find(text, w) >= 0 for w in _VISITOR_STORE_WORDS):
             return None  # no literal names a store, no session function is called
-    for m in itertools.islice(_INCLUDE_STMT.finditer(code), 200):
+    # tried where include/require start (the look-behind first made the regex engine try
+    # every offset of the code)
+    for m in itertools.islice(prefiltered_finditer(_INCLUDE_STMT, code, ctx.first), 200):
         expr = m.group(1)
         if _visitor_store_path(ctx, expr):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))

@@ -650,6 +650,9 @@ _BLANK_RUN = tight(rb"[ \t]{150,}")
 # an opening tag: "<?php", "<?=" or a short "<?" (not "<?xml")
 _OPEN_TAG_AT = tight(rb"<\?(?!xml)")
 _TAG_BEFORE = tight(rb"<\?(?:php|=)?$")
+# 150 blanks in a row are 150 spaces once each tab is read as one
+_TAB_AS_SPACE = bytes.maketrans(b"\t", b" ")
+_SPACES = b" " * 150
 
 
 @feature("code_past_blanks")
@@ -662,6 +665,10 @@ def _code_past_blanks(ctx: Ctx, rule: Rule) -> Hit | None:
     if ctx.layer:
         return None
     data = ctx.data
+    # most files hold no such run: a search for 150 spaces says so (the pattern counted a
+    # run's blanks again from each of its offsets: ~8 % of a large clean file's scan)
+    if (data.translate(_TAB_AS_SPACE) if b"\t" in data else data).find(_SPACES) < 0:
+        return None
     for m in itertools.islice(_BLANK_RUN.finditer(data), 200):
         start, end = m.span()
         line = data.rfind(b"\n", 0, start) + 1
