@@ -161,3 +161,26 @@ def test_includes_are_looked_for_where_their_words_start(monkeypatch: pytest.Mon
     seen = _recorded(monkeypatch, execution, "prefiltered_finditer")
     assert execution._include_visitor_store(_ctx(src), None) is not None  # type: ignore[arg-type]
     assert execution._INCLUDE_STMT.pattern in seen
+
+
+def test_an_unserialize_assigned_is_where_the_pattern_can_match() -> None:
+    rng = random.Random(53)
+    pieces = (
+        b"$a", b"x::", b"$b ", b"=", b" = ", b"==", b"@", b" @ ", b"\\", b"unserialize",
+        b"maybe_unserialize", b"(", b"\n", b"\t", b"\x0b", b" ", b";", b"$_get[\x011\x01]",
+    )  # fmt: skip
+    for _ in range(5000):
+        code = b"".join(rng.choice(pieces) for _ in range(rng.randrange(1, 16)))
+        if execution._UNSERIALIZED_INTO.search(code) is not None:
+            assert execution._unserialize_assigned(code), code
+
+
+def test_unserialize_unassigned_tries_no_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = _Counted(execution._UNSERIALIZED_INTO)
+    monkeypatch.setattr(execution, "_UNSERIALIZED_INTO", counted)
+    src = b"<?php\n$o = maybe_unserialize($_POST['o']);\nreturn @unserialize($d);\n"
+    assert execution._unserialized_request_called(_ctx(src), None) is None  # type: ignore[arg-type]
+    assert counted.calls == 0  # the pattern tried at every offset before
+    src = b"<?php\n$t = @ \\unserialize(base64_decode($_COOKIE['t']));\n$t['write']($t['f']);\n"
+    assert execution._unserialized_request_called(_ctx(src), None) is not None  # type: ignore[arg-type]
+    assert counted.calls == 1

@@ -4749,6 +4749,27 @@ _UNSERIALIZED_INTO = tight(
     rb"\\?unserialize\s*\("
 )
 
+_BLANKS = b" \t\n\r\x0b\x0c"  # what \s is in a pattern of bytes
+
+
+def _unserialize_assigned(code: bytes) -> bool:
+    """Some "unserialize" of ``code`` comes right after "=" as every match of
+    :data:`_UNSERIALIZED_INTO` has it (``= @ \\unserialize``: blanks, an "@", blanks, a
+    "\\"): without one, the pattern (no word to start from) need not try every offset."""
+    at = find(code, b"unserialize")
+    while at >= 0:
+        j = at - 1 if at and code[at - 1] == 92 else at  # "\\"
+        while j and code[j - 1] in _BLANKS:
+            j -= 1
+        if j and code[j - 1] == 64:  # "@"
+            j -= 1
+            while j and code[j - 1] in _BLANKS:
+                j -= 1
+        if j and code[j - 1] == 61:  # "="
+            return True
+        at = find(code, b"unserialize", at + 1)
+    return False
+
 
 def _element_called(code: bytes, name: bytes, start: int) -> re.Match[bytes] | None:
     """The first call, after ``start``, of an element of the variable or static property
@@ -4773,6 +4794,8 @@ def _unserialized_request_called(ctx: Ctx, rule: Rule) -> Hit | None:
     if not has_request_words(ctx) or ctx.first(b"unserialize") < 0:
         return None
     code = ctx.code
+    if not _unserialize_assigned(code):
+        return None
     req: set[bytes] | None = None
     for m in itertools.islice(_UNSERIALIZED_INTO.finditer(code), 40):
         args = code[m.end() : m.end() + 400]
