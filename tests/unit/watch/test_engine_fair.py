@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +162,54 @@ def flooded(e: engine_mod.Engine, trace: Batch, nflog: Batch, count: int) -> Non
     e._flush_blocked(None, force=True)
     trace.events = [connect(FLOODER, comm="fl") for _ in range(count)]
     trace.events.append(connect(OTHER, comm="b"))
+
+
+@dataclass
+class ContainedForkFlood:
+    """A flooder (pid ``parent``) of a contained uid that forks a process per connect: its
+    first child's connect attributed and refused (the uid blocked), the other children
+    (``rest``) forked, not yet connected."""
+
+    engine: engine_mod.Engine
+    seen: Seen
+    trace: Batch
+    cache: ExecCache
+    attributor: ForkingAttributor
+    parent: int
+    first: int
+    rest: list[int]
+    started: dict[int, float]
+
+
+@contextmanager
+def contained_fork_flood(
+    monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> Iterator[ContainedForkFlood]:
+    from spamtrace.attribution import process as procinfo
+
+    parent = 400
+    for pid in children:
+        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
+    started = {parent: 1000.0}
+    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
+    cache = ExecCache(reader=lambda pid: proc(pid=pid))
+    e, _, seen, trace, nflog = engine()
+    att = ForkingAttributor(cache)
+    e.attributor = att  # type: ignore[assignment]
+    try:
+        first, rest = children[0], children[1:]
+        cache.on_exec(parent, time.monotonic())  # the flooder started its program
+        cache.on_fork(parent, first, time.monotonic())
+        trace.events = [connect(first, comm="fl")]
+        e._read_source(trace, None)  # type: ignore[arg-type]
+        nflog.events = [refused(UIDS[FLOODER])]
+        e._read_source(nflog, None)  # type: ignore[arg-type]
+        e._flush_blocked(None, force=True)
+        for pid in rest:
+            cache.on_fork(parent, pid, time.monotonic())
+        yield ContainedForkFlood(e, seen, trace, cache, att, parent, first, rest, started)
+    finally:
+        e.close()
 
 
 def test_another_accounts_first_connect_is_not_held_behind_a_refused_flood() -> None:
@@ -529,28 +579,9 @@ def test_a_flood_that_forks_a_process_per_connect_waits_behind_another_accounts_
     process it was (the exec cache knew it at the fork, or it still runs with the same
     start); a child that exec'd, or of a parent whose pid another process holds now, is
     read at once."""
-    from spamtrace.attribution import process as procinfo
-    from spamtrace.attribution.exec_cache import ExecCache
-
-    parent, children = 400, list(range(700, 1001))
-    for pid in children:
-        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
-    started = {parent: 1000.0}
-    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
-    cache = ExecCache(reader=lambda pid: proc(pid=pid))
-    e, _, seen, trace, nflog = engine()
-    att = e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
-    try:
-        first, rest = children[0], children[1:]
-        cache.on_exec(parent, time.monotonic())  # the flooder started its program
-        cache.on_fork(parent, first, time.monotonic())
-        trace.events = [connect(first, comm="fl")]
-        e._read_source(trace, None)  # type: ignore[arg-type]
-        nflog.events = [refused(UIDS[FLOODER])]
-        e._read_source(nflog, None)  # type: ignore[arg-type]
-        e._flush_blocked(None, force=True)
-        for pid in rest:
-            cache.on_fork(parent, pid, time.monotonic())
+    with contained_fork_flood(monkeypatch, list(range(700, 1001))) as w:
+        e, seen, trace, cache, att = w.engine, w.seen, w.trace, w.cache, w.attributor
+        parent, first, rest, started = w.parent, w.first, w.rest, w.started
         cache.on_exec(rest[10], time.monotonic())  # exec'd: another program, read
         trace.events = [connect(pid, comm="fl") for pid in rest]
         trace.events.append(connect(OTHER, comm="b"))
@@ -583,8 +614,6 @@ def test_a_flood_that_forks_a_process_per_connect_waits_behind_another_accounts_
         e._read_source(trace, None)  # type: ignore[arg-type]
         e._schedule(drain=True)
         assert att.read[-1] == late
-    finally:
-        e.close()
 
 
 def test_a_stop_leaves_a_floods_backlog_after_its_time_and_counts_it_lost() -> None:
@@ -713,28 +742,9 @@ def test_a_forking_floods_children_the_trace_names_no_command_of_wait_too(
     connect, read 2.7 s late, was handled 6 s after that (B blocked 8.9 s after its
     connect). A child the fork record says runs its parent's program waits in the backlog
     whether or not the trace names it."""
-    from spamtrace.attribution import process as procinfo
-    from spamtrace.attribution.exec_cache import ExecCache
-
-    parent, children = 400, list(range(700, 801))
-    for pid in children:
-        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
-    started = {parent: 1000.0}
-    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
-    cache = ExecCache(reader=lambda pid: proc(pid=pid))
-    e, _, seen, trace, nflog = engine()
-    att = e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
-    try:
-        first, rest = children[0], children[1:]
-        cache.on_exec(parent, time.monotonic())
-        cache.on_fork(parent, first, time.monotonic())
-        trace.events = [connect(first, comm="fl")]
-        e._read_source(trace, None)  # type: ignore[arg-type]
-        nflog.events = [refused(UIDS[FLOODER])]
-        e._read_source(nflog, None)  # type: ignore[arg-type]
-        e._flush_blocked(None, force=True)
-        for pid in rest:
-            cache.on_fork(parent, pid, time.monotonic())
+    with contained_fork_flood(monkeypatch, list(range(700, 801))) as w:
+        e, seen, trace, att, rest = w.engine, w.seen, w.trace, w.attributor, w.rest
+        first = w.first
         trace.events = [replace(connect(pid), comm=None) for pid in rest]  # <...>
         trace.events.append(connect(OTHER, comm="b"))
         before = len(seen.handled)
@@ -744,8 +754,6 @@ def test_a_forking_floods_children_the_trace_names_no_command_of_wait_too(
         assert att.read == [first, OTHER]  # the nameless children: not read one by one
         flood = [i for _, a, i in seen.handled if getattr(a.event, "pid", 0) in rest]
         assert len(flood) == 100 and flood[-1].connections == 101
-    finally:
-        e.close()
 
 
 def test_another_accounts_connect_is_handled_before_the_end_of_a_long_batch(
@@ -756,37 +764,17 @@ def test_another_accounts_connect_is_handled_before_the_end_of_a_long_batch(
     sort, and another account's connect early in it waited for the rest (flood_bench --fork
     c: B's block 5.4 s after its connect). The connects to read at once are now handled
     every 50 ms of sorting (the engine's clock: 1 ms a reading here)."""
-    from spamtrace.attribution import process as procinfo
-    from spamtrace.attribution.exec_cache import ExecCache
+    with contained_fork_flood(monkeypatch, list(range(700, 1301))) as w:
+        e, seen, trace, rest = w.engine, w.seen, w.trace, w.rest
+        sorted_when: dict[int, int] = {}
+        handle = seen.handle
 
-    parent, children = 400, list(range(700, 1301))
-    for pid in children:
-        monkeypatch.setitem(UIDS, pid, UIDS[FLOODER])
-    started = {parent: 1000.0}
-    monkeypatch.setattr(procinfo, "started_now", lambda pid, procfs="/proc": started.get(pid))
-    cache = ExecCache(reader=lambda pid: proc(pid=pid))
-    e, _, seen, trace, nflog = engine()
-    e.attributor = ForkingAttributor(cache)  # type: ignore[assignment]
-    sorted_when: dict[int, int] = {}
-    handle = seen.handle
+        def note(message: Message) -> None:
+            if isinstance(message, AttemptRecorded) and message.attempt.event.pid == OTHER:  # type: ignore[union-attr]
+                sorted_when[OTHER] = len(e._backlog)
+            handle(message)
 
-    def note(message: Message) -> None:
-        if isinstance(message, AttemptRecorded) and message.attempt.event.pid == OTHER:  # type: ignore[union-attr]
-            sorted_when[OTHER] = len(e._backlog)
-        handle(message)
-
-    seen.handle = note  # type: ignore[method-assign]
-    try:
-        first, rest = children[0], children[1:]
-        cache.on_exec(parent, time.monotonic())
-        cache.on_fork(parent, first, time.monotonic())
-        trace.events = [connect(first, comm="fl")]
-        e._read_source(trace, None)  # type: ignore[arg-type]
-        nflog.events = [refused(UIDS[FLOODER])]
-        e._read_source(nflog, None)  # type: ignore[arg-type]
-        e._flush_blocked(None, force=True)
-        for pid in rest:
-            cache.on_fork(parent, pid, time.monotonic())
+        seen.handle = note  # type: ignore[method-assign]
         trace.events = [connect(pid, comm="fl") for pid in rest]
         trace.events.insert(10, connect(OTHER, comm="b"))  # early in the batch
         e._read_source(trace, None, handle=False)  # type: ignore[arg-type]
@@ -794,5 +782,3 @@ def test_another_accounts_connect_is_handled_before_the_end_of_a_long_batch(
         assert OTHER in sorted_when and sorted_when[OTHER] < 100
         e._schedule(drain=True)
         assert seen.handled[-1][2].connections == 601  # the flood still counted whole
-    finally:
-        e.close()
