@@ -79,9 +79,14 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     rows.append(("capture:", f"{mode.upper() if mode != 'tracepoint' else mode} ({sources})"))
     rows += [("", f"DEGRADED: {escape_message(str(d))}") for d in doc.get("degraded") or []]
     lost = doc.get("events_lost") or 0
-    by = ", ".join(f"{escape(k)} {v}" for k, v in (doc.get("events_lost_by_source") or {}).items())
+    least = set(doc.get("events_lost_at_least") or [])
+    by = ", ".join(
+        f"{escape(k)} {'at least ' if k in least else ''}{v}"
+        for k, v in (doc.get("events_lost_by_source") or {}).items()
+    )
+    some = f"at least {lost}" if least and lost else str(lost)
     rows.append((
-        "events:", f"{doc.get('events')} ({doc.get('blocked_events')} blocked), {lost} lost"
+        "events:", f"{doc.get('events')} ({doc.get('blocked_events')} blocked), {some} lost"
         + (f" ({by})" if lost and by else ""),
     ))  # fmt: skip
     gap = doc.get("capture_gap")

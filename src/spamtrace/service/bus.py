@@ -322,6 +322,8 @@ class EventsLost:
     count: int
     total: int
     at: float
+    #: the total is a lower bound: the kernel said some were lost, not how many
+    at_least: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,9 +212,10 @@ class JournalLog:
                     WARNING,
                 )
             else:
+                least = "at least " if message.at_least else ""
                 self.say(
                     f"{message.count} event(s) lost by {message.source} "
-                    f"({message.total} since start)",
+                    f"({least}{message.total} since start)",
                     WARNING,
                 )
         elif isinstance(message, FirewallChecked):
@@ -463,6 +464,8 @@ class Daemon:
             "incidents_open": len(e.tracker.open_incidents()) + _mail_open(e.extra_sources),
             "events_lost": e.events_lost,
             "events_lost_by_source": dict(e.lost),
+            # the sources whose count is a lower bound (the kernel said some were lost)
+            "events_lost_at_least": sorted(e.lost_at_least),
             # attempts read and not handled yet, and those of contained senders handled after
             # the others' (a refused flood waits; another account's connect does not)
             "backlog": e.backlog_stats(),

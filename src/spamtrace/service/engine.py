@@ -225,6 +225,8 @@ class Engine:
         self.alerting_opened = 0
         self.incidents_opened = 0
         self.lost: dict[str, int] = {}
+        #: the sources whose lost count is a lower bound (the kernel said "some", not how many)
+        self.lost_at_least: set[str] = set()
         self._stop_r, self._stop_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._stopping = False
         #: a second stop signal: the loop ends at once (the final drain still runs)
@@ -795,6 +797,10 @@ class Engine:
             overruns = getattr(src, "overruns", None)
             if isinstance(overruns, int):
                 counts[name] = counts.get(name, 0) + overruns
+                if getattr(src, "overruns_exact", True) is False:
+                    self.lost_at_least.add(name)
+                else:
+                    self.lost_at_least.discard(name)
         if self.store is not None:
             counts["store"] = self.store.health().lost
         if self.unhandled_at_stop:
@@ -804,7 +810,9 @@ class Engine:
             before = self.lost.get(name, 0)
             if total > before:
                 self.lost[name] = total
-                self.publish(EventsLost(name, total - before, total, now))
+                self.publish(
+                    EventsLost(name, total - before, total, now, name in self.lost_at_least)
+                )
 
     @property
     def events_lost(self) -> int:
@@ -1465,6 +1473,7 @@ class Engine:
             overruns = getattr(src, "overruns", None)
             if isinstance(overruns, int):
                 doc["nflog_overruns"] = overruns
+                doc["nflog_overruns_exact"] = getattr(src, "overruns_exact", True)
         if self.exec_cache is not None:
             doc["exec_cache"] = to_jsonable(self.exec_cache.stats())
         if self.scanner is not None:

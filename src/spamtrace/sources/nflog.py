@@ -10,7 +10,11 @@ from which the addresses and ports are read. There is no pid in NFLOG: events ar
 ``NFULNL_CFG_F_SEQ`` is set too: the kernel numbers each message of the group
 (``NFULA_SEQ``, counted when the message is made, whether or not it reaches us), so the
 messages a full socket buffer dropped are counted one by one from the gaps; ENOBUFS alone says
-only that some were dropped (a flood of refused connects lost thousands and said "1").
+only that some were dropped (a flood of refused connects lost thousands and said "1"). A gap
+shows only at the next message, and after a flood none may come: the socket's own drop counter
+(``SO_MEMINFO``'s ``SK_MEMINFO_DROPS``, one per message the full buffer refused) is read with
+:attr:`NflogSource.overruns`, so the loss is counted when it happens; where the kernel gives
+no such counter the count is a lower bound (:attr:`NflogSource.overruns_exact` is False).
 The parser (:func:`parse_messages`) is pure over bytes, so tests feed it recorded messages.
 Only one socket per netns may bind a group: a second binder gets ``EBUSY``, reported as
 :class:`~spamtrace.errors.KernelFeatureUnavailable`.
@@ -52,6 +56,9 @@ NFULA_UID = 11
 NFULA_GID = 14
 NFULA_SEQ = 12
 NFULA_TIMESTAMP = 3
+
+SO_MEMINFO = 55  # socket(7): u32 SK_MEMINFO_VARS counters, Linux 4.12
+SK_MEMINFO_DROPS = 8  # packets the socket dropped (a netlink socket: overruns)
 
 _NLMSGHDR = struct.Struct("=IHHII")
 _NLA = struct.Struct("=HH")
@@ -207,6 +214,7 @@ class NflogSource:
         self.numbered = False  # the kernel took NFULNL_CFG_F_SEQ
         self._next: int | None = None  # the sequence number expected next
         self._unseen = False  # an ENOBUFS whose gap no later message has shown yet
+        self._drops_base: int | None = None  # the socket's drop counter when it was bound
         self._seq = 0
         #: when a read last found nothing queued (wall clock): what is read next was sent
         #: after it, the SYNs of those records too (a record carries no time of the kernel's)
@@ -233,6 +241,7 @@ class NflogSource:
                 self.numbered = True
             except OSError:
                 pass  # counted by ENOBUFS reports then
+            self._drops_base = self._kernel_drops()
         except OSError as exc:
             self._sock.close()
             hint = ""
@@ -278,15 +287,41 @@ class NflogSource:
     def fileno(self) -> int:
         return self._sock.fileno()
 
+    def _kernel_drops(self) -> int | None:
+        """The messages the socket's full buffer dropped since it was made (the kernel's
+        ``sk_drops``), or None where ``SO_MEMINFO`` is not there."""
+        try:
+            raw = self._sock.getsockopt(socket.SOL_SOCKET, SO_MEMINFO, 4 * (SK_MEMINFO_DROPS + 1))
+        except (OSError, AttributeError):
+            return None
+        if len(raw) < 4 * (SK_MEMINFO_DROPS + 1):
+            return None
+        return int(struct.unpack_from("=I", raw, 4 * SK_MEMINFO_DROPS)[0])
+
+    def _drops_since_bound(self) -> int | None:
+        base = getattr(self, "_drops_base", None)
+        now = self._kernel_drops() if base is not None else None
+        return None if now is None or base is None else (now - base) & 0xFFFFFFFF
+
     @property
     def overruns(self) -> int:
-        """Messages lost: counted from the sequence numbers, else the ENOBUFS reports. The
-        gap of a drop shows at the first message made after it (the kernel reports ENOBUFS at
-        the next read, before the messages queued ahead of the drop); until then a drop the
-        kernel reported counts as one (at least one was lost)."""
-        if not self.numbered:
-            return self.enobufs
-        return self.dropped + (1 if self._unseen else 0)
+        """Messages lost: the socket's drop counter when the kernel keeps one (read now, so a
+        drop counts at once, whether or not a message follows it), and the gaps in the
+        sequence numbers, else the ENOBUFS reports; the larger. A gap shows at the first
+        message made after the drop (the kernel reports ENOBUFS at the next read, before the
+        messages queued ahead of the drop); until then, without the drop counter, a drop the
+        kernel reported counts as one (at least one was lost: :attr:`overruns_exact`)."""
+        counted = self.dropped + (1 if self._unseen else 0) if self.numbered else self.enobufs
+        drops = self._drops_since_bound()
+        return counted if drops is None else max(counted, drops)
+
+    @property
+    def overruns_exact(self) -> bool:
+        """False when :attr:`overruns` is a lower bound: drops the kernel reported (ENOBUFS)
+        and neither a drop counter nor, yet, a sequence gap counted one by one."""
+        if self._drops_since_bound() is not None:
+            return True
+        return not self._unseen if self.numbered else self.enobufs == 0
 
     def _count_gaps(self, seqs: list[int]) -> None:
         expected = self._next

@@ -136,3 +136,51 @@ def test_a_record_read_later_says_when_its_group_was_last_found_empty() -> None:
     (event,) = src.read_events()
     assert event.after == 100.0 and event.wall > 100.0
     assert src._empty_at is not None and src._empty_at >= event.wall  # found empty after it
+
+
+class _FloodedSock:
+    """A socket whose buffer overran: ENOBUFS once, then nothing more (the flood is over and
+    no later message shows the gap); ``drops`` is the kernel's drop counter, None where the
+    kernel keeps none."""
+
+    def __init__(self, drops: int | None) -> None:
+        self.drops, self.reported = drops, False
+
+    def recv(self, size: int) -> bytes:
+        if not self.reported:
+            self.reported = True
+            raise OSError(nflog.errno.ENOBUFS, "No buffer space available")
+        raise BlockingIOError
+
+    def getsockopt(self, level: int, name: int, size: int) -> bytes:
+        if self.drops is None or name != nflog.SO_MEMINFO:
+            raise OSError(nflog.errno.ENOPROTOOPT, "Protocol not available")
+        counters = [0] * (nflog.SK_MEMINFO_DROPS + 1)
+        counters[nflog.SK_MEMINFO_DROPS] = self.drops
+        return struct.pack(f"={len(counters)}I", *counters)[:size]
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_a_drop_no_message_follows_is_counted_at_once_from_the_kernel(numbered: bool) -> None:
+    """A fork flood's refused SYNs overran the buffer by 7,000 records and nothing came after:
+    the loss is the socket's drop counter, read when asked, not "1" until a next message."""
+    src = nflog.NflogSource.__new__(nflog.NflogSource)
+    src.numbered, src.enobufs, src.dropped, src._next, src._unseen = numbered, 0, 0, 41, False
+    src._empty_at = 0.0
+    sock = _FloodedSock(drops=3)
+    src._sock = sock  # type: ignore[assignment]
+    src._drops_base = 3  # dropped before this source bound its group: not ours
+    sock.drops = 7003
+    assert src.read_events() == []
+    assert src.overruns == 7000 and src.overruns_exact
+
+
+def test_a_drop_without_the_kernel_counter_is_said_as_a_lower_bound() -> None:
+    src = nflog.NflogSource.__new__(nflog.NflogSource)
+    src.numbered, src.enobufs, src.dropped, src._next, src._unseen = True, 0, 0, 41, False
+    src._empty_at = 0.0
+    src._sock = _FloodedSock(drops=None)  # type: ignore[assignment]
+    src._drops_base = None
+    assert src.overruns == 0 and src.overruns_exact
+    assert src.read_events() == []
+    assert src.overruns == 1 and not src.overruns_exact  # at least one

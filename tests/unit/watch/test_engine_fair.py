@@ -669,6 +669,47 @@ def test_the_journal_says_what_a_stop_left_unhandled() -> None:
     assert f"{engine_mod.STOP_DRAIN_SECONDS:g} s" in line and "lost by stop" not in line
 
 
+def test_a_loss_known_only_as_a_lower_bound_is_said_as_at_least() -> None:
+    """The kernel said the NFLOG buffer overran and not by how much: the journal and status
+    say "at least 1", and the count is exact once the source knows it."""
+    import io
+
+    from spamtrace.render.status import status_view
+    from spamtrace.service.bus import EventsLost
+    from spamtrace.service.daemon import JournalLog
+
+    class Overran:
+        name, overruns, overruns_exact = "nflog", 1, False
+
+        def fileno(self) -> int:
+            return -1
+
+    e, *_ = engine()
+    said: list[EventsLost] = []
+    e.publish = lambda m: said.append(m) if isinstance(m, EventsLost) else None  # type: ignore[method-assign]
+    src = Overran()
+    try:
+        e.sources.append(src)  # type: ignore[arg-type]
+        e._check_lost()
+        assert e.lost["nflog"] == 1 and e.lost_at_least == {"nflog"}
+        (lost,) = said
+        out = io.StringIO()
+        JournalLog(out=out).handle(lost)
+        assert "(at least 1 since start)" in out.getvalue()
+        doc = {"events": 0, "blocked_events": 0, "events_lost": e.events_lost,
+               "events_lost_by_source": dict(e.lost),
+               "events_lost_at_least": sorted(e.lost_at_least)}  # fmt: skip
+        row = dict(status_view(doc)[1])["events:"]
+        assert "at least 1 lost (nflog at least 1)" in row
+        src.overruns, src.overruns_exact = 7000, True  # the kernel's count read
+        e._check_lost()
+        assert e.lost["nflog"] == 7000 and not e.lost_at_least
+        assert said[-1].count == 6999 and not said[-1].at_least
+    finally:
+        e.sources.remove(src)  # type: ignore[arg-type]
+        e.close()
+
+
 def test_a_forked_child_that_still_runs_is_read_live_so_that_it_can_be_stopped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
