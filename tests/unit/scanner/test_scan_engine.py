@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scanner_helpers import SAMPLES
@@ -352,12 +353,13 @@ def test_rank_files_is_bounded_in_time(tmp_path: Path) -> None:
     assert len(ranked) < 50
 
 
-def test_rank_files_does_not_stat_the_files_it_will_not_scan(
+def test_rank_files_walk_does_not_stat_the_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`check` and `watch` scan at most 200 files of a sender's folder, but the walk stat'ed
     every one first: a cache folder of 100,000 files took seconds past the time budget.
-    Regular files are told by their folder entry's type; only the rest is stat'ed."""
+    Regular files are told by their folder entry's type; only the rest is stat'ed by the
+    walk (the order they are read in stats them within a quarter of the budget)."""
     for i in range(300):
         (tmp_path / f"c{i:03d}.html").write_text("<html>cached</html>\n")
     shutil.copy(SAMPLES / "malicious" / "webshell-lookalike.php", tmp_path / "a.php")
@@ -394,7 +396,7 @@ def test_rank_files_does_not_stat_the_files_it_will_not_scan(
     monkeypatch.setattr(os, "scandir", scandir)
     stats: dict[str, int] = {}
     ranked = rank_files([str(tmp_path)], stats=stats)
-    assert [Path(r.path).name for r in ranked] == ["a.php"]  # first by name: scanned
+    assert [Path(r.path).name for r in ranked] == ["a.php"]  # PHP first: scanned
     assert stats["scanned"] == 200 and stats["not_scanned"] == 101
     assert sorted(stats_made) == ["p.php", "up"]  # the link and the folder only
 
@@ -819,3 +821,69 @@ def test_a_worker_alarm_that_rings_as_a_file_ends_does_not_end_the_scan(
         assert report is made
     else:
         assert report.verdict is ScanVerdict.SKIPPED and "too slow" in (report.reason or "")
+
+
+def _old_harmless_folder(folder: Path, count: int = 300) -> None:
+    """``count`` harmless PHP files named to sort first, last changed in 2019 (their data)
+    and larger than a one-line dropper."""
+    body = "<?php\n// a cached fragment of the blog\n$title = 'Post';\necho $title;\n"
+    body += "// " + "padding " * 200 + "\n"
+    old = 1_546_300_800  # 2019-01-01
+    for i in range(count):
+        path = folder / f"a{i:03d}.php"
+        path.write_text(body)
+        os.utime(path, (old, old))
+
+
+def test_rank_files_reads_a_new_dropper_named_to_sort_last(tmp_path: Path) -> None:
+    """`check` and `watch` read 200 files of a sender's folder, the first 200 by name: in a
+    folder of 300 old files, a dropper named zzz.php was never read and the folder was said
+    to hold nothing suspicious. The likeliest files are read first (PHP, newest, smallest)."""
+    _old_harmless_folder(tmp_path)
+    (tmp_path / "zzz.php").write_text("<?php\nsystem($_GET['c']);\n")
+    stats: dict[str, int] = {}
+    ranked = rank_files([str(tmp_path)], time_budget=30.0, stats=stats)
+    assert [(Path(r.path).name, r.verdict) for r in ranked] == [("zzz.php", ScanVerdict.MALICIOUS)]
+    assert stats["scanned"] == 200 and stats["not_scanned"] == 101  # the budget is kept
+
+
+def test_a_folder_is_read_php_first_then_newest_then_smallest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The order `rank_files` reads a folder in: PHP by name before other files; the newest
+    first by day of the last change (data or inode); smaller first that day; then by name.
+    What is not stat'ed within the time given (or a link put at a file's name) comes after
+    the stat'ed files of its kind."""
+    from spamtrace.scanner.engine import likeliest_first
+    from spamtrace.scanner.walk import WalkItem
+
+    day = 86400
+    # name -> (size, last change): the inode change cannot be set here, so it is faked
+    files = {
+        "big-new.php": (900_000, 10 * day + 5),
+        "small-new.php": (10, 10 * day + 100),
+        "old.php": (5, 2 * day),
+        "new.ico": (10, 11 * day),
+        "b.php": (10, 10 * day + 100),
+    }
+    for name in files:
+        (tmp_path / name).write_text("x")
+    os.symlink("/etc/passwd", tmp_path / "link.php")
+    real_stat = os.stat
+
+    def fake_stat(path: str, **kw: Any) -> os.stat_result:
+        st = real_stat(path, **kw)
+        if Path(path).name not in files:
+            return st
+        size, changed = files[Path(path).name]
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, 1, 0, 0, size, 0,
+                               changed - 50, changed))  # fmt: skip
+
+    monkeypatch.setattr(os, "stat", fake_stat)
+    items = [WalkItem(str(tmp_path / n), 0) for n in sorted([*files, "link.php"])]
+    order = [Path(i.path).name for i in likeliest_first(items, until=float("inf"))]
+    assert order == ["b.php", "small-new.php", "big-new.php", "old.php", "link.php", "new.ico"]
+    # no time to stat: PHP first, by name
+    ticks = iter([1.0, *[5.0] * 10])
+    order = [Path(i.path).name for i in likeliest_first(items, 0.5, lambda: next(ticks))]
+    assert order == ["b.php", "big-new.php", "link.php", "old.php", "small-new.php", "new.ico"]
