@@ -1399,3 +1399,31 @@ def test_a_decoded_script_of_another_language_written_and_run_is_a_dropped_tool(
     assert "php.decoded-script-run" not in rule_ids(analyze_bytes(other))
     clean = (SAMPLES / "clean" / "installer-script-written.php").read_bytes()
     assert "php.decoded-script-run" not in rule_ids(analyze_bytes(clean))
+
+
+def test_a_write_to_a_socket_is_no_dropper_but_a_write_to_a_file_still_is() -> None:
+    """fwrite/fputs to a connection opened by fsockopen()/stream_socket_client() sends the
+    request body to a peer (an RPC forwarder): no file is put on disk, so
+    php.dropper-write-decoded stays quiet. The same write to a handle fopen()'d on a .php
+    file, to a handle the file also opens with fopen() (in another function, or the socket's
+    name reused), or to a handle it cannot follow (a parameter) is still a dropper."""
+    forwarder = (
+        b"<?php\n$s = fsockopen($host, 80);\n"
+        b"fwrite($s, file_get_contents('php://input'));\necho fgets($s);\n"
+    )
+    assert "php.dropper-write-decoded" not in rule_ids(analyze_bytes(forwarder))
+    assert analyze_bytes(forwarder).verdict is ScanVerdict.CLEAN
+    client = forwarder.replace(b"fsockopen($host, 80)", b"@stream_socket_client('tcp://h:9')")
+    assert "php.dropper-write-decoded" not in rule_ids(analyze_bytes(client))
+    guarded = forwarder.replace(
+        b"$s = fsockopen($host, 80);", b"if (!($s = fsockopen($host, 80))) { exit; }"
+    )
+    assert "php.dropper-write-decoded" not in rule_ids(analyze_bytes(guarded))
+    for bad in (
+        forwarder.replace(b"fsockopen($host, 80)", b"fopen(__DIR__ . '/x.php', 'w')"),
+        forwarder + b"function w() { $s = fopen('cache.php', 'w'); fwrite($s, $_POST['c']); }\n",
+        b"<?php\nfunction w($h, $d) { fwrite($h, base64_decode($d)); }\n",
+        b"<?php\n$s = fsockopen('h', 80);\nfwrite($s, 'x');\n$s = fopen($_GET['f'], 'w');\n"
+        b"fwrite($s, base64_decode($_POST['d']));\n",
+    ):
+        assert "php.dropper-write-decoded" in rule_ids(analyze_bytes(bad)), bad

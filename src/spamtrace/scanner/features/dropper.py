@@ -1745,14 +1745,41 @@ def _settings_editor_only(ctx: Ctx, rule: Rule) -> bool:
     assert rule.regex is not None
     found = False
     for m in itertools.islice(bounded_finditer(rule.regex, ctx.code, first=ctx.first), 50):
+        call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
+        if _socket_write(ctx, m.start(), call):
+            continue  # sent to a connection: no write of a file at all
         if _WRITTEN_DECODED.search(m.group()) is not None:
             return False
-        call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
         name = _own_file_editor(ctx, m.start(), call)
         if name is None or _SERVER_SETTINGS.search(name) is None:
             return False
         found = True
     return found
+
+
+# what a socket call returns, as the right-hand side of an assignment: a connection
+_SOCKET_RHS = tight(
+    rb"\s*@?\s*\(?\s*(?:fsockopen|pfsockopen|stream_socket_client|stream_socket_accept)\s*\("
+)
+
+
+def _socket_write(ctx: Ctx, start: int, call: bytes) -> bool:
+    """Whether the write at ``start`` (``fwrite``/``fputs``, its arguments ``call``) goes to a
+    connection: its handle is a variable that every assignment of the file sets to what
+    ``fsockopen()``/``stream_socket_client()`` returns (``$s = fsockopen($host, 80);
+    fwrite($s, file_get_contents('php://input'))``, a forwarder). Bytes sent to a peer are
+    no file put on disk. A handle also set by fopen() or anything else, one never assigned
+    in the file (a function's parameter) or not a plain variable is not: it may be a file."""
+    if ctx.code.startswith(b"file_put_contents", start):
+        return False
+    parts = top_args(call)
+    if not parts:
+        return False
+    h = VAR.fullmatch(parts[0].strip())
+    if h is None:
+        return False
+    sets = var_assigns(ctx.code, h.group(1), TAIL_RHS, 10)
+    return bool(sets) and all(_SOCKET_RHS.match(am.group(1)) is not None for _, am in sets)
 
 
 @bonus_condition("not_settings_editor")
@@ -1783,6 +1810,8 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
         call = _args_at(ctx.code, ctx.code.index(b"(", m.start()) + 1)
         if _stored_encoded(call):
             continue  # strrev(base64_encode(serialize($data))): a cache kept encoded
+        if _socket_write(ctx, m.start(), call):
+            continue  # fwrite($sock, ...) to a fsockopen()'d connection: sent, not dropped
         if _WRITTEN_DECODED.search(m.group()) is None:
             if _appended_to_data_file(ctx, m.start(), call) or _record_log_append(
                 ctx, m.start(), call
