@@ -696,6 +696,12 @@ _CAST_BEFORE = tight(rb"\(\s*(?:int|integer|bool|boolean|float|double)\s*\)\s*(?
 # preg_replace('/[^a-z0-9_-]/', '', $input): only a safe alphabet is left
 _WHITELIST_REPLACE = tight(rb"preg_replace\s*\(\s*\x01(\d+)\x01\s*,\s*\x01(\d+)\x01\s*,")
 _NEGATED_CLASS = tight(rb"^(.)\[\^[\w\s\\.-]{1,40}\]\+?\1[a-z]*$")
+# what ends the text before a "[" or "(" of :func:`_wrapped_safe`: a superglobal (or an
+# $http_ one) indexed, or a function's or method's name. Compiled once here: written inline,
+# ``re``'s cache of 512 lost them to the patterns other rules build per file (~600 compiles in
+# one cold pass over a corpus)
+_INDEXED_REQUEST = re.compile(rb"\$_\w+\s*$|\$http_\w+\s*$")
+_CALLED_NAME = re.compile(rb"(->|::)?\s*([\w\x80-\xff]+)$")
 
 
 
@@ -715,10 +721,10 @@ def _wrapped_safe(ctx: Ctx, rhs: bytes, pos: int) -> bool:
     while at >= 0:
         head = rhs[max(0, at - 60) : at].rstrip()
         if ch == 91:  # [: an index; of a superglobal it is request input, else a lookup
-            if not re.search(rb"\$_\w+\s*$|\$http_\w+\s*$", head):
+            if not _INDEXED_REQUEST.search(head):
                 return True
         else:
-            name = re.search(rb"(->|::)?\s*([\w\x80-\xff]+)$", head)
+            name = _CALLED_NAME.search(head)
             if name is not None:
                 fn = name.group(2)
                 if name.group(1) is not None or _NOT_THE_INPUT.match(fn):

@@ -454,3 +454,36 @@ def test_request_values_as_the_pattern_of_the_holders(
     found = interp._request_values(joined, names, 1 if few else interp._PASSED_OVER)
     got = [(m.span(), m.lastindex) for m in found]
     assert got == want
+
+
+@pytest.mark.parametrize(
+    ("rhs", "safe"),
+    [
+        (b"$t[$_GET['k']]", True),  # a lookup in a table of the script's
+        (b"$_POST[$_GET['k']]", False),  # request input indexed by request input
+        (b"$HTTP_x[$_GET['k']]", True),
+        (b"intval($_GET['k'])", True),
+        (b"$o->find($_GET['k'])", True),
+        (b"Event::find(['Id' => $_GET['k']])", True),
+        (b"strtoupper($_GET['k'])", False),
+        (b"f\x80($_GET['k'])", False),
+        (b"$_GET['k']", False),
+    ],
+)
+def test_wrapped_safe_compiles_no_pattern(
+    rhs: bytes, safe: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request input's wrapping is read with patterns compiled once: written inline
+    (``re.search(pattern, ...)``) they were compiled again each time ``re``'s cache of 512
+    had lost them to the patterns other rules build per file (~600 in a cold corpus pass)."""
+    from spamtrace.scanner import taint
+    from spamtrace.scanner.context import Ctx
+
+    ctx = Ctx(rhs, "x.php", lex(rhs), 0, lambda: None, None)
+
+    def compiled(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"a pattern compiled: {args!r}")
+
+    for fn in ("search", "match", "compile", "fullmatch", "finditer"):
+        monkeypatch.setattr(taint.re, fn, compiled)
+    assert taint._wrapped_safe(ctx, rhs, rhs.index(b"$_GET")) is safe

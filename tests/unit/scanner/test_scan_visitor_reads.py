@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from scanner_helpers import analyze_bytes, rule_ids, spans
 
 from spamtrace.scanner.analyze import analyze
@@ -93,9 +95,63 @@ def test_the_loops_over_a_variable_are_the_patterns_matches() -> None:
         ctx = Ctx(code, "x.php", lex(b""), 0, lambda: None, None)
         ctx.lx.code = code
         for var in (b"row", b"rows", b"v", b"w", b"k", b"b", b"c", b"x"):
-            assert spans(shell._loops_over(ctx, var)) == spans(
-                shell._loop_over(var).finditer(code)
-            ), (code, var)
+            assert list(shell._loops_over(ctx, var)) == [
+                (m.group(1), m.end()) for m in shell._loop_over(var).finditer(code)
+            ], (code, var)
+
+
+_HEAD_PIECES = (
+    b"foreach (", b"foreach(", b"foreach \n(", b"FOREACH (", b"$a", b"$rows", b"$row", b"$Row",
+    b"$k", b"$K", b"$r\x80", b"$1", b" as ", b"\tas\n", b"as ", b" as", b"=>", b" => ", b"&",
+    b")", b" )", b"(", b";", b"{", b"}", b" ", b"x", b"f(", b"$", b"\x80", b"'; as $row)'",
+    b"a" * 60, b" " * 70,
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_HEAD_PIECES), max_size=40),
+    st.sampled_from([b"row", b"rows", b"Row", b"k", b"a", b"r\x80", b"1", b"r-w", b"(x"]),
+)
+@example([b"foreach (", b"$a", b" as ", b"$k", b")", b" as ", b"$row", b")"], b"row")
+@example([b"foreach(", b"f(", b"$a", b" as ", b"$k", b" => ", b"$row", b")", b" as", b" ",
+          b"&", b"$Row", b" )"], b"Row")  # fmt: skip
+@example([b"foreach (", b"a" * 60, b"a" * 60, b"a" * 60, b" as ", b"$k", b")", b" as ",
+          b"$row", b")"], b"row")  # fmt: skip
+def test_a_loop_over_a_variable_as_its_own_pattern(pieces: list[bytes], var: bytes) -> None:
+    """What a loop of each ``foreach (`` of the code loops over and where its head ends,
+    found with one pattern compiled once (a head ending on another variable gone on from),
+    are what the pattern of the variable's own name matches there."""
+    code = b"".join(pieces)
+    ctx = Ctx(code, "x.php", lex(b""), 0, lambda: None, None)
+    ctx.lx.code = code
+    heads = shell._foreach_heads(ctx)
+    assert len(heads) == code.count(b"foreach (") + code.count(b"foreach(") + code.count(
+        b"foreach \n("
+    )
+    for start, head, _stop in heads:
+        m = shell._loop_over(var).match(code, start)
+        want = None if m is None else (m.group(1), m.end())
+        assert shell._loop_over_at(code, start, head, var) == want, (code, start, var)
+
+
+def test_the_loops_over_a_variable_compile_no_pattern_of_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cold pass over a corpus compiled ~500 patterns here (one per variable name)."""
+    code = (
+        b"<?php $ports = explode(',', $_POST['p']); foreach ($list as $q) {}\n"
+        b"foreach (f($x) as $k => &$port) {} foreach ($ports as $port) { fsockopen($h, $port); }"
+    )
+    ctx = _ctx(code)
+    want = [(m.group(1), m.end()) for m in shell._loop_over(b"port").finditer(ctx.code)]
+    assert len(want) == 2
+
+    def compiled(var: bytes) -> object:
+        raise AssertionError(f"a pattern compiled for {var!r}")
+
+    monkeypatch.setattr(shell, "_loop_over", compiled)
+    assert list(shell._loops_over(ctx, b"port")) == want
 
 
 def test_the_walks_of_the_folders_are_read_once_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
