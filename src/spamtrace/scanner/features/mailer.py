@@ -1409,6 +1409,57 @@ def _brand_sender(ctx: Ctx, rule: Rule) -> Hit | None:
     return Hit(line, excerpt(m.group().strip(b"\x00\n\r '\"")))
 
 
+# a sender header whose display name is a bank's, a payment service's or a big brand's and
+# the service words phishing signs with ("PayPal Services", "Apple Support", "Microsoft
+# account team"), then the address: the header starts a literal or a line, or follows the
+# mail program's -a option (mail -aFrom:'...'), or a literal that is that sender alone
+# (glued into the header later); group 1 is the brand word, group 2 the address's domain.
+# A person called Chase or a shop on Apple Street names no service.
+_BRAND_NAME_FROM = tight(
+    rb"(?:(?:^|[\x00\s'\"]|\\[rn]|-a)(?:from|reply-to|sender)\s*:\s*['\"]?\s*|\x00\s*)"
+    rb"(paypal|apple|icloud|microsoft|office\s?365|outlook|amazon|netflix|chase|wells\s?fargo|"
+    rb"bank\s?of\s?america|citibank|hsbc|barclays|santander|dhl|fedex|usps|irs|docusign|"
+    rb"dropbox|facebook|instagram|linkedin|adobe|intuit|coinbase|binance)"
+    rb"(?:[\s.,-]+(?:services?|support|security|team|account|accounts|billing|"
+    rb"notifications?|alerts?|customer|care|no-?reply|inc|ltd|llc|help|center|service\s?center|"
+    rb"id|online|banking|payments?|verification|resolution))*"
+    rb"\s*['\"]?\s*<[^@>\x00\n]{1,64}@([a-z0-9.-]{1,80})>"
+)
+
+
+# a shell command that starts the system's mail program: "mail -s", "mailx -a", "sendmail -t"
+_MAIL_PROGRAM = tight(rb"(?:^|[\x00\s;&|(`'\"])(?:mailx?|sendmail)\s+-[a-z]")
+
+
+def _runs_mail_program(ctx: Ctx, text: bytes) -> bool:
+    """The script hands a command to the shell (exec(), system(), popen()...) and a literal
+    of it starts the system's mail program: it sends mail without mail()."""
+    return _MAIL_PROGRAM.search(text) is not None and bool(calls_to(ctx, SINK_NAMES["exec"], 1))
+
+
+@feature("brand_display_sender")
+def _brand_display_sender(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A mail sent under a bank's, a payment service's or a big brand's name from an address
+    elsewhere (``From: PayPal Services <info@some-news-site.net>``), by mail() or its kin, a
+    mailer object, an SMTP conversation or the system's mail program run through the shell:
+    phishing passes for the brand by its display name. Not when the address is at a domain
+    that names the brand (its own or a partner's subdomain), nor a name that only starts
+    with the brand's word (a person called Chase, a shop on Apple Street)."""
+    text = string_text(ctx)
+    if find(text, b"<") < 0:
+        return None
+    for m in itertools.islice(_BRAND_NAME_FROM.finditer(text), 50):
+        brand = re.sub(rb"\s", b"", m.group(1))
+        if brand in m.group(2).replace(b"-", b""):
+            continue  # the brand's own domain (or one named after it)
+        if _sends_mail(ctx) or _runs_mail_program(ctx, text):
+            idx = string_at(ctx, m.start() + 1)
+            line = ctx.line_of_string(idx) if idx >= 0 else 0
+            return Hit(line, excerpt(m.group().strip(b"\x00\n\r '\"")))
+        return None
+    return None
+
+
 # a mailer object's Message-ID set: $mail->MessageID = ...
 _MESSAGE_ID_SET = tight(rb"->\s*messageid\s*=(?![=>])")
 
