@@ -219,20 +219,13 @@ def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
     if find(text, _AGENT_KEY) < 0 or find(text, b"http") < 0:
         return None
     value = ctx.lx.value
-    crawler = any(
-        _CRAWLERS.search(value(int(q.group(1))).lower())
-        for _start, args in calls_to(ctx, CRAWLER_TESTS, 100)
-        for q in itertools.islice(PLACEHOLDER.finditer(args), 4)
-    )
-    if not crawler:
+    if not _crawler_named(ctx):
         return None
     code = ctx.code
-    for m in itertools.islice(_FETCH_KEPT.finditer(code), 20):
-        rest = code[m.end() : m.end() + 400]
-        arg = first_arg(rest)
+    for kept, at, arg in _fetches_kept(ctx):
         if PLACEHOLDER.fullmatch(arg.strip()) is not None:
             continue  # a literal address: the crawler rules' own case
-        texts = _address_texts(ctx, arg, m.start())
+        texts = _address_texts(ctx, arg, at)
         lits = [
             value(int(q.group(1))).lower()
             for t in texts
@@ -244,11 +237,54 @@ def _crawler_visitor_proxied(ctx: Ctx, rule: Rule) -> Hit | None:
         if not (agent and remote):
             continue
         held = re.compile(
-            rb"(?:echo|print|die|exit)\b\s*\(?[^;]{0,80}?\$" + re.escape(m.group(1)) + rb"\b"
+            rb"(?:echo|print|die|exit)\b\s*\(?[^;]{0,80}?\$" + re.escape(kept) + rb"\b"
         )
-        if held.search(code, m.end()) is not None:
-            return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
+        if held.search(code, at) is not None:
+            return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 100))
     return None
+
+
+# the visitor's reverse-DNS name tested for a search engine's domain:
+# strpos(gethostbyaddr($_SERVER['REMOTE_ADDR']), 'google')
+_RDNS_ENGINES = tight(rb"google|bing|yahoo|yandex|baidu|msn")
+
+
+def _crawler_named(ctx: Ctx) -> bool:
+    """The file tests the visitor for search-engine crawlers: a string test of the user
+    agent naming one (googlebot, bingbot...), or of the visitor's reverse-DNS name
+    (``gethostbyaddr()``) naming a search engine's domain (google, search.msn.com)."""
+    value = ctx.lx.value
+    for _start, args in calls_to(ctx, CRAWLER_TESTS, 100):
+        lits = [
+            value(int(q.group(1))).lower()
+            for q in itertools.islice(PLACEHOLDER.finditer(args), 4)
+        ]
+        if any(_CRAWLERS.search(x) for x in lits):
+            return True
+        if find(args, b"gethostbyaddr") >= 0 and any(_RDNS_ENGINES.search(x) for x in lits):
+            return True
+    return False
+
+
+# curl's two-step fetch: the address set on a handle, the answer kept from curl_exec()
+_CURL_URL_SET = tight(rb"curl_setopt\s*\(\s*\$(\w+)\s*,\s*curlopt_url\s*,")
+_CURL_EXEC_KEPT = tight(rb"\$(" + NAME_P + rb")\s*=\s*@?\s*curl_exec\s*\(\s*\$(\w+)\s*\)")
+
+
+def _fetches_kept(ctx: Ctx) -> Iterator[tuple[bytes, int, bytes]]:
+    """Each fetch whose answer a variable keeps: (that variable, where the fetch is, its
+    address expression); ``$p = file_get_contents(ADDR)``, ``$h = curl_init(ADDR)`` and
+    ``curl_setopt($h, CURLOPT_URL, ADDR); ... $p = curl_exec($h);``."""
+    code = ctx.code
+    for m in itertools.islice(_FETCH_KEPT.finditer(code), 20):
+        yield m.group(1), m.start(), first_arg(code[m.end() : m.end() + 400])
+    if not has_word(ctx, b"curlopt_url"):
+        return
+    for e in itertools.islice(_CURL_EXEC_KEPT.finditer(code), 20):
+        handle = e.group(2)
+        for u in _CURL_URL_SET.finditer(code, max(0, e.start() - 2000), e.start()):
+            if u.group(1) == handle:
+                yield e.group(1), u.start(), first_arg(code[u.end() : u.end() + 400])
 
 
 # the site's own host name, as $_SERVER or getenv() gives it
@@ -4182,6 +4218,14 @@ _KIT_RANDOM = tight(
     rb"(?<![\w$>:])(?:rand|mt_rand|uniqid|microtime|random_bytes|random_int|str_shuffle|"
     rb"openssl_random_pseudo_bytes)\s*\("
 )
+# a name made unique per visit by hashing the time (md5(time()), sha1($now->format('u'))):
+# a readable date alone (backup-2026-12-07) is a dated copy, not a per-visitor one
+_KIT_TIME = tight(
+    rb"(?<![\w$>:])(?:time|date|gmdate|hrtime|date_create)\s*\(|new\s+\\?datetime"
+)
+_KIT_HASHED = tight(
+    rb"(?<![\w$>:])(?:md5|sha1|crc32|hash|base64_encode|bin2hex|dechex|base_convert)\s*\("
+)
 _KIT_ASSIGN = tight(rb"\$(\w+)\s*=(?![=>])\s*([^;]{1,300});")
 # a page that only an administrator reaches (a site builder's "new sandbox" button)
 _KIT_ADMIN_ONLY = tight(
@@ -4193,11 +4237,23 @@ _KIT_SENT_TO = tight(rb"(?<![\w$>:])(?:header\s*\(|echo\b|print\b)[^;]{0,300}")
 def _random_named(ctx: Ctx) -> tuple[set[bytes], dict[bytes, list[bytes]]]:
     """The variables whose value comes from a random source, directly or through others
     (``$r = rand(); $dir = substr(md5($r), 0, 15); $url = 'https://' . $host . '/' . $dir``),
-    and each variable's assigned expressions."""
+    or from the time hashed (``$now = new DateTime(); $dir = md5($now->format('u'))``), and
+    each variable's assigned expressions."""
     rhs: dict[bytes, list[bytes]] = collections.defaultdict(list)
     for m in itertools.islice(_KIT_ASSIGN.finditer(ctx.code), 3000):
         rhs[m.group(1)].append(m.group(2))
-    rnd = {n for n, xs in rhs.items() if any(_KIT_RANDOM.search(x) for x in xs)}
+    timed = {n for n, xs in rhs.items() if any(_KIT_TIME.search(x) for x in xs)}
+    rnd = {
+        n for n, xs in rhs.items()
+        if any(
+            _KIT_RANDOM.search(x) is not None
+            or (_KIT_HASHED.search(x) is not None and (
+                _KIT_TIME.search(x) is not None
+                or any(v.group(1) in timed for v in VAR.finditer(x))
+            ))
+            for x in xs
+        )
+    }
     for _ in range(4):
         more = {
             n for n, xs in rhs.items() if n not in rnd
@@ -4438,6 +4494,43 @@ def _card_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
             if v in req
         ):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+# a form field put into the session as it came: $_SESSION['cvv'] = $_POST['cvv'];
+_SESSION_FROM_REQUEST = tight(
+    rb"\$_session\s*\[\s*\x01\d+\x01\s*\]\s*=(?![=>])\s*\$_(?:post|request|get)\s*\[\s*\x01(\d+)\x01\s*\]"
+    rb"\s*;"
+)
+# an account's password, or the card's 3-D Secure (Verified by Visa, SecureCode) password
+_PASSWORD_FIELD = tight(
+    rb"^(?:(?:\w*_)?(?:password|passwd|pass|pwd)(?:_?\d|_?(?:confirm|again|old|new))?|vbv\w*"
+    rb"|\w*3d_?sec\w*|dsecure|secure_?code)$"
+)
+
+
+@feature("card_password_held")
+def _card_password_held(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A phishing kit's step that keeps what the victim typed for the page that sends it: the
+    card's security code (cvv, cvc) and a password (the account's, or the card's 3-D Secure
+    one) put into the session as they came from the request, by code that is no payment
+    module. A shop never keeps the security code, nor the sign-in password, in the session
+    (a checkout keeps the card's last digits, a sign-in the user's id)."""
+    if not has_word(ctx, b"$_session"):
+        return None
+    code = ctx.code
+    if _GATEWAY_CLASS.search(code) is not None:
+        return None
+    value = ctx.lx.value
+    card = password = -1
+    for m in itertools.islice(_SESSION_FROM_REQUEST.finditer(code), 200):
+        field = value(int(m.group(1))).strip().lower()
+        if card < 0 and search_needing(_CARD_CODE_FIELD, field) is not None:
+            card = m.start()
+        elif password < 0 and _PASSWORD_FIELD.match(field) is not None:
+            password = m.start()
+        if card >= 0 and password >= 0:
+            return Hit(ctx.line_of_code(card), ctx.excerpt_code(card, card + 80))
     return None
 
 
