@@ -1662,15 +1662,39 @@ _LEAVES = tight(
 _LEAVES_NOW = tight(rb"(?<![\w$>:])(?:exit|die|return|wp_die)\b")
 
 
+# a logical operator joining an if's tests, or a bracket around a part of them
+_JOIN_OR_BRACKET = tight(rb"\|\||&&|(?<![\w$>:])(?:x?or|and)\b|[()\[\]]")
+_EITHER = frozenset({b"||"})
+_BOTH = frozenset({b"&&"})
+
+
+def _top_level_joins(cond: bytes) -> frozenset[bytes]:
+    """The operators that join the tests of the condition ``cond`` (lexed code, inside the
+    if's parentheses) outside any bracket: ``||`` (also `or`), ``&&`` (also `and`), `xor`."""
+    depth = 0
+    joins: set[bytes] = set()
+    for m in itertools.islice(_JOIN_OR_BRACKET.finditer(cond), 200):
+        tok = m.group(0)
+        if tok in (b"(", b"["):
+            depth += 1
+        elif tok in (b")", b"]"):
+            depth -= 1
+        elif depth == 0:
+            joins.add(b"||" if tok == b"or" else b"&&" if tok == b"and" else tok)
+    return frozenset(joins)
+
+
 def site_session_gated(ctx: Ctx, pos: int) -> bool:
     """Whether offset ``pos`` runs only for a visitor the site's own login let in: inside
     ``if (isset($_SESSION['k'])) { ... }``, or after ``if (!isset($_SESSION['k'])) { ...
     exit; }`` (``empty()`` the other way round; the exit also given without braces:
     ``if (empty($_SESSION['k'])) exit('...');``), for a key the file never sets itself, or
     behind WordPress's ``current_user_can()`` or ``is_user_logged_in()`` tested the same
-    ways. A planted tool that keeps a session sets its key after its own password check; an
-    admin page or a member's page relies on the site's sign-in (an editor, an invitation
-    form)."""
+    ways; other tests may join the key's where they only narrow who passes (`||` beside the
+    test that sends the visitor away, `&&` beside the one that lets them in: not a key in
+    the address that lets anyone past). A planted tool that keeps a session sets its key
+    after its own password check; an admin page or a member's page relies on the site's
+    sign-in (an editor, an invitation form)."""
     code = ctx.code
     first = min(
         (p for p in (ctx.first(b"$_session"), ctx.first(b"current_user_can"),
@@ -1683,8 +1707,14 @@ def site_session_gated(ctx: Ctx, pos: int) -> bool:
         negated = (m.group(1) == b"!") != (find(code, b"empty", m.start(), m.end()) >= 0)
         opened = code.index(b"(", m.start())
         cond_end = opened + 1 + close_paren(code[opened + 1 : opened + 600])
-        if re.search(rb"\|\||&&|\bor\b|\band\b", code[opened:cond_end]):
-            continue  # another test beside it
+        joins = _top_level_joins(code[opened + 1 : cond_end])
+        if joins and joins != (_EITHER if negated else _BOTH):
+            # another test beside it that lets a visitor without the key through: `&&` beside
+            # the test that sends such a visitor away (!isset(...) && $_GET['k'] !== 'x'),
+            # `||` beside the one that lets the signed-in in; each `||` of the first (also
+            # !isset($_SESSION['k']) || !$_SESSION['k']) and each `&&` of the second only
+            # narrows who gets past
+            continue
         body = code[cond_end + 1 : cond_end + 40].lstrip()
         if body[:1] != b"{":
             # no braces: the one statement after the test sends the visitor without the key

@@ -1098,13 +1098,27 @@ def test_argument_hole_in_a_decoded_layer_stays_malicious() -> None:
 
 def test_a_console_behind_the_sites_own_login_is_suspicious() -> None:
     """A command box that runs only for the site's signed-in admin (a session key the file
-    never sets) is the site's own console: suspicious. One that keeps its own session after
-    its own password check, or lets a key in the address past the login, is a backdoor."""
-    result = analyze_file(SAMPLES / "suspicious" / "exec-console-signed-in.php")
-    assert result.verdict is ScanVerdict.SUSPICIOUS
-    assert "shell.exec-request-signed-in" in rule_ids(result)
-    assert not {"shell.exec-request-input", "shell.exec-tainted"} & rule_ids(result)
-    for name in ("exec-console-own-session.php", "exec-console-session-or-key.php"):
+    never sets) is the site's own console: suspicious; so is one whose gate sends away a
+    visitor whose key is missing *or* false (!isset($_SESSION['k']) || !$_SESSION['k']), or
+    that runs inside isset($_SESSION['k']) *and* another test. One that keeps its own session
+    after its own password check, or lets a key in the address past the login (the session
+    test with `&&` beside it where it sends the visitor away, with `||` where it lets them
+    in), is a backdoor."""
+    for name in (
+        "exec-console-signed-in.php",
+        "exec-console-signed-in-either.php",
+        "exec-console-signed-in-both.php",
+    ):
+        result = analyze_file(SAMPLES / "suspicious" / name)
+        assert result.verdict is ScanVerdict.SUSPICIOUS, name
+        assert "shell.exec-request-signed-in" in rule_ids(result), name
+        assert not {"shell.exec-request-input", "shell.exec-tainted"} & rule_ids(result), name
+    for name in (
+        "exec-console-own-session.php",
+        "exec-console-session-or-key.php",
+        "exec-console-session-or-grant.php",
+        "exec-console-session-either-set.php",
+    ):
         result = analyze_file(SAMPLES / "malicious" / name)
         assert result.verdict is ScanVerdict.MALICIOUS, name
         assert "shell.exec-request-signed-in" not in rule_ids(result), name
