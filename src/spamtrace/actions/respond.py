@@ -646,14 +646,16 @@ class Responder:
                 done.discard(key)
 
     def _guest_netns(self) -> int | None:
-        """This watcher's network namespace when it is not the host's (pid 1's) and the
+        """This watcher's network namespace when it is not the host's (pid 1's, or kthreadd's
+        where pid 1's cannot be read) and the
         rules keep the responses to it (not ``other_netns``); None otherwise."""
         if self.rules.other_netns:
             return None
         if self._netns is None:
             from spamtrace.actions.process import netns_of
+            from spamtrace.attribution.process import host_netns_pid
 
-            self._netns = (netns_of("self"), netns_of(1))
+            self._netns = (netns_of("self"), netns_of(host_netns_pid()))
         own, init = self._netns
         return None if own is None or own == init else own
 

@@ -190,6 +190,24 @@ class ProcStat:
         self.start_time = boot_time(procfs) + int(tail[19]) / _CLK_TCK
 
 
+def host_netns_pid(procfs: str = "/proc") -> int:
+    """A pid of the host's network namespace: 1; where root may not read pid 1's
+    (``/proc/1/ns/net``: an init whose capabilities are above the caller's, as a VM's init
+    can be, is EACCES even for root), 2 when it is kthreadd (no parent: a kernel thread, and
+    every kernel thread is in the initial network namespace). An unreadable pid 1 was taken
+    for "not the host": a watcher on the host held back its responses to every other
+    namespace's sender, and a daemon run in a namespace found no proc connector."""
+    try:
+        os.stat(f"{procfs}/1/ns/net")
+    except OSError:
+        try:
+            if ProcStat(procfs, 2).ppid == 0:
+                return 2
+        except (OSError, ValueError, IndexError):
+            pass
+    return 1
+
+
 def _pid_exists(procfs: str, pid: int) -> bool:
     return os.path.lexists(f"{procfs}/{pid}")
 

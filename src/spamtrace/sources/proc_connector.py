@@ -256,8 +256,11 @@ class ProcConnectorStats:
 
 
 def _candidate_netns() -> list[str]:
-    """Network namespaces to try for the connector: pid 1's, then our ancestors' (distinct)."""
-    paths = ["/proc/1/ns/net"]
+    """Network namespaces to try for the connector: the host's (pid 1's, else kthreadd's),
+    then our ancestors' (distinct)."""
+    from spamtrace.attribution.process import host_netns_pid
+
+    paths = [f"/proc/{host_netns_pid()}/ns/net"]
     pid = os.getppid()
     for _ in range(64):
         if pid <= 1:

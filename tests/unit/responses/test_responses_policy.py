@@ -720,9 +720,11 @@ def test_a_watcher_in_a_netns_does_not_act_on_senders_of_other_namespaces(
     one of its own namespace is acted on; `other_netns = true` acts on all; on the host,
     senders of every namespace are acted on."""
     from spamtrace.actions import process
+    from spamtrace.attribution import process as procfs_reader
 
     spaces = {"self": 4026532001, 1: 4026531840, 100: 4026531840, 200: 4026532001}
     monkeypatch.setattr(process, "netns_of", lambda pid, procfs="/proc": spaces.get(pid))
+    monkeypatch.setattr(procfs_reader, "host_netns_pid", lambda procfs="/proc": 1)
     kernel = FlushableSet()
     conf = cfg(mode="enforce", responses__stop=False)
     r = Responder(conf, MTA, blocker=kernel)  # type: ignore[arg-type]
@@ -754,6 +756,50 @@ def test_a_watcher_in_a_netns_does_not_act_on_senders_of_other_namespaces(
         BlockUid
     ]
     host.close()
+
+
+def fake_proc(root: Path, ppid_of_2: int | None, init_readable: bool) -> str:
+    """A /proc with pid 1's ns/net (when readable) and pid 2's stat (parent ``ppid_of_2``)."""
+    (root / "1" / "ns").mkdir(parents=True)
+    if init_readable:
+        (root / "1" / "ns" / "net").write_text("")
+    if ppid_of_2 is not None:
+        (root / "2" / "ns").mkdir(parents=True)
+        (root / "2" / "ns" / "net").write_text("")
+        (root / "2" / "stat").write_text(f"2 (kthreadd) S {ppid_of_2} 0 0 0 -1 " + "0 " * 40)
+    return str(root)
+
+
+def test_the_host_namespace_is_kthreadds_where_pid_1s_cannot_be_read(tmp_path: Path) -> None:
+    from spamtrace.attribution.process import host_netns_pid
+
+    assert host_netns_pid(fake_proc(tmp_path / "a", 0, init_readable=True)) == 1
+    assert host_netns_pid(fake_proc(tmp_path / "b", 0, init_readable=False)) == 2
+    # in a pid namespace pid 2 is no kernel thread: pid 1 it stays (unreadable, as before)
+    assert host_netns_pid(fake_proc(tmp_path / "c", 1, init_readable=False)) == 1
+    assert host_netns_pid(fake_proc(tmp_path / "d", None, init_readable=False)) == 1
+
+
+def test_a_watcher_on_the_host_acts_on_other_namespaces_where_pid_1_cannot_be_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Tour: on a VM whose init root may not read (/proc/1/ns/net: EACCES), the daemon in
+    the host's namespace (net:[4026531833]) said "not the host's" and held back every response
+    to a sender of another namespace: a PHP spam run from a netns sent 5 of 5 messages
+    unblocked and unstopped. The host's namespace is then kthreadd's (pid 2)."""
+    from spamtrace.actions import process
+    from spamtrace.attribution import process as procfs_reader
+
+    fake = fake_proc(tmp_path / "proc", 0, init_readable=False)
+    real = procfs_reader.host_netns_pid
+    monkeypatch.setattr(procfs_reader, "host_netns_pid", lambda procfs="/proc": real(fake))
+    spaces = {"self": 4026531833, 1: None, 2: 4026531833, 100: 4026532178}
+    monkeypatch.setattr(process, "netns_of", lambda pid, procfs="/proc": spaces.get(pid))
+    r = Responder(cfg(mode="enforce", responses__stop=False), MTA, blocker=FlushableSet())  # type: ignore[arg-type]  # fmt: skip
+    assert r.scope_notes() == []
+    att = attempt(100.0, process=proc(pid=100))
+    assert [type(d) for d in r.on_attempt(att, IncidentTracker().add(att).incident)] == [BlockUid]
+    r.close()
 
 
 def test_the_advice_follows_what_the_responses_did(capsys: pytest.CaptureFixture[str]) -> None:
