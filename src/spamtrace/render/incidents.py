@@ -314,11 +314,24 @@ def _who_cell(r: IncidentRecord) -> str:
 
 
 def actions_cell(actions: Sequence[ActionRecord]) -> str:
-    """The latest status of each kind of response, e.g. "block-uid done, quarantine would"."""
-    latest: dict[str, str] = {}
+    """Each kind of response with the latest status of each of its targets, e.g. "block-uid
+    done, quarantine would"; targets of one kind whose statuses differ are counted:
+    "quarantine 1 done/1 failed" (one file moved, another refused). The latest status of
+    the kind alone said "quarantine failed" of an incident whose script was quarantined."""
+    from collections import Counter
+
+    latest: dict[str, dict[str | None, str]] = {}
     for a in actions:
-        latest[a.action] = a.status + (" (undone)" if a.undone_at is not None else "")
-    return ", ".join(f"{k} {v}" for k, v in latest.items()) or "-"
+        status = a.status + (" (undone)" if a.undone_at is not None else "")
+        latest.setdefault(a.action, {})[a.target] = status
+    cells = []
+    for kind, by_target in latest.items():
+        counts = Counter(by_target.values())
+        if len(counts) == 1:
+            cells.append(f"{kind} {next(iter(counts))}")
+        else:
+            cells.append(f"{kind} " + "/".join(f"{n} {status}" for status, n in counts.items()))
+    return ", ".join(cells) or "-"
 
 
 # ============================================================================ human: incident ID

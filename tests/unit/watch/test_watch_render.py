@@ -6,6 +6,7 @@ markup."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import re
 import sys
@@ -394,6 +395,23 @@ def test_actions_cell_keeps_the_latest_status_of_each_kind() -> None:
     )
     assert actions_cell([ACTION, done, undone]) == "block-uid done, quarantine done (undone)"
     assert actions_cell([]) == "-"
+
+
+def test_actions_cell_counts_the_targets_of_a_kind_whose_statuses_differ() -> None:
+    """Tour: a spam script quarantined, and a root-owned copy in the sender's cwd refused:
+    `incidents` said "quarantine failed" (the kind's latest record), as if the script were
+    still in place; the other order said "done" and hid the refusal."""
+    def quarantine(path: str, status: str, at: float) -> ActionRecord:
+        return ActionRecord("inc-0123456789ab", "quarantine", status, at, "x", None, 1001, path)
+
+    moved = quarantine("/home/shop/public_html/m.php", "done", 1_700_000_003.0)
+    refused = quarantine("/tmp/lab/m.php", "failed", 1_700_000_004.0)
+    assert actions_cell([moved, refused]) == "quarantine 1 done/1 failed"
+    assert actions_cell([refused, moved]) == "quarantine 1 failed/1 done"
+    # the same target again keeps its latest status: one kind, one status
+    block = ActionRecord("inc-0123456789ab", "block-uid", "would", 1.0, "x", None, 1001, "1001")
+    again = dataclasses.replace(block, status="done", at=2.0)
+    assert actions_cell([block, again, moved]) == "block-uid done, quarantine done"
 
 
 def test_incidents_command_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
