@@ -168,23 +168,32 @@ def _mta_notes(cfg: config_mod.Config) -> list[str]:
 
 
 def _socket_notes(cfg: config_mod.Config) -> list[str]:
-    """A ``[daemon] socket`` in a folder that is not there: the daemon makes only its default
-    folder (/run/spamtrace) and refuses to start on any other missing one; said now."""
+    """A ``[daemon] socket`` or ``[store] path`` in a folder that is not there: the daemon
+    (and ``watch``, for the store) makes only the default folder (/run/spamtrace,
+    /var/lib/spamtrace) and refuses to start on any other missing one; said now. The store's
+    was not: "config ok", then the daemon's start failed with exit 3, which the unit restarts
+    every 5 s."""
     import os
 
     from spamtrace.folders import file_in_the_way
     from spamtrace.service.control import default_folder
+    from spamtrace.sinks.store import DEFAULT_STORE_DIR
 
-    folder = os.path.dirname(cfg.daemon.socket)
-    if os.path.isdir(folder) or os.path.normpath(folder) == default_folder():
-        return []
-    if file_in_the_way(folder) is not None:  # a file there: said by _folder_notes
-        return []
-    return [
-        f"daemon.socket = {cfg.daemon.socket!r}: its folder does not exist; the daemon makes "
-        "only the default one (" + default_folder() + ") and will not start: create it "
-        "(mode 0700)"
-    ]
+    notes = []
+    for key, value, default, who, mode in (
+        ("daemon.socket", cfg.daemon.socket, default_folder(), "the daemon makes", "0700"),
+        ("store.path", cfg.store.path, DEFAULT_STORE_DIR, "watch and the daemon make", "0700"),
+    ):
+        folder = os.path.dirname(os.path.abspath(value))
+        if os.path.isdir(folder) or os.path.normpath(folder) == default:
+            continue
+        if file_in_the_way(folder) is not None:  # a file there: said by _folder_notes
+            continue
+        notes.append(
+            f"{key} = {value!r}: its folder does not exist; {who} only the default one "
+            f"({default}) and will not start: create it (mode {mode})"
+        )
+    return notes
 
 
 def _folder_notes(cfg: config_mod.Config) -> list[str]:

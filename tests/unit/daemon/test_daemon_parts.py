@@ -1386,6 +1386,28 @@ def test_config_check_notes_a_socket_folder_that_is_missing(
     assert "daemon.socket" not in capsys.readouterr().out
 
 
+def test_config_check_notes_a_store_folder_that_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tour: `[store] path = "/nonexist2/x.db"`: `config check` said "config ok", and the
+    daemon then stopped at its start ("folder /nonexist2 does not exist", exit 3, restarted
+    by the unit every 5 s). It is a note now, as the socket's folder is."""
+    conf = tmp_path / "spamtrace.toml"
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf.write_text(f'[store]\npath = "{tmp_path / "typo" / "s.db"}"\n')
+    assert main(["config", "check"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: store.path = '{tmp_path}/typo/s.db': its folder does not exist; watch and "
+        "the daemon make only the default one (/var/lib/spamtrace) and will not start: "
+        "create it (mode 0700)"
+    ]
+    conf.write_text(f'[store]\npath = "{tmp_path / "s.db"}"\n')
+    assert main(["config", "check"]) == 0
+    assert "store.path" not in capsys.readouterr().out
+
+
 def test_config_check_notes_the_folders_that_are_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
