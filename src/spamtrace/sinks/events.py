@@ -431,9 +431,17 @@ class JsonLinesFile:
 
     def _open(self) -> None:
         parent = os.path.dirname(self.path)
+        above = os.path.dirname(parent)
+        if parent and not os.path.isdir(parent) and above and not os.path.isdir(above):
+            # only the file's own folder is made (/var/log/spamtrace): a typo made every
+            # missing folder of the path (mkdir -p, /nonexistent 0755)
+            raise RuntimeFailure(
+                f"events: cannot open {escape(self.path)}: folder {escape(above)} does not "
+                "exist (only the event file's own folder is made: create it first)"
+            )
         try:
             if parent and not os.path.isdir(parent):
-                os.makedirs(parent, mode=0o750, exist_ok=True)
+                os.mkdir(parent, mode=0o750)
             # O_NONBLOCK: a FIFO there would make open() wait for a reader (and SIGTERM could
             # not stop the daemon); it is refused below, as a regular file is what is written
             fd = os.open(

@@ -267,6 +267,25 @@ def test_copytruncate_keeps_lines_whole(tmp_path: Path) -> None:
     assert path.read_bytes() == b'{"n":2}\n'  # appended at the new end: no hole of NULs
 
 
+def test_only_the_event_files_own_folder_is_made(tmp_path: Path) -> None:
+    """Tour: `[events] path = "/nonexistent/dir/e.json"` (a typo): the daemon made
+    /nonexistent (0755) and /nonexistent/dir (0750) and wrote there. The file's own folder is
+    made (/var/log/spamtrace where no unit made it), 0750; a missing folder above it is one
+    line, and nothing is made."""
+    typo = tmp_path / "typo" / "dir" / "e.json"
+    with pytest.raises(RuntimeFailure) as err:
+        JsonLinesFile(str(typo))
+    assert err.value.message == (
+        f"events: cannot open {typo}: folder {tmp_path}/typo does not exist (only the event "
+        "file's own folder is made: create it first)"
+    )
+    assert not (tmp_path / "typo").exists()
+    w = JsonLinesFile(str(tmp_path / "spamtrace" / "events.json"))
+    w.write('{"n":1}')
+    w.close()
+    assert os.stat(tmp_path / "spamtrace").st_mode & 0o777 == 0o750
+
+
 def test_a_symlink_at_the_path_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "passwd"
     target.write_text("root:x:0:0\n")
