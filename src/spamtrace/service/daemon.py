@@ -245,6 +245,8 @@ class JournalLog:
         if not origin:  # an SMTP AUTH sender (mail-auth) has none: it logged in from...
             ips = (mail_facts(inc.process) or {}).get("client_ips") or ()
             origin = f"SMTP AUTH from {len(ips)} address(es)" if ips else "?"
+            if not ips and inc.verdict == "mail-script":  # it was "uid 1002 (shop), ? -> ..."
+                origin = "mail handed to the MTA (sendmail, mail()), script not known"
         what = [escape(inc.exe), origin]
         to = ", ".join(escape(d) for d in inc.destinations[:3])
         self.say(

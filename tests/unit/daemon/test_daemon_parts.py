@@ -749,6 +749,32 @@ def test_journal_names_a_stolen_mailbox(capsys: pytest.CaptureFixture[str]) -> N
     )
 
 
+def test_journal_says_a_mail_script_incident_without_its_script(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Tour: 221 messages handed to Exim by a PHP script of uid 1002, no PHP mail.log and no
+    +arguments: the journal said "MAIL-SCRIPT incident ... opened: uid 1002 (t8shop), ? ->
+    ...". It says how the mail came and that the script is not known."""
+    from spamtrace.service.bus import IncidentOpened
+    from spamtrace.sinks.store import IncidentRecord
+
+    rec = IncidentRecord(
+        id="inc-9f97f794997c", verdict="mail-script", uid=1002, user="t8shop",
+        account="t8shop", account_kind="home", home=None, exe=None, cwd=None, scripts=(),
+        cmdline=(), connections=221, blocked=0, destinations=("t8shop@localhost",),
+        pids=(), first_seen=1.0, last_seen=2.0, rate_per_minute=1.0, reasons=(),
+        methods={"mail-log": 221}, advice=(),
+        process={"source": "mail-log", "kind": "local"},
+    )  # fmt: skip
+    JournalLog().handle(IncidentOpened(rec, True, {"notes": []}))
+    err = capsys.readouterr().err
+    assert "?" not in err, err
+    assert (
+        "opened: uid 1002 (t8shop), mail handed to the MTA (sendmail, mail()), script not "
+        "known -> t8shop@localhost" in err
+    )
+
+
 def test_journal_says_the_file_after_the_opening_not_before(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
