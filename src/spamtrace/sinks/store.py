@@ -626,6 +626,8 @@ class StoreReader:
         case (``INC-3FA``: ids are lower-case hex, an admin may copy them from an upper-case
         report or type them so)."""
         ident = ident.strip().lower()
+        if not ident:  # `incident "$ID"` with ID unset showed the store's one incident
+            raise UsageError("no incident id given (an id such as inc-3fa1..., or a prefix of it)")
         if not ident.startswith("inc-"):
             ident = "inc-" + ident
         rows = self._rows(

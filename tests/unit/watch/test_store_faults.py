@@ -197,6 +197,19 @@ def test_ambiguous_prefix_is_a_usage_error_naming_the_candidates(tmp_path: Path)
         assert found is not None and found.id == "inc-3fb2"
 
 
+def test_an_empty_id_is_a_usage_error_not_the_prefix_of_every_incident(tmp_path: Path) -> None:
+    """Tour: `spamtrace incident ''` (`incident "$ID"` with ID unset) showed the store's one
+    incident in full, as if it were the one asked for; with two it said the empty id was
+    ambiguous. (`inc-`, typed, is the prefix of every id, as before.)"""
+    path = str(tmp_path / "s.db")
+    s = Store(path, start_writer=False)
+    s.write_now([(ev(1.0, incident="inc-3fa1"), inc(1, 1.0, "inc-3fa1"))])
+    s.close()
+    for empty in ("", " ", "\t"):
+        with StoreReader(path) as r, pytest.raises(UsageError, match="no incident id given"):
+            r.incident(empty)
+
+
 def test_unreadable_store_says_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "s.db"
     Store(str(path), start_writer=False).close()
