@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from spamtrace.errors import ConfigError, ExitCode
 from spamtrace.render.incidents import action_detail, iso, mail_facts, who_of
 from spamtrace.render.output import ERR, INFO, NOTICE, WARNING, to_journal
-from spamtrace.safetext import escape, escape_message
+from spamtrace.safetext import escape, escape_message, quoted
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
     ActionRecorded,
@@ -302,6 +302,22 @@ class JournalLog:
         pass
 
 
+def _state_dir_note(state_dir: str) -> str | None:
+    """A ``--firewall-state-dir`` given that does not exist: the drift check reads it as a host
+    where no firewall was ever confirmed ("never set up here"), which a typo made it look
+    like. The folder may still come (``firewall apply --state-dir`` makes it), so it is said,
+    not refused; the built-in default missing is a new host."""
+    from spamtrace.actions.firewall.transaction import DEFAULT_STATE_DIR
+
+    if state_dir == DEFAULT_STATE_DIR or os.path.isdir(state_dir):
+        return None
+    return (
+        f"firewall state folder {quoted(state_dir)} (--firewall-state-dir) does not exist: "
+        "no firewall was confirmed there, so the firewall check has nothing to compare with "
+        "until `spamtrace firewall apply --state-dir` and `confirm` make it (a typo?)"
+    )
+
+
 class Daemon:
     def __init__(
         self,
@@ -332,6 +348,8 @@ class Daemon:
         # a named mail log not there yet is said at start (followed once it appears)
         self.engine.extra_sources.extend(plugins.sources(cfg, self.engine.notes))
         if (note := firewall_refusal_note(cfg)) is not None:  # said at start as at a reload
+            self.engine.notes.append(note)
+        if (note := _state_dir_note(firewall_state_dir)) is not None:
             self.engine.notes.append(note)
         self._plugins = {"respond": respond, "alerts": alerts}
         self.loaded_at = time.time()

@@ -400,6 +400,32 @@ def test_status_shows_a_relative_config_file_absolute(
     assert d.engine.cfg.accounts.min_uid == 500
 
 
+def test_a_firewall_state_dir_that_does_not_exist_is_said_at_start(tmp_path: Path) -> None:
+    """Tour: `daemon --firewall-state-dir /nonexistent/fw` (a typo) started and said only
+    "firewall ABSENT ...; never set up here (no confirmed policy)": the drift check compared
+    with nothing, unsaid. A start note names the folder; one that is there says nothing."""
+    from spamtrace import config
+
+    (tmp_path / "spamtrace.toml").write_text("")
+    cfg = config.load(config_file=str(tmp_path / "spamtrace.toml"))
+
+    def notes(state_dir: Path) -> list[str]:
+        d = Daemon(
+            cfg, EngineOptions(store_path=None, nflog=False, scan=False), config_file=None,
+            socket_path=str(tmp_path / "c.sock"), firewall_state_dir=str(state_dir),
+        )  # fmt: skip
+        return [n for n in d.engine.notes if "firewall state folder" in n]
+
+    typo = tmp_path / "typo" / "fw"
+    assert notes(typo) == [
+        f"firewall state folder '{typo}' (--firewall-state-dir) does not exist: no firewall "
+        "was confirmed there, so the firewall check has nothing to compare with until "
+        "`spamtrace firewall apply --state-dir` and `confirm` make it (a typo?)"
+    ]
+    assert not (tmp_path / "typo").exists()
+    assert notes(tmp_path) == []
+
+
 def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Path) -> None:
     d = _daemon(tmp_path, "[accounts]\nmin_uid = 1000\n")
     got: list[Message] = []
