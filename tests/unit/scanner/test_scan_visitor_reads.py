@@ -177,7 +177,8 @@ def test_the_walks_of_the_folders_are_read_once_a_file(monkeypatch: pytest.Monke
     assert walks.count(True) == 1  # the old rules walked the loops once each
 
 
-def test_a_file_without_request_words_asks_no_loop_head(monkeypatch: pytest.MonkeyPatch) -> None:
+def _asked_heads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """What the rules ask ``shell._from_visitor`` from now on, in order."""
     asked: list[bytes] = []
     test = shell._from_visitor
 
@@ -186,6 +187,11 @@ def test_a_file_without_request_words_asks_no_loop_head(monkeypatch: pytest.Monk
         return test(ctx, expr, depth)
 
     monkeypatch.setattr(shell, "_from_visitor", counted)
+    return asked
+
+
+def test_a_file_without_request_words_asks_no_loop_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _asked_heads(monkeypatch)
     assert shell._login_brute(_ctx(_many_loops(40)), None) is None  # type: ignore[arg-type]
     assert asked == []  # the old rule asked it of each of the 40 heads
     # a loop over a request header's list is still asked about, and found
@@ -198,3 +204,23 @@ def test_a_file_without_request_words_asks_no_loop_head(monkeypatch: pytest.Monk
     )
     assert shell._login_brute(_ctx(headers), None) is not None  # type: ignore[arg-type]
     assert asked
+
+
+def test_a_loop_that_signs_in_nowhere_asks_no_loop_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _asked_heads(monkeypatch)
+    # a form handler: loops over posted rows, none of them signs in to a panel
+    form = _many_loops(20).replace(
+        b"echo $total;",
+        b"$items = explode(',', $_POST['items']);\n"
+        b"foreach ($items as $item) { echo htmlspecialchars($item), '<br>'; }\n",
+    )
+    assert shell._login_brute(_ctx(form), None) is None  # type: ignore[arg-type]
+    assert asked == []  # the old rule walked each of the 21 heads back to request input
+    # the same loop signing in to WordPress with each posted word is asked about, and found
+    guesser = form.replace(
+        b"echo htmlspecialchars($item), '<br>';",
+        b"$ch = curl_init('https://example.org/wp-login.php');\n"
+        b"curl_setopt($ch, CURLOPT_POSTFIELDS, 'log=admin&pwd=' . $item);\ncurl_exec($ch);",
+    )
+    assert shell._login_brute(_ctx(guesser), None) is not None  # type: ignore[arg-type]
+    assert asked[0] == b"$items as $item"  # the one head that signs in, then its copies

@@ -3105,14 +3105,18 @@ def _login_brute(ctx: Ctx, rule: Rule) -> Hit | None:
         body = braced(code, brace)
         if accounts and find_calls(body, _NATIVE_LOGINS, 1) and not has_any(ctx, _CLI_ONLY):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
-        if not visitor or not _from_visitor(ctx, code[m.end() : head_end]):
+        if not visitor:
             continue
+        # what the loop signs in to first: a few literals of its body, where the walk of its
+        # head's variables back to request input is many searches of the code
         lits = b"\x00".join(value(int(i)).lower() for i in PLACEHOLDER.findall(body)[:200])
         signs_in = _WEB_LOGIN_MARK.search(lits) is not None and bool(
             find_calls(body, _REQUEST_CALLS, 1)
         )
         if not signs_in and lits.find(b"wp.getusersblogs") < 0:
             continue  # (XML-RPC's calls are gathered in the loop and sent after it)
+        if not _from_visitor(ctx, code[m.end() : head_end]):
+            continue
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 100))
     return None
 
