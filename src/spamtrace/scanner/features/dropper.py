@@ -375,6 +375,42 @@ _OPEN_FOR_WRITE = tight(
 )
 # $h = fopen(<a path joined of variables and literals>, …): $dir . $sep . $name, $d . '/x.jpg'
 _OPEN_JOINED = tight(rb"\$(\w+)\s*=\s*@?\s*fopen\s*\(")
+_BLANKS = frozenset(b" \t\n\r\x0b\x0c")  # \s of a bytes pattern
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _fopen_assigns(rx: re.Pattern[bytes], code: bytes) -> Iterator[re.Match[bytes]]:
+    """``rx.finditer(code)`` for :data:`_OPEN_FOR_WRITE` and :data:`_OPEN_JOINED`, whose
+    every match starts ``$name = @ fopen``: the pattern is matched only at the "$" that each
+    "fopen" of the code has before it that way (read back over blanks, an "@", "=" and the
+    name), not tried at every "$" of a large file by the regex engine. The name before "="
+    is the longest run of name bytes there, as the pattern's greedy ``\\w+`` takes it."""
+    pos = 0
+    at = find(code, b"fopen")
+    while at >= 0:
+        i = at
+        while i > pos and code[i - 1] in _BLANKS:
+            i -= 1
+        if i > pos and code[i - 1] == 64:  # "@"
+            i -= 1
+            while i > pos and code[i - 1] in _BLANKS:
+                i -= 1
+        m = None
+        if i > pos and code[i - 1] == 61:  # "="
+            i -= 1
+            while i > pos and code[i - 1] in _BLANKS:
+                i -= 1
+            name = i
+            while name > pos and code[name - 1] in _WORD_BYTES:
+                name -= 1
+            if name < i and name > pos and code[name - 1] == 36:  # "$"
+                m = rx.match(code, name - 1)
+        if m is not None:
+            yield m
+            pos = m.end()
+            at = find(code, b"fopen", max(pos, at + 1))
+        else:
+            at = find(code, b"fopen", at + 1)
 # a path joined with "." of variables, literals, __DIR__ and dirname(__FILE__) (at least one
 # join)
 _PATH_PART = rb"(?:\$\w+|\x01\d+\x01|__dir__|dirname\s*\(\s*__file__\s*\))"
@@ -412,7 +448,7 @@ def _joined_opens(ctx: Ctx) -> list[tuple[int, bytes, bytes]]:
     """(where, handle variable, path) of each ``$h = fopen(<joined path>, …)``."""
     code = ctx.code
     found = []
-    for m in itertools.islice(_OPEN_JOINED.finditer(code), 200):
+    for m in itertools.islice(_fopen_assigns(_OPEN_JOINED, code), 200):
         rest = code[m.end() : m.end() + 300]
         parts = top_args(rest[: close_paren(rest)])
         if len(parts) >= 2 and _JOINED_PATH.fullmatch(parts[0].strip()) is not None:
@@ -476,15 +512,14 @@ def _written_then_included(ctx: Ctx, payload: Callable[[bytes], bool]) -> Hit | 
         parts = top_args(args)
         if len(parts) < 2:
             continue
-        content = expression(parts[1])
-        if not payload(content):
-            continue
+        # where it writes first, what it writes last: the content's tests (a download, request
+        # input, a decoder: the taint pass) are asked only of a write to a path included
         dest = _globals_as_vars(ctx, parts[0].strip())
         if not code.startswith(b"file_put_contents", start):  # a handle: the path it opened
             if opened is None:  # the last fopen() of that handle before the write
                 opened = [
                     (m.start(), b"$" + m.group(1), _globals_as_vars(ctx, m.group(2)))
-                    for m in itertools.islice(_OPEN_FOR_WRITE.finditer(code), 200)
+                    for m in itertools.islice(_fopen_assigns(_OPEN_FOR_WRITE, code), 200)
                 ]
                 opened = sorted(opened + _joined_opens(ctx))
             dest = next(
@@ -500,7 +535,7 @@ def _written_then_included(ctx: Ctx, payload: Callable[[bytes], bool]) -> Hit | 
                 continue
             if joined is None:
                 joined = _joined_includes(ctx)
-            if _joined_key(ctx, dest) in joined:
+            if _joined_key(ctx, dest) in joined and payload(expression(parts[1])):
                 return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
             continue
         if targets is None:  # the include rules' own patterns: of a variable, of a literal
@@ -508,7 +543,7 @@ def _written_then_included(ctx: Ctx, payload: Callable[[bytes], bool]) -> Hit | 
             targets.update(
                 value(int(m.group(1))).strip() for m in bounded_finditer(INCLUDE_LIT, code, 200)
             )
-        if dest in targets:
+        if dest in targets and payload(expression(parts[1])):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
     return None
 

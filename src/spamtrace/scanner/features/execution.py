@@ -1731,14 +1731,19 @@ def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     for m in bounded_finditer(rule.regex, code, 50, first=ctx.first):
         if not _keys_of_own_table(ctx, rule.regex, m.start()):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    # the includes of a variable first: a file that has none needs no taint pass
+    bare = list(bounded_finditer(INCLUDE_VAR, code, 200, first=ctx.first))
+    under = list(bounded_finditer(_INCLUDE_UNDER_VAR, code, 100, first=ctx.first))
+    if not bare and not under:
+        return None
     req, _ = taint(ctx)
     if not req:
         return None
-    for m in bounded_finditer(INCLUDE_VAR, ctx.code, 200, first=ctx.first):
+    for m in bare:
         if m.group(1) in req and (page_suffixed(ctx, m.end()) or page_path_var(ctx, m.group(1))):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
-    for m in bounded_finditer(_INCLUDE_UNDER_VAR, ctx.code, 100, first=ctx.first):
-        if m.group(1) in req and not checked_value(ctx.code, m.group(1)):
+    for m in under:
+        if m.group(1) in req and not checked_value(code, m.group(1)):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end() + 40))
     return None
 
