@@ -52,6 +52,7 @@ def subscribers(
         sub = subscriber_for(cfg, accounts=engine.accounts)
         if sub is not None:
             engine.notes.append(f"alerts: {', '.join(sub.alerts.channel_names())}")
+            engine.notes.extend(f"alerts: {line}" for line in sub.alerts.unready())
             out.append(sub)
     alert_sub = next((x for x in out if type(x).__name__ == "AlertSubscriber"), None)
     fleet, notes = fleet_subscribers(

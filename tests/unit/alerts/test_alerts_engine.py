@@ -357,3 +357,37 @@ def test_a_sender_that_goes_on_does_not_hold_the_stop() -> None:
     assert not thread.is_alive() and took < 2.0, took
     assert e.blocked_events > 0
     e.close()
+
+
+def test_a_syslog_channel_whose_socket_is_not_there_is_said_at_start(tmp_path: Path) -> None:
+    """Tour: `[alerts.syslog] enabled = true` on a host without /dev/log: the daemon started
+    with "note: alerts: syslog", as ready, and every alert failed after its 4 tries, said
+    in the journal one by one (`alert test` said it, `config check` did not). The start
+    notes say it now; a socket there says nothing more."""
+    import socket
+
+    from spamtrace import config
+    from spamtrace.service import plugins
+
+    def notes(sock: Path) -> list[str]:
+        (tmp_path / "c.toml").write_text(
+            f'[metrics]\nlisten = ""\n[alerts.syslog]\nenabled = true\nsocket = "{sock}"\n'
+        )
+        cfg = config.load(config_file=str(tmp_path / "c.toml"))
+        e = Engine(cfg, EngineOptions(store_path=None, nflog=False, scan=False))
+        for sub in plugins.subscribers(cfg, e, respond=False):
+            sub.close()
+        return [n for n in e.notes if n.startswith("alerts:")]
+
+    assert notes(tmp_path / "log") == [
+        "alerts: syslog",
+        f"alerts: syslog: {tmp_path}/log: no syslog socket (is a syslog daemon or journald "
+        "running?): its alerts fail until it is there",
+    ]
+    (tmp_path / "file").write_text("")
+    assert notes(tmp_path / "file")[1] == (
+        f"alerts: syslog: {tmp_path}/file: not a socket: its alerts fail until it is there"
+    )
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listening:
+        listening.bind(str(tmp_path / "dev-log"))
+        assert notes(tmp_path / "dev-log") == ["alerts: syslog"]

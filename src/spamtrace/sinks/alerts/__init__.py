@@ -108,6 +108,15 @@ class Alerts:
     def channel_names(self) -> list[str]:
         return [w.channel.name for w in self.dispatcher.workers]
 
+    def unready(self) -> list[str]:
+        """One line per channel that cannot send now (a syslog socket that is not there)."""
+        out = []
+        for w in self.dispatcher.workers:
+            check = getattr(w.channel, "unready", None)
+            if check is not None and (why := check()) is not None:
+                out.append(f"{w.channel.name}: {why}: its alerts fail until it is there")
+        return out
+
     def stats(self) -> dict[str, Any]:
         return {"raised": self.raised, **self.dispatcher.stats()}
 

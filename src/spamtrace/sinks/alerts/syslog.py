@@ -18,6 +18,8 @@ from spamtrace.sinks.alerts.content import Alert, AlertEvent, level, syslog_line
 from spamtrace.sinks.alerts.settings import SYSLOG_FACILITIES, SyslogSpec
 
 LOG_ERR, LOG_WARNING, LOG_NOTICE = 3, 4, 5
+#: what a syslog socket that is not there is said as
+NO_SOCKET = "no syslog socket (is a syslog daemon or journald running?)"
 #: longest message sent (rsyslog's default maximum is 8 KiB)
 MAX_MESSAGE = 4096
 
@@ -47,6 +49,20 @@ class SyslogChannel:
     def describe(self) -> str:
         return f"syslog {self.spec.socket} ({self.spec.facility}, {self.spec.ident})"
 
+    def unready(self) -> str | None:
+        """Why no alert can be sent now (said at start: the channel was named as ready, and
+        each alert then failed after its retries, said only in the journal), else None."""
+        import stat
+
+        try:
+            if stat.S_ISSOCK(os.stat(self.spec.socket).st_mode):
+                return None
+        except FileNotFoundError:
+            return f"{self.spec.socket}: {NO_SOCKET}"
+        except OSError as exc:
+            return f"{self.spec.socket}: {exc.strerror or exc}"
+        return f"{self.spec.socket}: not a socket"
+
     def send(self, alert: Alert) -> str:
         data = datagram(alert, self.spec, os.getpid())
         try:
@@ -55,8 +71,7 @@ class SyslogChannel:
                 sock.connect(self.spec.socket)
                 sock.send(data)
         except FileNotFoundError:
-            raise AlertError(f"{self.spec.socket}: no syslog socket (is a syslog daemon or "
-                             "journald running?)", retryable=True) from None  # fmt: skip
+            raise AlertError(f"{self.spec.socket}: {NO_SOCKET}", retryable=True) from None
         except OSError as exc:
             raise AlertError(f"{self.spec.socket}: {exc.strerror or exc}") from None
         return f"{len(data)} bytes to {self.spec.socket}"
