@@ -1338,6 +1338,20 @@ class Store:
 
     @staticmethod
     def _upsert_incident(db: sqlite3.Connection, inc: IncidentRecord) -> None:
+        """Insert ``inc``, or update the stored incident with what a later state of it adds.
+
+        A mail-log incident (``process["source"] == "mail-log"``) takes its reasons, advice
+        and mail facts (client addresses, recipients) from each later state: they grow with
+        its messages ("logged in from 12 networks", "used from 12 address(es)"), where a
+        connect incident's stay those of its opening. The queue ids the opening handed to
+        freeze-queue are kept when a later state holds none."""
+        process = inc.process
+        mail = process.get("source") == "mail-log"
+        if mail and "queue_ids" not in process:
+            row = db.execute("SELECT process FROM incidents WHERE id = ?", (inc.id,)).fetchone()
+            kept = json.loads(row[0]).get("queue_ids") if row and row[0] else None
+            if kept is not None:
+                process = {**process, "queue_ids": kept}
         db.execute(
             "INSERT INTO incidents(id, verdict, uid, user, account, account_kind, home, exe, "
             "cwd, scripts, cmdline, connections, blocked, destinations, pids, first_seen, "
@@ -1350,8 +1364,10 @@ class Store:
             "last_seen=max(last_seen, excluded.last_seen), rate=excluded.rate, "
             "methods=excluded.methods, user=coalesce(user, excluded.user), "
             "domain=coalesce(domain, excluded.domain), "
-            "advice=CASE WHEN excluded.suspect_files IS NULL THEN advice "
+            "advice=CASE WHEN excluded.suspect_files IS NULL AND NOT ? THEN advice "
             "ELSE excluded.advice END, "
+            "reasons=CASE WHEN ? THEN excluded.reasons ELSE reasons END, "
+            "process=CASE WHEN ? THEN excluded.process ELSE process END, "
             "suspect_files=coalesce(excluded.suspect_files, suspect_files), "
             "suspect_links=CASE WHEN excluded.suspect_files IS NULL THEN suspect_links "
             "ELSE excluded.suspect_links END, "
@@ -1364,10 +1380,10 @@ class Store:
                 _jl(inc.scripts), _jl(inc.cmdline), inc.connections, inc.blocked,
                 _jl(inc.destinations), _j(list(inc.pids)), inc.first_seen, inc.last_seen,
                 inc.rate_per_minute, _jl(inc.reasons), _j(inc.methods), _jl(inc.advice),
-                _j(inc.process), time.time(),
+                _j(process), time.time(),
                 None if inc.suspect_files is None else _j(_jsonable(inc.suspect_files)),
                 None if inc.suspect_links is None else _j(_jsonable(inc.suspect_links)),
-                _enc(inc.domain), inc.not_scanned,
+                _enc(inc.domain), inc.not_scanned, mail, mail, mail,
             ),
         )  # fmt: skip
 
