@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -350,3 +351,32 @@ def test_a_given_log_this_user_may_not_look_at_is_not_no_such_file(
     assert main(["mail", "--no-queue", "--exim-log", str(folder / "mainlog")]) == 3
     (line,) = capsys.readouterr().err.splitlines()
     assert f"cannot read {folder}/mainlog: Permission denied (run as root" in line, line
+
+
+def test_check_counts_the_minutes_before_the_log_was_rotated(tmp_path: Path) -> None:
+    """logrotate moved the main log to ``mainlog.1`` minutes ago (Debian's exim4: daily,
+    with ``delaycompress``): `check` read only the new ``mainlog`` and said nothing of a
+    burst of the same hour (25 messages before the rotation, 10 after, limit 20), which
+    `mail --since 1h` and the daemon's read-back (plain copies too) both count."""
+    from spamtrace import config
+
+    log = tmp_path / "mainlog"
+    recent_burst(tmp_path / "mainlog.2", 40, age=5 * 3600)  # older than the hour: not read
+    recent_burst(tmp_path / "mainlog.1", 25, age=600)
+    recent_burst(log, 10)
+    now = time.time()
+    os.utime(tmp_path / "mainlog.2", (now - 5 * 3600, now - 5 * 3600))
+    os.utime(tmp_path / "mainlog.1", (now - 600, now - 600))
+    env = {
+        "SPAMTRACE_MAIL_EXIM_LOGS": json.dumps([str(log)]),
+        "SPAMTRACE_MAIL_POSTFIX_LOGS": "[]",
+        "SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES": "20",
+    }
+    cfg = config.load(config_dir=tmp_path, environ=env)
+    report = recent_report(cfg)
+    assert report is not None
+    section = check_section(report, cfg.mail.check_minutes)
+    (inc,) = section["incidents"]
+    assert inc["verdict"] == "mail-script" and inc["messages"] == 35, inc
+    (counts,) = report.logs
+    assert counts.files == [str(tmp_path / "mainlog.1"), str(log)]

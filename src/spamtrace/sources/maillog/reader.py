@@ -34,6 +34,7 @@ from spamtrace.sources.maillog.stamp import (
 from spamtrace.sources.maillog.tail import (
     MAX_LINE,
     LineSplitter,
+    compression_of,
     read_back_raw,
     read_tail_bytes,
     rotated_paths,
@@ -611,22 +612,30 @@ class LogReader:
         return path == self.spec.path and time.time() - mtime < GROWING
 
     def _recent(self, since: float) -> Iterator[list[MailLogged]]:
+        """The end of the log from ``since`` on, and of its plain rotated copies written
+        since then (``mainlog.1`` of a rotation minutes ago: Debian's logrotate runs daily,
+        with ``delaycompress``), oldest first; a compressed copy is not read (as the
+        daemon's read-back at start). Only the current log was read: after a rotation,
+        `check` said nothing of the minutes before it."""
         path = self.spec.path
-        self.counts.files = [path]
-        try:
-            mtime = os.stat(path).st_mtime
-            year, offset = time.localtime(mtime).tm_year, local_time()
-            blob = read_tail_bytes(
-                path, since, line_time(self.spec.kind, year, offset, mtime), max_bytes=RECENT_BYTES
-            )
-        except OSError as exc:
-            self.counts.error = f"{path}: {exc.strerror or exc}"
-            return
-        yield parse_bytes(
-            self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
-            compiled=self.compiled, growing=self._growing(path, mtime), root=self.spec.root,
-            names=self.names,
-        )  # fmt: skip
+        copies = [p for p in rotated_paths(path, since) if p != path and not compression_of(p)]
+        self.counts.files = [*copies, path]
+        for each in self.counts.files:
+            try:
+                mtime = os.stat(each).st_mtime
+                year, offset = time.localtime(mtime).tm_year, local_time()
+                blob = read_tail_bytes(
+                    each, since, line_time(self.spec.kind, year, offset, mtime),
+                    max_bytes=RECENT_BYTES,
+                )  # fmt: skip
+            except OSError as exc:
+                self.counts.add_error(f"{each}: {exc.strerror or exc}")
+                continue
+            yield parse_bytes(
+                self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
+                compiled=self.compiled, growing=self._growing(each, mtime), root=self.spec.root,
+                names=self.names,
+            )  # fmt: skip
 
     def feed(self, ledger: MailLedger) -> None:
         """Feed the log's events to ``ledger`` (``ledger.feed`` of each of :meth:`batches`).
