@@ -60,6 +60,14 @@ def mail_facts(process: Mapping[str, Any]) -> dict[str, Any] | None:
     return {k: process.get(k) for k in MAIL_FACTS}
 
 
+def _recipients_of(rec: IncidentRecord) -> int:
+    """How many destinations ``rec`` had: a mail incident stores a sample of its recipients
+    (20) and counts the distinct ones (``mail.distinct_recipients``); a connect incident's
+    destinations are all of them."""
+    distinct = rec.process.get("distinct_recipients") if mail_facts(rec.process) else None
+    return max(len(rec.destinations), distinct if isinstance(distinct, int) else 0)
+
+
 def mailbox_of(process: Mapping[str, Any]) -> str | None:
     """The SMTP AUTH mailbox a ``mail-auth`` incident is about (None for any other)."""
     facts = mail_facts(process)
@@ -258,7 +266,7 @@ def print_incidents(
     rows = []
     for r in records:
         origin = r.scripts[0] if r.scripts else r.cwd
-        more = len(r.destinations) - SHOWN_DESTINATIONS
+        more = _recipients_of(r) - SHOWN_DESTINATIONS
         # mail incidents list recipients here: text of the sender's choosing, escaped
         dests = ", ".join(escape(d) for d in r.destinations[:SHOWN_DESTINATIONS])
         dests += f" (+{more} more)" if more > 0 else ""
@@ -431,7 +439,11 @@ def print_incident(
         f"{rec.connections}" + ("" if mail else f" ({rec.blocked} blocked)")
         + f", {rec.rate_per_minute}/min, {iso(rec.first_seen)} .. {iso(rec.last_seen)}",
     )  # fmt: skip
-    row("recipients:" if mail else "destinations:", ", ".join(escape(d) for d in rec.destinations))
+    dests = ", ".join(escape(d) for d in rec.destinations)
+    total = _recipients_of(rec)
+    if total > len(rec.destinations):  # a mail incident's sample of its recipients
+        dests += f" (+{total - len(rec.destinations)} more: {total} distinct)"
+    row("recipients:" if mail else "destinations:", dests)
     row("attribution:", ", ".join(f"{escape(k)} {v}" for k, v in rec.methods.items()))
     for reason in rec.reasons:
         row("why:", escape(reason))

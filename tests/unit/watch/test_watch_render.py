@@ -645,3 +645,26 @@ def test_an_incident_with_more_events_than_read_says_how_many(
     monkeypatch.setattr(watch_cli, "INCIDENT_EVENTS", 10)
     assert main(["incident", "inc-0123", "--db", db]) == 0
     assert "  ... 3 more (--json lists all)\n" in capsys.readouterr().out
+
+
+def test_a_mail_incident_says_how_many_recipients_its_sample_leaves_out() -> None:
+    """A mail incident stores 20 of its recipients as a sample: `incidents` said "(+17
+    more)" of a stolen mailbox that wrote to 40 addresses, and `incident ID` listed the 20
+    as if they were all."""
+    sample = tuple(f"victim{i}@dest.example" for i in range(20))
+    rec = incident(**{
+        **MAIL_AUTH, "connections": 40, "destinations": sample,
+        "process": {**MAIL_AUTH["process"], "recipients": 40, "distinct_recipients": 40},
+    })  # fmt: skip
+    con = piped()
+    print_incidents(con, [rec], {})
+    out = str(con.file.getvalue())  # type: ignore[attr-defined]
+    assert "victim2@dest.example (+37 more)" in out, out
+    con = piped()
+    print_incident(con, rec, [], [])
+    out = str(con.file.getvalue())  # type: ignore[attr-defined]
+    assert "victim19@dest.example (+20 more: 40 distinct)\n" in out, out
+    # a connect incident's destinations are all of them, as before
+    con = piped()
+    print_incidents(con, [incident(destinations=("10.0.0.1:25",) * 5)], {})
+    assert "(+2 more)" in str(con.file.getvalue())  # type: ignore[attr-defined]
