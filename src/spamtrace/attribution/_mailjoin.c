@@ -1797,7 +1797,7 @@ out:
 /* ---------------------------------------------------------- Exim submissions
  * MailLedger._other's argument lines, _take_args and _exim_arrival (see their Python text),
  * set up by exim_setup(_EXIM_INTERNAL, JOIN_SECONDS, _argv_recipients). */
-static PyObject *INTERNAL, *JOIN, *ARGV_RECIPIENTS, *s_args_by_pid, *s_args,
+static PyObject *INTERNAL, *JOIN, *ARGV_RECIPIENTS, *s_args_by_pid, *s_args, *s_args_of,
     *S_DASH_T;
 
 /* every internal option starts with '-' (exim_setup): an argument that does not is none */
@@ -1896,6 +1896,11 @@ static PyObject *take_args(PyObject *ledger, PyObject *ev) {
         }
         Py_DECREF(first);
         if (stale < 0) goto done;
+        if (!stale && n > 1) { /* several waiting: MailLedger._args_of picks (rare, Python) */
+            out = PyObject_CallMethodObjArgs(ledger, s_args_of, PyTuple_GET_ITEM(ev, F_USER),
+                                             q, NULL);
+            goto done;
+        }
         PyObject *x = PyObject_CallMethodNoArgs(q, s_popleft);
         if (x == NULL || !stale) {
             out = x; /* the oldest line not too old: taken */
@@ -2766,7 +2771,8 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_first_seen, "first_seen"}, {&s_size, "size"}, {&s_cwd, "cwd"}, {&s_user, "user"},
         {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
         {&S_SCRIPT, "script"}, {&S_LOCAL, "local"}, {&S_EXIM, "exim"}, {&s_uids, "uids"},
-        {&s_args_by_pid, "_args_by_pid"}, {&s_args, "_args"}, {&s_popleft, "popleft"},
+        {&s_args_by_pid, "_args_by_pid"}, {&s_args, "_args"}, {&s_args_of, "_args_of"},
+        {&s_popleft, "popleft"},
         {&S_DASH_T, "-t"}, {&s_first, "first"},
         {&s_boundary, "_boundary"}, {&s_below, "_below"},
     };

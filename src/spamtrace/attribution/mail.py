@@ -6,9 +6,10 @@ order (Exim, Postfix and PHP ``mail.log`` may be mixed) and joins the lines of e
 - **Exim**: the ``cwd=`` / arguments line of a local submission goes with the next local
   arrival (``P=local``) of the same process when Exim logs pids (``+pid``), else with the
   oldest such line not yet used, at most :data:`JOIN_SECONDS` older (they are written by the
-  same ``sendmail`` process moments apart). Lines of Exim's own processes (queue runners,
-  ``-Mc`` deliveries, bounce generation) are not submissions and are dropped. Deliveries,
-  deferrals and bounces are counted per message id.
+  same ``sendmail`` process moments apart); of several waiting, the oldest in a folder of
+  the arrival's own account first (:meth:`MailLedger._args_of`). Lines of Exim's own
+  processes (queue runners, ``-Mc`` deliveries, bounce generation) are not submissions and
+  are dropped. Deliveries, deferrals and bounces are counted per message id.
 - **Postfix**: ``pickup`` (uid) and ``smtpd`` (client, SASL user) lines are held by queue id
   until the ``qmgr`` ``from=`` line (the arrival); a message is counted once even when qmgr
   logs it again after a deferral.
@@ -181,7 +182,8 @@ class MailLedger:
     # slots: the compiled join reads and writes these at fixed offsets (a look-up in the
     # instance's attributes each time cost ~0.1 s of a million-line read)
     __slots__ = (
-        "_args", "_args_by_pid", "_names", "_open", "_php", "_postfix", "_seen_postfix",
+        "_args", "_args_by_pid", "_names", "_open", "_owners", "_php", "_postfix",
+        "_seen_postfix",
         "bounces", "compiled", "dropped", "events", "homes", "inbound", "keep_totals",
         "messages", "on_message", "on_recipient", "owner_of_path", "php_only", "senders",
         "since", "uids",
@@ -226,6 +228,8 @@ class MailLedger:
         self._open: OrderedDict[str, MailMessage] = OrderedDict()
         self._args_by_pid: dict[int, MailLogged] = {}
         self._args: deque[MailLogged] = deque()
+        #: the account of an arguments line's folder, looked up once (:meth:`_args_of`)
+        self._owners: dict[str, str | None] = {}
         self._postfix: OrderedDict[str, list[MailLogged]] = OrderedDict()
         self._seen_postfix: OrderedDict[str, None] = OrderedDict()
         self._php: dict[str, deque[MailLogged]] = {}
@@ -363,7 +367,36 @@ class MailLedger:
         q = self._args
         while q and ev.wall - q[0].wall > JOIN_SECONDS:
             q.popleft()
+        if len(q) > 1:
+            return self._args_of(ev.user, q)
         return q.popleft() if q else None
+
+    def _args_of(self, user: str | None, q: deque[MailLogged]) -> MailLogged:
+        """Of several arguments lines waiting (``sendmail`` calls of several processes at
+        once, and no ``+pid``), the one the local arrival of ``user`` takes: the oldest in
+        a folder of ``user``'s account, else the oldest in a folder of no account (``/tmp``),
+        else the oldest. The oldest alone gave two accounts' scripts sending at once each
+        other's folders (a quarter of the messages); two folders of one account may still
+        swap (the compiled join calls this when more than one line waits)."""
+        best, rank = 0, 3
+        owners = self._owners
+        for i, args in enumerate(q):
+            cwd = args.cwd or ""
+            if cwd in owners:
+                owner = owners[cwd]
+            else:
+                owner = self.owner_of_path(cwd) if self.owner_of_path is not None else None
+                owner = owners[cwd] = owner or home_owner(cwd, self.homes)
+                if len(owners) > MAX_PENDING:
+                    owners.pop(next(iter(owners)))
+            r = 0 if owner is not None and owner == user else 1 if owner is None else 2
+            if r < rank:
+                best, rank = i, r
+                if r == 0:
+                    break
+        found = q[best]
+        del q[best]
+        return found
 
     def _exim_arrival(self, ev: MailLogged) -> MailMessage | None:
         local = ev.protocol is not None and ev.protocol.startswith("local")
