@@ -167,8 +167,36 @@ def _freemail_drop(ctx: Ctx, rule: Rule) -> Hit | None:
         if any(_FREEMAIL.search(val) for val in recipient_literals(ctx, args)):
             if _visitor_sender(ctx, args):
                 continue  # a contact form: the visitor writes to the owner's own mailbox
+            if _verified_notification(ctx):
+                return None  # a payment listener: the owner told of a sale it had checked
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+_NOTIFY_VALIDATE = b"cmd=_notify-validate"
+
+
+def _verified_notification(ctx: Ctx) -> bool:
+    """The page is a payment listener that hands each notification back to the payment
+    service to be checked, as PayPal's IPN protocol asks: a variable set to a literal that
+    starts with ``cmd=_notify-validate`` is posted back (``CURLOPT_POSTFIELDS``, or written
+    to a socket) and the answer compared with the literal ``VERIFIED``. What such a page
+    mails to a free-mail box is the shop owner's note of a sale or of a failed check, not a
+    visitor's data taken; a drop has nothing to verify with anyone (the words in a comment,
+    or a literal never sent, are no such check)."""
+    if _NOTIFY_VALIDATE not in ctx.data or b"VERIFIED" not in ctx.data:
+        return False
+    lx = ctx.lx
+    held = [i for i in range(len(lx.raw_strings)) if lx.value(i).startswith(_NOTIFY_VALIDATE)]
+    if not held or not any(lx.value(i) == b"VERIFIED" for i in range(len(lx.raw_strings))):
+        return False
+    for idx in held[:4]:
+        for m in re.finditer(rb"(\$\w+)\s*=\s*\x01%d\x01" % idx, ctx.code):
+            var = re.escape(m.group(1))
+            sent = rb"curlopt_postfields\s*,\s*%s\b|(?<![\w$>:])f(?:puts|write)\s*\([^;]{0,200}%s\b"
+            if re.search(sent % (var, var), ctx.code, re.IGNORECASE) is not None:
+                return True
+    return False
 
 
 _APPEND_RHS = tight(rb"\s*\.=([^;]{0,200})")
