@@ -10,7 +10,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from spamtrace.cli.argparsing import CUT
-from spamtrace.cli.options import folder, socket_help
+from spamtrace.cli.options import folder, socket_help, socket_path
 from spamtrace.errors import (
     ConfigError,
     ExitCode,
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
     )
     add_engine_arguments(d)
     d.add_argument(
-        "--socket", metavar="PATH", help=socket_help()
+        "--socket", metavar="PATH", type=socket_path, help=socket_help()
     )
     d.add_argument(
         "--firewall-state-dir",
@@ -57,7 +57,7 @@ def register(sub: Any) -> None:
     )
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument(
-        "--socket", metavar="PATH", help=socket_help()
+        "--socket", metavar="PATH", type=socket_path, help=socket_help()
     )
     # a broken config must not hide the daemon (which kept its old one): status still asks
     s.set_defaults(handler=_status, on_config_error=_status_despite_bad_config)

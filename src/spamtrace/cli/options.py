@@ -145,6 +145,16 @@ def store_help(what: str = "store path") -> str:
     return f"{what} (default: [store] path, {StoreSection().path})"
 
 
+def socket_path(text: str) -> str:
+    """``--socket``: an empty one was taken as not given (``args.socket or [daemon] socket``),
+    so ``status --socket ""`` asked the default daemon and said nothing of it."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "empty (give the control socket's path, or leave --socket out for [daemon] socket)"
+        )
+    return text
+
+
 def socket_help() -> str:
     """``--socket``'s help: the config key and the path it names by default."""
     from spamtrace.config import DaemonSection

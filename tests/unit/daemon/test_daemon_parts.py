@@ -92,6 +92,19 @@ def test_a_missing_socket_folder_is_not_made_but_said(
         assert not (tmp_path / "typo").exists() and not (tmp_path / "s.db").exists()
 
 
+@pytest.mark.parametrize("command", ["status", "daemon"])
+def test_an_empty_socket_is_a_usage_error_not_the_default_one(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tour: `status --socket ""` asked the default daemon (an empty --socket read as not
+    given) and said nothing of it; `daemon --socket ""` served the default socket."""
+    assert main([command, "--socket", ""]) == 2
+    assert capsys.readouterr().err == (
+        f"spamtrace: error: {command}: argument --socket: empty (give the control socket's "
+        f"path, or leave --socket out for [daemon] socket) (see: spamtrace {command} --help)\n"
+    )
+
+
 def test_only_the_default_socket_folder_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
