@@ -1989,6 +1989,81 @@ def alias_opens(code: bytes) -> list[tuple[int, int]]:
     return spans
 
 
+# a literal called as a function: ``'system'($c)``, ``"\\x73ystem"($c)`` (PHP 7 calls the
+# function a string names), and ``system(...)($c)`` once :func:`_modern_calls` wrote the
+# first-class callable as its name's literal
+_LITERAL_THEN_CALL = tight(rb"\x01(\d+)\x01[ \t\r\n]*\(")
+MAX_LITERAL_CALLS = 500  # literals called looked at per file
+# what a literal called as a function looks like where it ends: searched before the pattern
+# (a pattern tried at every literal of a file cost 3 % of a pass; a call after more than one
+# blank byte is left to the rules that read the code as written)
+_LITERAL_CALL_ENDS = (b"\x01(", b"\x01 (", b"\x01\t(", b"\x01\n(", b"\x01\r\n(")
+# getenv('HTTP_…') called at once as a function: the request header PHP also gives as
+# $_SERVER['HTTP_…'] (elsewhere the rules read getenv() as it is: a header read so is kept
+# apart from the request's form fields, and the taint pass follows it into variables)
+_GETENV_LITERAL = tight(rb"getenv\s*\(\s*(\x01\d+\x01)\s*\)(?=[ \t\r\n]*\()")
+# filter_input(INPUT_GET, 'k') with no filter or one that keeps the raw text, called at once
+# as a function: $_GET['k'](...) (elsewhere the rules read filter_input() as it is)
+_RAW_FILTER_INPUT = tight(
+    rb"filter_input\s*\(\s*\\?input_(get|post|cookie|server|env)\s*,\s*(\x01\d+\x01)\s*"
+    rb"(?:,\s*\\?filter_(?:default|unsafe_raw)\s*)?\)(?=[ \t\r\n]*\()"
+)
+
+
+def _literal_name_calls(code: bytes, lx: Lexed) -> bytes:
+    """The code with each string literal called as a function written as the call of the
+    function it names (``'system'($c)``, ``"\\x73ystem"($c)``, ``"\\u{73}ystem"($c)`` ->
+    ``system($c)``): PHP calls the function whose name the string holds, as it does for
+    ``$f = 'system'; $f($c)``. A literal whose value is no function's name (text, a command
+    in backticks, a construct PHP does not call so) is left as it is. The line breaks are
+    kept."""
+    if all(find(code, end) < 0 for end in _LITERAL_CALL_ENDS):
+        return code
+    out: list[bytes] = []
+    last = 0
+    for n, m in enumerate(_LITERAL_THEN_CALL.finditer(code)):
+        if n >= MAX_LITERAL_CALLS:
+            break
+        idx = int(m.group(1))
+        if idx >= len(lx.raw_strings) or lx.kinds[idx] == "bq":
+            continue
+        before = m.start() - 1
+        while before >= 0 and code[before] in b" \t\r\n":
+            before -= 1
+        if before >= 0 and code[before] in b"$>:\\":
+            continue  # not a call of the string itself
+        name = lx.value(idx).strip().lower().lstrip(b"\\")
+        if not _FUNCTION_NAME.match(name) or name in _CONSTRUCTS:
+            continue
+        out.append(code[last : m.start()])
+        out.append(name + b"(" + b"\n" * code.count(b"\n", m.start(), m.end()))
+        last = m.end()
+    if not out:
+        return code
+    out.append(code[last:])
+    return b"".join(out)
+
+
+def _request_reads(code: bytes, lx: Lexed, has: Callable[[bytes], bool]) -> bytes:
+    """The code with ``getenv('HTTP_…')`` and ``filter_input(INPUT_GET, 'k')`` (no filter,
+    ``FILTER_DEFAULT`` or ``FILTER_UNSAFE_RAW``) called at once as a function
+    (``getenv('HTTP_X_F')($a)``, ``filter_input(INPUT_GET, 'f')($a)``) written as
+    ``$_server['HTTP_X_F']`` and ``$_get['k']``: PHP returns the same request value either
+    way, and the rules that read a request value called as a function read the superglobal.
+    A validating or sanitizing filter, a name that is no literal and ``getenv()`` of what the
+    server sets (``DOCUMENT_ROOT``) are left as they are."""
+
+    def header(m: re.Match[bytes]) -> bytes:
+        key = lx.value(int(m.group(1)[1:-1])).strip().upper()
+        return b"$_server[" + m.group(1) + b"]" if key.startswith(b"HTTP_") else m.group()
+
+    if has(b"getenv") and _GETENV_LITERAL.search(code) is not None:
+        code = _GETENV_LITERAL.sub(header, code)
+    if has(b"filter_input") and _RAW_FILTER_INPUT.search(code) is not None:
+        code = _RAW_FILTER_INPUT.sub(lambda m: b"$_" + m.group(1) + b"[" + m.group(2) + b"]", code)
+    return code
+
+
 def _superglobal_aliases(code: bytes, lx: Lexed, env: Env) -> bytes:
     """``$GLOBALS['_POST']``, ``${'_' . 'POST'}``, ``$GLOBALS[strrev('TSOP_')]``... written
     ``$_post``: the array itself, whatever expression of literals names it."""
@@ -3053,7 +3128,10 @@ def normalized_view(
 ) -> tuple[Lexed, bool] | None:
     """The lexed file as a reader who undoes the usual rewrites sees it, or None where that
     changes nothing: PHP 8's call syntax and a framework's request reads written the older
-    way (:func:`_modern_calls`), literals glued by "." as one literal (``'sys' . 'tem'``),
+    way (:func:`_modern_calls`), a string literal called as a function as the call of the
+    function it names (:func:`_literal_name_calls`), ``getenv('HTTP_…')`` and a raw
+    ``filter_input()`` called at once as the superglobal they read (:func:`_request_reads`),
+    literals glued by "." as one literal (``'sys' . 'tem'``),
     a superglobal named through ``$GLOBALS[...]`` or ``${...}`` as itself, and a variable
     called as a function as the name it holds (:func:`inline_name_variables`). PHP does the
     same with either text; the rules read both (the rewrites themselves are findings of
@@ -3078,6 +3156,8 @@ def normalized_view(
             kinds=lx.kinds + ["sq"] * len(modern),
             _values={},
         )
+    code = _literal_name_calls(code, lx)
+    code = _request_reads(code, lx, has)
     if has(b"$globals") or has(b"${"):
         # the file's cached index is of its own code: not of code the rewrites changed
         code = _superglobal_aliases(code, lx, Env(code, lx, cache if code is orig.code else None))

@@ -221,6 +221,73 @@ def test_a_parenthesized_name_called_is_the_call_of_the_name() -> None:
     assert view(b"<?php\necho (fn($x) => $x * 2)(3), f($a)($b);\n") is None
 
 
+def _normalized_code(src: bytes) -> bytes | None:
+    """The code of the file's normalized view (None: the view changes nothing)."""
+    got = fold.normalized_view(lex(src))
+    return None if got is None else got[0].code
+
+
+def _lines_start(src: bytes, *starts: bytes) -> None:
+    """The normalized view of ``src`` has lines 1, 2... starting with ``starts``."""
+    code = _normalized_code(src)
+    assert code is not None
+    lines = code.split(b"\n")[1:]
+    assert [line[: len(want)] for line, want in zip(lines, starts, strict=False)] == list(starts)
+
+
+def test_a_string_literal_called_is_the_call_of_the_function_it_names() -> None:
+    """``'system'($c)``, ``"\\x73ystem"($c)``, ``"\\u{73}ystem"($c)`` and a first-class
+    callable called at once (``system(...)($c)``) call the function the string names; a
+    command in backticks, text that names no function and a construct are left alone."""
+    _lines_start(
+        b"<?php\n'system'($_GET['a']);\n\"\\x70assthru\" ($_GET['b']);\n"
+        b"\"\\u{73}hell_exec\"($_GET['c']);\nexec(...)($_GET['d']);\n",
+        b"system($_get[",
+        b"passthru($_get[",
+        b"shell_exec($_get[",
+        b"exec($_get[",
+    )
+    assert _normalized_code(b"<?php\n$a = ['x' => 'two words'];\necho 'eval', ('a');\n") is None
+
+
+def test_request_reads_of_other_spellings_are_the_superglobal() -> None:
+    """``getenv('HTTP_X')`` called as a function is ``$_SERVER['HTTP_X']``, and
+    ``filter_input(INPUT_POST, 'k')`` (no filter, FILTER_DEFAULT, FILTER_UNSAFE_RAW) called
+    as a function is ``$_POST['k']``; getenv() of what the server sets, a validating filter
+    and a header or filter_input() read as a value stay as written."""
+    _lines_start(
+        b"<?php\ngetenv('HTTP_X_F')($a);\nfilter_input(INPUT_POST, 'k')($a);\n"
+        b"filter_input(INPUT_GET, 'q', FILTER_UNSAFE_RAW) ($a);\n",
+        b"$_server[",
+        b"$_post[",
+        b"$_get[",
+    )
+    kept = (
+        b"<?php\n$r = getenv('DOCUMENT_ROOT');\n$b = filter_input(INPUT_POST, 'k');\n"
+        b"$a = getenv('HTTP_X_F');\ngetenv('PATH')($a);\n"
+        b"$id = filter_input(INPUT_GET, 'id', FILTER_VALIDATE_INT);\n"
+    )
+    assert _normalized_code(kept) is None
+
+
+def test_a_string_or_header_called_as_a_function_is_found() -> None:
+    """The rules read the rewritten calls: a string literal called with request input runs a
+    command, a header read by getenv() or filter_input()'s raw value called as a function
+    names the function the visitor picks."""
+    assert "shell.exec-request-input" in rule_ids(
+        analyze_bytes(b"<?php\n\"\\x73ystem\"($_GET['c']);\n")
+    )
+    assert "php.variable-function-request" in rule_ids(
+        analyze_bytes(b"<?php\ngetenv('HTTP_X_F')(getenv('HTTP_X_A'));\n")
+    )
+    assert "php.variable-function-request" in rule_ids(
+        analyze_bytes(b"<?php\nfilter_input(INPUT_POST, 'f')(filter_input(INPUT_POST, 'a'));\n")
+    )
+    assert "php.variable-function-tainted" in rule_ids(
+        analyze_bytes(b"<?php\n$f = getenv('HTTP_X_F');\n$f(getenv('HTTP_X_A'));\n")
+    )
+
+
 def test_a_promoted_constructor_parameter_is_the_property() -> None:
     """PHP 8 promotes ``public string $fn`` of a constructor to ``$obj->fn``: its value is
     the argument ``new`` passed there."""
