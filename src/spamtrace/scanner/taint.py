@@ -3,7 +3,8 @@
 A small, bounded pass over assignments: request superglobals (and ``php://input``,
 ``getallheaders``/``apache_request_headers``, ``filter_input(INPUT_GET|POST|COOKIE, ...)``
 without a filter that leaves only a number, a boolean or an address), decoder calls and
-literal concatenations, unpacking with ``list()`` or ``[...] =``, ``foreach`` over request
+literal concatenations, unpacking with ``list()`` or ``[...] =`` (keyed or not; from a list
+literal, each name gets its own item's taint), ``foreach`` over request
 arrays, one level of copies, and chains of plain copies (``$c = $b; $b = $a;``) up to
 ``interp.MAX_COPY_HOPS`` in all; cipher loops and the file's own decoding functions give decoded
 data; request input only used as a lookup key, compared, validated, hashed or given to a
@@ -1029,27 +1030,62 @@ except ImportError:  # pragma: no cover - exercised by the tests through the _py
     _mentions = _mentions_py
 
 
+# a key of an unpacking's item: ``['to' => $to, 'subject' => $subject] = $_POST``
+_UNPACK_KEY = rb"(?:(?:\x01\d+\x01|\d+)\s*=>\s*)?"
 _UNPACK_AT = tight(
     # "[" not right after a name, "]", "}" or a literal: not an element ($t[$i] = ...)
-    rb"(?:(?<![\w$>:])list\s*\(|(?<![\w\x80-\xff\])}\x01])\[)((?:\s*(?:\$"
+    rb"(?:(?<![\w$>:])list\s*\(|(?<![\w\x80-\xff\])}\x01])\[)((?:\s*(?:"
+    + _UNPACK_KEY
+    + rb"\$"
     + NAME_P
-    + rb")?\s*,)*\s*\$"
+    + rb")?\s*,)*\s*"
+    + _UNPACK_KEY
+    + rb"\$"
     + NAME_P
     + rb"\s*,?\s*)[\])]\s*=(?![=>])\s*([^;]{0,600})"
 )
+# the right side of an unpacking written as a list of items: ``[$_POST['f'], $x]``
+_LIST_LITERAL_OPEN = tight(rb"[\s@]*(?:\[|array\s*\()")
 
 
-def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None:
-    """The ``list($a, $b) = rhs`` (or ``[$a, $b] = rhs``) statement whose right side holds
-    offset ``pos``: the names it sets, and the right side."""
+def _unpacking_at(code: bytes, pos: int) -> re.Match[bytes] | None:
+    """The match of :data:`_UNPACK_AT` for the unpacking statement whose right side holds
+    offset ``pos``."""
     lo = _statement_start(code, pos)
     # the statement's first "[" or its last "list" before ``pos``: a match is tried at those
     # two places only (a search would step through every "[" of the rest of the file)
     for at in (find(code, b"[", lo + 1, pos), code.rfind(b"list", lo + 1, pos)):
         m = _UNPACK_AT.match(code, at) if at >= 0 else None
         if m is not None and m.start(2) <= pos < m.end():
-            return VAR.findall(m.group(1)), m.group(2)
+            return m
     return None
+
+
+def _unpacking_before(code: bytes, pos: int) -> tuple[list[bytes], bytes] | None:
+    """The ``list($a, $b) = rhs`` (or ``[$a, $b] = rhs``, keyed or not) statement whose right
+    side holds offset ``pos``: the names it sets, and the right side."""
+    m = _unpacking_at(code, pos)
+    return None if m is None else (VAR.findall(m.group(1)), m.group(2))
+
+
+def _unpacked_items(code: bytes, pos: int) -> list[tuple[bytes, bytes]] | None:
+    """The names ``list($a, $b) = [x, y]`` sets, each with the item of the list literal it
+    gets (``$a`` is ``x``), for the unpacking whose right side holds ``pos``; None where the
+    right side is no list literal or the left side names keys (the items' order then is not
+    the names')."""
+    m = _unpacking_at(code, pos)
+    if m is None or b"=>" in m.group(1):
+        return None
+    lit = _LIST_LITERAL_OPEN.match(m.group(2))
+    if lit is None:
+        return None
+    items = top_args(m.group(2)[lit.end() :])
+    out = []
+    for entry, item in zip(top_args(m.group(1)), items, strict=False):
+        name = VAR.search(entry)
+        if name is not None:
+            out.append((name.group(1), item))
+    return out
 
 
 # array_walk over a whole request array: the callback's parameters are its values and keys
@@ -1304,7 +1340,14 @@ def taint(ctx: Ctx) -> tuple[set[bytes], set[bytes]]:
                 got = assignment_before(code, pos, stmts)
                 if got is None and src in _REQ_SOURCES:
                     unpacked = _unpacking_before(code, pos)  # list($a, $b) = explode(.., $_GET)
-                    if unpacked is not None and REQ_RE.search(unpacked[1]):
+                    paired = _unpacked_items(code, pos) if unpacked is not None else None
+                    if paired is not None:  # list($f, $a) = [$_POST['f'], $_POST['a']]
+                        for name, item in paired:
+                            if REQ_RE.search(item):
+                                req.add(name)
+                                if _DIRECT_REQ.match(item):  # that item is the request's own
+                                    direct.add(name)
+                    elif unpacked is not None and REQ_RE.search(unpacked[1]):
                         req.update(unpacked[0])
                         if _DIRECT_REQ.match(unpacked[1]):  # the request's own values
                             direct.update(unpacked[0])
