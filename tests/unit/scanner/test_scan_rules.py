@@ -1441,3 +1441,31 @@ def test_a_write_to_a_socket_is_no_dropper_but_a_write_to_a_file_still_is() -> N
         b"fwrite($s, base64_decode($_POST['d']));\n",
     ):
         assert "php.dropper-write-decoded" in rule_ids(analyze_bytes(bad)), bad
+
+
+_FILE_OPS_PAGE = (
+    b"<?php\n$d = $_POST['d'] ?? '.';\n%s\n"
+    b"if (isset($_POST['rm'])) { unlink($d . '/' . basename($_POST['rm'])); }\n"
+    b"if (isset($_POST['mv'])) { rename($d . '/a', $d . '/b'); }\n"
+    b"file_put_contents($d . '/log', 'x'); $h = fopen($d . '/log', 'a'); fwrite($h, 'y');\n"
+    b"readfile($d . '/log'); mkdir($d . '/new');\n"
+    b"?><form method=post><input name=d></form>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("listing", "fires"),
+    [
+        (b"foreach (glob('*.zip') as $f) { echo $f; }", False),  # its own archives only
+        (b"foreach (glob($d . '/*') as $f) { echo $f; }", True),  # the folder it is told
+        (b"foreach (scandir(\"$d\") as $f) { echo $f; }", True),
+        (b"chdir($d); foreach (glob('*') as $f) { echo $f; }", True),
+        (b"", True),  # no listing in this code: not told apart
+    ],
+)
+def test_file_manager_lists_a_folder_it_is_told(listing: bytes, fires: bool) -> None:
+    """A page whose only listing is of fixed patterns beside it (a backup page offering its
+    own *.zip files) manages no folder the visitor picks; one that lists a folder from a
+    variable, or changes the working folder first, does."""
+    result = analyze_bytes(_FILE_OPS_PAGE % listing)
+    assert ("shell.file-manager" in rule_ids(result)) is fires

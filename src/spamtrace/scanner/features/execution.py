@@ -599,7 +599,7 @@ def _tainted_sink_hit(ctx: Ctx, rule: Rule, *, holes: bool, signed: bool = False
             # the escaping call itself: "... id='" . mysqli_real_escape_string($db,
             # $_GET['id']) . "'") is taken out; a statement variable the script wrote of
             # such parts is no SQL of the visitor's either
-            text = _sql_residual(ctx, _sql_written(ctx, args))
+            text = _sql_residual(ctx, _sql_written(ctx, _sql_statement(ctx.code, start, args)))
             left = set(VAR.findall(text))
             tainted = {
                 v for v in tainted
@@ -1266,6 +1266,29 @@ _SQL_ESCAPE_CALL = tight(
 # a quote that opens the SQL string a value is joined into: "... = '" . $v, or '$v' written
 _QUOTE_BEFORE = tight(rb"(['\"])%?\s*(?:\.\s*)?\Z")
 _QUOTE_AFTER = tight(rb"\s*(?:\.\s*)?%?(['\"])")
+
+
+# where each SQL call takes its statement among its arguments; the others are the
+# connection (mysqli_query($link, $sql)) or a database name (mysql_db_query($db, $sql))
+_SQL_STATEMENT_AT = {
+    b"mysql_query": 0, b"mysql_unbuffered_query": 0, b"mssql_query": 0, b"mysqli_query": 1,
+    b"mysql_db_query": 1,
+}
+
+
+def _sql_statement(code: bytes, start: int, args: bytes) -> bytes:
+    """The statement argument of the SQL call at ``start`` whose argument text is ``args``:
+    a connection the visitor typed (an installer's ``mysqli_connect($_POST['host'], ...)``)
+    carries none of the SQL it runs. ``pg_query`` takes the statement last (the connection
+    may be left out); ``sqlite_query`` takes both orders, so all of its arguments count."""
+    name = code[start : start + 40].split(b"(", 1)[0].strip().lstrip(b"@").strip()
+    parts = top_args(args)
+    if name == b"pg_query" and parts:
+        return parts[-1] if len(parts) <= 2 else args
+    at = _SQL_STATEMENT_AT.get(name)
+    if at is None or at >= len(parts):
+        return args
+    return parts[at]
 
 
 def _sql_written(ctx: Ctx, text: bytes) -> bytes:

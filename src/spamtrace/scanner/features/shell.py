@@ -856,9 +856,32 @@ def _file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
             return None  # too few left to reach 7
 
     ops = {m.group(1) for m in bounded_finditer(_FILE_OPS, code, 500, first=ctx.first)}
-    if len(ops) < 7:
+    if len(ops) < 7 or _lists_only_fixed(ctx):
         return None
     return Hit(0, excerpt(b", ".join(sorted(ops))))
+
+
+_LISTINGS = (b"scandir", b"opendir", b"glob")
+
+
+def _lists_only_fixed(ctx: Ctx) -> bool:
+    """The file lists folders, and only ones it names itself: every listing call
+    (``scandir``, ``opendir``, ``glob``) is given one literal with no variable in it
+    (``glob('*.zip')``) and the working folder is never changed (``chdir``). A backup or
+    import page that offers the ``*.zip`` or ``*.sql`` files lying beside it lists no
+    folder the visitor picks; a file manager lists the one it is told
+    (``scandir($_GET['d'])``, ``opendir("$dir")``, ``chdir($pwd)`` and ``opendir('.')``).
+    A file with no listing call at all is not told apart (a decoded layer may hold the
+    shell's listing function elsewhere)."""
+    if has_word(ctx, b"chdir"):
+        return False
+    listings = calls_to(ctx, _LISTINGS, 40)
+    for _, args in listings:
+        arg = first_arg(args).strip().lstrip(b"@").strip()
+        lit = PLACEHOLDER.fullmatch(arg)
+        if lit is None or b"$" in ctx.lx.value(int(lit.group(1))):
+            return False
+    return bool(listings)
 
 
 # what a file manager does to a path, by kind: delete, change the mode or owner, move,
