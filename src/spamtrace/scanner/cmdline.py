@@ -427,6 +427,22 @@ def output_shown(ctx: Ctx, start: int) -> bool:
     return False
 
 
+def script_command(ctx: Ctx, start: int) -> bool:
+    """Whether the shell call at ``start`` runs a command line the script writes itself: a
+    :func:`fixed_program` (values only among its arguments, quoted or not), or a line of
+    literals only (``exec('find cache -mtime +7 -delete')``), held in a variable or given
+    inline. Not for code decoded from a layer, backticks or a line built from a value."""
+    if fixed_program(ctx, start) is not None:
+        return True
+    if ctx.layer != 0 or ctx.cache.get("view") not in (None, "written-out"):
+        return False
+    arg = _first_arg_at(ctx, start)
+    if arg is None:
+        return False
+    text = _template(ctx, _held_command(ctx, arg, start))
+    return text is not None and _HOLE not in text and b"`" not in text and bool(text.strip())
+
+
 def hole_program(ctx: Ctx, start: int, arg: bytes | None = None) -> bytes | None:
     """:func:`fixed_program`, for a call whose output the visitor does not get back
     (:func:`output_shown`) and whose command line quotes no other part

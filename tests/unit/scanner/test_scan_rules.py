@@ -1469,3 +1469,27 @@ def test_file_manager_lists_a_folder_it_is_told(listing: bytes, fires: bool) -> 
     variable, or changes the working folder first, does."""
     result = analyze_bytes(_FILE_OPS_PAGE % listing)
     assert ("shell.file-manager" in rule_ids(result)) is fires
+
+
+@pytest.mark.parametrize(
+    ("calls", "fires"),
+    [
+        # the script's own command lines, one call each: no chain
+        (b"system('mysqldump db > ' . escapeshellarg($out)); exec('tar -czf a.tgz www');"
+         b" passthru('optipng ' . escapeshellarg($img));", False),
+        # the same command tried several ways (a web shell's fallback chain)
+        (b"if (function_exists('system')) { system($c); } elseif (function_exists('exec'))"
+         b" { exec($c, $o); } else { passthru($c); }", True),
+        # commands built from values (in command position) through three calls
+        (b"$o = shell_exec($c); system($tool . ' -v'); $p = popen($c, 'r');", True),
+        # two open calls beside the script's own lines: not three ways of one command
+        (b"shell_exec($c); exec('tar -czf a.tgz www'); passthru('df -h'); system($c);", False),
+    ],
+)
+def test_many_exec_functions_counts_commands_the_script_does_not_write(
+    calls: bytes, fires: bool
+) -> None:
+    """A cron or backup script runs each fixed program with whichever call suits it; a web
+    shell tries system, exec, passthru... on the command it was given."""
+    src = b"<?php\n$c = $argv[1] ?? '';\n$tool = getenv('TOOL');\n" + calls + b"\n"
+    assert ("shell.many-exec-functions" in rule_ids(analyze_bytes(src))) is fires

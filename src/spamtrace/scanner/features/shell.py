@@ -8,7 +8,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from spamtrace.scanner.cmdline import hole_program
+from spamtrace.scanner.cmdline import hole_program, script_command
 from spamtrace.scanner.context import (
     CURLOPT_URL,
     EXEC_NAMES_B,
@@ -813,6 +813,25 @@ def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
         parts = top_args(m.group(2))
         if len(parts) > 1 and _loose_destination(ctx, parts[1], aliases):
             return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
+    return None
+
+
+@feature("exec_chain")
+def _exec_chain(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Several ways of running a shell command (``min_distinct`` of the names the rule's
+    pattern catches), counting only calls that run a command the script does not write
+    (:func:`script_command`): a web shell tries system, passthru, exec, shell_exec... on the
+    command it was given; a backup or cron script that runs mysqldump with ``system()``,
+    tar with ``exec()`` and an image optimizer with ``passthru()``, each line its own,
+    chains nothing."""
+    assert rule.regex is not None
+    seen: dict[bytes, int] = {}
+    for m in bounded_finditer(rule.regex, ctx.code, 2000, first=ctx.first):
+        name = m.group(1)
+        if name not in seen and not script_command(ctx, m.start()):
+            seen[name] = m.start()
+    if len(seen) >= int(rule.params.get("min_distinct", 2)):
+        return Hit(ctx.line_of_code(min(seen.values())), excerpt(b", ".join(sorted(seen))))
     return None
 
 
