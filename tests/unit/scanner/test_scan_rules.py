@@ -1493,3 +1493,26 @@ def test_many_exec_functions_counts_commands_the_script_does_not_write(
     shell tries system, exec, passthru... on the command it was given."""
     src = b"<?php\n$c = $argv[1] ?? '';\n$tool = getenv('TOOL');\n" + calls + b"\n"
     assert ("shell.many-exec-functions" in rule_ids(analyze_bytes(src))) is fires
+
+
+@pytest.mark.parametrize(
+    ("listing", "fires"),
+    [
+        (b"$list = file(__DIR__ . '/data/subscribers.txt');", False),  # the site's own list
+        (b"$list = explode(\"\\n\", $_POST['emails']);", True),  # pasted by the visitor
+        (b"$raw = trim($_POST['emails']); $list = preg_split('/[\\s,]+/', $raw);", True),
+        (b"$list = file($_FILES['list']['tmp_name']);", True),  # uploaded by the visitor
+        (b"$t = file_get_contents(__DIR__ . '/list.txt'); $list = explode(\"\\n\", $t);", False),
+        (b"$list = file('https://paste.example.net/raw/l.txt');", True),  # not the site's
+        (b"$list = explode(\"\\n\", $this->emails);", True),  # cannot be told
+    ],
+)
+def test_mail_loop_splits_the_visitors_list(listing: bytes, fires: bool) -> None:
+    """A bulk sender mails every address the visitor pasted or uploaded (or a list fetched
+    from elsewhere); a newsletter loops over the list the site keeps in a file of its own,
+    the request only carrying its cron key."""
+    src = (
+        b"<?php\nif ($_GET['key'] !== 'k') { exit; }\n" + listing + b"\n"
+        b"foreach ($list as $to) { mail(trim($to), 'News', 'Hello'); }\n"
+    )
+    assert ("mailer.mail-loop-request" in rule_ids(analyze_bytes(src))) is fires

@@ -569,8 +569,63 @@ def _mail_loop(ctx: Ctx, rule: Rule) -> Hit | None:
             sep = ctx.lx.value(int(s.group(1)))
             if sep not in (b"\n", b"\r\n", b",", b";", b"|", b"\r"):
                 continue
+        if _site_list(ctx, _split_subject(code, s)):
+            continue  # a list the site keeps (file(__DIR__ . '/subscribers.txt'))
         return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, find(code, b"(", start) + 81))
     return None
+
+
+# a path the script writes whole: literals, __DIR__/__FILE__, dirname() of them and constants
+# joined by "."
+_PATH_PIECE = rb"(?:\x01\d+\x01|__dir__|__file__|dirname\s*\(\s*__file__\s*\)|[a-z_]\w*(?!\s*\())"
+_FIXED_PATH = tight(_PATH_PIECE + rb"(?:\s*\.\s*" + _PATH_PIECE + rb")*")
+# a variable set to the text of such a file: $text = file_get_contents(__DIR__ . '/list.txt');
+_READ_OF = tight(rb"\s*@?\s*(?:trim\s*\(\s*)?file_get_contents\s*\(")
+
+
+def _site_list(ctx: Ctx, listed: bytes) -> bool:
+    """``listed`` (what a list-splitting call splits) is a list the site keeps: a file read
+    from a path the script writes whole, on this server (``file(__DIR__ . '/data/list.txt')``,
+    or a variable set only to ``file_get_contents()`` of one), not a web address."""
+    text = listed.strip()
+    held = VAR.fullmatch(text)
+    if held is not None and held.group(1) != b"this":
+        given = var_assigns(ctx.code, held.group(1), TAIL_RHS, 4)
+        if not given:
+            return False
+        for _, a in given:
+            m = _READ_OF.match(a.group(1))
+            if m is None or not _fixed_local_path(ctx, first_arg(a.group(1)[m.end() :])):
+                return False
+        return True
+    return _fixed_local_path(ctx, text)
+
+
+def _fixed_local_path(ctx: Ctx, path: bytes) -> bool:
+    """``path`` is written whole by the script and names no web address."""
+    path = path.strip()
+    if not path or _FIXED_PATH.fullmatch(path) is None:
+        return False
+    return not any(
+        b"://" in ctx.lx.value(int(q.group(1)))
+        for q in itertools.islice(PLACEHOLDER.finditer(path), 8)
+    )
+
+
+def _split_subject(code: bytes, split: re.Match[bytes]) -> bytes:
+    """What the list-splitting call ``split`` (a match of _SPLIT) splits: the text after
+    explode()'s separator, preg_split()'s or split()'s second argument, the path file()
+    reads. A bulk sender splits the addresses the visitor pasted or uploaded
+    (``explode("\\n", $_POST['emails'])``, ``file($_FILES['list']['tmp_name'])``); a
+    newsletter reads the site's own list."""
+    rest = code[split.end() : split.end() + 2000]
+    if split.group(1) is not None:  # explode("\\n", ...): after the separator
+        rest = rest.lstrip()
+        return first_arg(rest[1:]) if rest[:1] == b"," else b""
+    if split.group().startswith(b"file"):
+        return first_arg(rest)
+    parts = top_args(rest)
+    return parts[1] if len(parts) > 1 else b""
 
 
 # a counted loop: for ($i = 0; $i < 10; $i++) {
