@@ -193,6 +193,13 @@ def _socket_notes(cfg: config_mod.Config) -> list[str]:
             f"{key} = {value!r}: its folder does not exist; {who} only the default one "
             f"({default}) and will not start: create it (mode {mode})"
         )
+    # the event file's own folder is made (0750), not one above it: the daemon stops there
+    above = os.path.dirname(os.path.dirname(os.path.abspath(cfg.events.path or "/")))
+    if cfg.events.path and not os.path.isdir(above) and file_in_the_way(above) is None:
+        notes.append(
+            f"events.path = {cfg.events.path!r}: folder {above!r} does not exist; the daemon "
+            "makes only the event file's own folder and will not start: create it"
+        )
     return notes
 
 

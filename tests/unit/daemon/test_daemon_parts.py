@@ -1473,6 +1473,27 @@ def test_config_check_notes_a_store_folder_that_is_missing(
     assert "store.path" not in capsys.readouterr().out
 
 
+def test_config_check_notes_an_event_file_above_a_missing_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tour: `[events] path = "/nonexist/a/e.json"` was "config ok", and the daemon then
+    stopped at its start (it makes the event file's own folder, not one above it)."""
+    conf = tmp_path / "spamtrace.toml"
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf.write_text(f'[events]\npath = "{tmp_path / "typo" / "log" / "e.json"}"\n')
+    assert main(["config", "check"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: events.path = '{tmp_path}/typo/log/e.json': folder '{tmp_path}/typo' does "
+        "not exist; the daemon makes only the event file's own folder and will not start: "
+        "create it"
+    ]
+    conf.write_text(f'[events]\npath = "{tmp_path / "log" / "e.json"}"\n')  # its own: made
+    assert main(["config", "check"]) == 0
+    assert "events.path" not in capsys.readouterr().out
+
+
 def test_config_check_notes_the_folders_that_are_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
