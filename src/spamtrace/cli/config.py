@@ -177,6 +177,7 @@ def _socket_notes(cfg: config_mod.Config) -> list[str]:
 
     from spamtrace.folders import file_in_the_way
     from spamtrace.service.control import default_folder
+    from spamtrace.sinks.events import folder_not_made
     from spamtrace.sinks.store import DEFAULT_STORE_DIR
 
     notes = []
@@ -193,9 +194,8 @@ def _socket_notes(cfg: config_mod.Config) -> list[str]:
             f"{key} = {value!r}: its folder does not exist; {who} only the default one "
             f"({default}) and will not start: create it (mode {mode})"
         )
-    # the event file's own folder is made (0750), not one above it: the daemon stops there
-    above = os.path.dirname(os.path.dirname(os.path.abspath(cfg.events.path or "/")))
-    if cfg.events.path and not os.path.isdir(above) and file_in_the_way(above) is None:
+    above = folder_not_made(cfg.events.path) if cfg.events.path else None
+    if above is not None and file_in_the_way(above) is None:
         notes.append(
             f"events.path = {cfg.events.path!r}: folder {above!r} does not exist; the daemon "
             "makes only the event file's own folder and will not start: create it"

@@ -402,6 +402,17 @@ def _kind(path: str) -> str:
         return "gone"
 
 
+def folder_not_made(path: str) -> str | None:
+    """The missing folder above an event file's own folder, which stops the start: only the
+    file's own folder is made (/var/log/spamtrace); a typo made every missing folder of the
+    path (mkdir -p, /nonexistent 0755). ``config check`` says the same beforehand."""
+    parent = os.path.dirname(path)
+    above = os.path.dirname(parent)
+    if parent and not os.path.isdir(parent) and above and not os.path.isdir(above):
+        return above
+    return None
+
+
 class JsonLinesFile:
     """Appends lines to ``path``; logrotate-safe.
 
@@ -431,10 +442,8 @@ class JsonLinesFile:
 
     def _open(self) -> None:
         parent = os.path.dirname(self.path)
-        above = os.path.dirname(parent)
-        if parent and not os.path.isdir(parent) and above and not os.path.isdir(above):
-            # only the file's own folder is made (/var/log/spamtrace): a typo made every
-            # missing folder of the path (mkdir -p, /nonexistent 0755)
+        above = folder_not_made(self.path)
+        if above is not None:
             raise RuntimeFailure(
                 f"events: cannot open {escape(self.path)}: folder {escape(above)} does not "
                 "exist (only the event file's own folder is made: create it first)"

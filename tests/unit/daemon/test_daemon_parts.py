@@ -1434,14 +1434,25 @@ def test_service_install_says_a_folder_to_make_writable_that_is_not_there(
     assert not [w for w in json.loads(capsys.readouterr().out)["warnings"] if "not exist" in w]
 
 
+def _own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The main config file this test writes (not there yet), and an empty drop-in folder."""
+    conf = tmp_path / "spamtrace.toml"
+    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
+    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    return conf
+
+
+def _notes(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The "note:" lines of what was printed since the last read."""
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+
+
 def test_config_check_notes_a_socket_folder_that_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`config check` said "config ok" for a `[daemon] socket` whose folder is not there;
     the daemon, which makes only its default folder, would refuse to start on it."""
-    conf = tmp_path / "spamtrace.toml"
-    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
-    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf = _own_config(tmp_path, monkeypatch)
     conf.write_text(f'[daemon]\nsocket = "{tmp_path / "typo" / "c.sock"}"\n')
     assert main(["config", "check"]) == 0
     out = capsys.readouterr().out
@@ -1457,12 +1468,10 @@ def test_config_check_notes_a_store_folder_that_is_missing(
     """Tour: `[store] path = "/nonexist2/x.db"`: `config check` said "config ok", and the
     daemon then stopped at its start ("folder /nonexist2 does not exist", exit 3, restarted
     by the unit every 5 s). It is a note now, as the socket's folder is."""
-    conf = tmp_path / "spamtrace.toml"
-    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
-    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf = _own_config(tmp_path, monkeypatch)
     conf.write_text(f'[store]\npath = "{tmp_path / "typo" / "s.db"}"\n')
     assert main(["config", "check"]) == 0
-    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    notes = _notes(capsys)
     assert notes == [
         f"note: store.path = '{tmp_path}/typo/s.db': its folder does not exist; watch and "
         "the daemon make only the default one (/var/lib/spamtrace) and will not start: "
@@ -1478,12 +1487,10 @@ def test_config_check_notes_an_event_file_above_a_missing_folder(
 ) -> None:
     """Tour: `[events] path = "/nonexist/a/e.json"` was "config ok", and the daemon then
     stopped at its start (it makes the event file's own folder, not one above it)."""
-    conf = tmp_path / "spamtrace.toml"
-    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
-    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf = _own_config(tmp_path, monkeypatch)
     conf.write_text(f'[events]\npath = "{tmp_path / "typo" / "log" / "e.json"}"\n')
     assert main(["config", "check"]) == 0
-    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    notes = _notes(capsys)
     assert notes == [
         f"note: events.path = '{tmp_path}/typo/log/e.json': folder '{tmp_path}/typo' does "
         "not exist; the daemon makes only the event file's own folder and will not start: "
@@ -1501,9 +1508,7 @@ def test_config_check_notes_the_folders_that_are_files(
     the way: `config check` said "config ok" (the socket's "its folder does not exist"),
     and the daemon, `quarantine` and `scan --quarantine` failed later with "Not a
     directory". Each is a note now, naming the key and the part that is a file."""
-    conf = tmp_path / "spamtrace.toml"
-    monkeypatch.setenv("SPAMTRACE_CONFIG", str(conf))
-    monkeypatch.setenv("SPAMTRACE_CONFIG_DIR", str(tmp_path / "conf.d"))
+    conf = _own_config(tmp_path, monkeypatch)
     afile = tmp_path / "hostname"
     afile.write_text("web1\n")
     conf.write_text(
@@ -1511,7 +1516,7 @@ def test_config_check_notes_the_folders_that_are_files(
         f'[responses]\nquarantine_dir = "{afile}"\n'
     )
     assert main(["config", "check"]) == 0
-    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note:")]
+    notes = _notes(capsys)
     assert notes == [
         f"note: daemon.socket = '{afile}/c.sock': not a folder: '{afile}'; the daemon will "
         "not start",
