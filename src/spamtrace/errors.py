@@ -56,6 +56,14 @@ class ConfigError(UsageError):
         self.key = key
 
 
+class PathUnusable(UsageError):
+    """A path that the config or an option names cannot be used as it is: a folder on its way
+    does not exist (only the default folders are made) or is a file. A config or usage error
+    (exit 2), not a runtime failure: a restart meets it again. As exit 3 a missing store or
+    event folder had the unit (``Restart=on-failure``) restart the daemon every 5 s for ever;
+    exit 2 is kept from restarting (``RestartPreventExitStatus=2``)."""
+
+
 class RuntimeFailure(SpamtraceError):
     """Something failed while running (kernel, files, external tools)."""
 

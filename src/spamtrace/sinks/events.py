@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from spamtrace.errors import RuntimeFailure
+from spamtrace.errors import PathUnusable, RuntimeFailure, SpamtraceError
 from spamtrace.model import ALERTING_VERDICTS, Verdict
 from spamtrace.render.incidents import incident_json, iso, uid_text
 from spamtrace.safetext import escape, truncate
@@ -444,7 +444,7 @@ class JsonLinesFile:
         parent = os.path.dirname(self.path)
         above = folder_not_made(self.path)
         if above is not None:
-            raise RuntimeFailure(
+            raise PathUnusable(
                 f"events: cannot open {escape(self.path)}: folder {escape(above)} does not "
                 "exist (only the event file's own folder is made: create it first)"
             )
@@ -497,7 +497,7 @@ class JsonLinesFile:
             try:
                 self._open()
                 self.reopened += 1
-            except RuntimeFailure as exc:
+            except SpamtraceError as exc:  # a folder above removed meanwhile too
                 self._failed(exc.message)
 
     def write(self, line: str, warning: bool = False) -> None:
@@ -829,7 +829,7 @@ def open_stream(
     for opener in openers:
         try:
             writers.append(opener())
-        except RuntimeFailure as exc:
+        except SpamtraceError as exc:
             if failed is None:
                 for writer in writers:
                     writer.close()

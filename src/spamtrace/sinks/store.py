@@ -70,7 +70,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from spamtrace.errors import StoreError, UsageError
+from spamtrace.errors import PathUnusable, StoreError, UsageError
 from spamtrace.safetext import escape, quoted, shell_quote
 
 SCHEMA_VERSION = 6
@@ -541,7 +541,7 @@ class StoreReader:
             from spamtrace.folders import not_a_folder
 
             if (problem := not_a_folder(os.path.dirname(os.path.abspath(path)))) is not None:
-                raise StoreError(f"store {path}: {problem}")
+                raise PathUnusable(f"store {path}: {problem}")
             if os.path.islink(path):  # ls shows it: say what is missing
                 raise StoreError(
                     f"store {path}: a symlink to {quoted(os.readlink(path))}, which does not "
@@ -1049,10 +1049,10 @@ class Store:
 
             problem = not_a_folder(parent)
             if problem is not None:  # "does not exist" sent the admin to make what is there
-                raise StoreError(f"store {path}: {problem}")
+                raise PathUnusable(f"store {path}: {problem}")
             # only the default folder is ours to create: a typo in --db must not leave folders
             if parent != DEFAULT_STORE_DIR:
-                raise StoreError(
+                raise PathUnusable(
                     f"store {path}: folder {parent} does not exist (create it first; only "
                     f"the default {DEFAULT_STORE_DIR} is created)"
                 )

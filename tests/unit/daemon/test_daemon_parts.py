@@ -1746,3 +1746,32 @@ def test_an_exit_2_under_systemd_is_not_restarted_and_the_journal_says_why(
     assert len(lines) == 2 and "in use by" in lines[0], lines
     assert "another watcher holds the store" in lines[1]
     assert "`systemctl start spamtrace` once it has stopped" in lines[1]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the daemon refuses to start without root")
+def test_a_missing_store_or_event_folder_is_exit_2_as_a_missing_socket_folder_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tour: a store (or event file) in a folder that is not there stopped the daemon with
+    exit 3, a runtime failure, which the unit (`Restart=on-failure`) restarted every 5 s for
+    ever, while a missing socket folder was exit 2 (kept down by RestartPreventExitStatus=2).
+    Each is a config error the restart meets again: exit 2, and the journal says why it stays
+    stopped; nothing is made."""
+    monkeypatch.setenv("INVOCATION_ID", "0123456789abcdef0123456789abcdef")
+    sock = str(tmp_path / "c.sock")
+    cfg = tmp_path / "spamtrace.toml"
+    cases = {
+        "store": ("", ["--db", str(tmp_path / "typo" / "s.db")]),
+        "events": (
+            f'[events]\npath = "{tmp_path}/typo/dir/e.json"\n', ["--db", str(tmp_path / "s.db")]
+        ),
+        "socket": ("", ["--db", str(tmp_path / "s.db"), "--socket", str(tmp_path / "typo/c")]),
+    }
+    for what, (text, args) in cases.items():
+        cfg.write_text(text)
+        argv = ["--config", str(cfg), "daemon", "--socket", sock, "--no-nflog", *args]
+        assert main(argv) == 2, what
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == 2 and "typo" in lines[0] and "does not exist" in lines[0], lines
+        assert lines[1].startswith("spamtrace daemon: stopped (exit 2: a config or usage"), what
+        assert not (tmp_path / "typo").exists()

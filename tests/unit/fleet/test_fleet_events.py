@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from spamtrace.errors import RuntimeFailure
+from spamtrace.errors import PathUnusable, RuntimeFailure
 from spamtrace.sinks import events
 from spamtrace.sinks.events import (
     EventStream,
@@ -273,7 +273,7 @@ def test_only_the_event_files_own_folder_is_made(tmp_path: Path) -> None:
     made (/var/log/spamtrace where no unit made it), 0750; a missing folder above it is one
     line, and nothing is made."""
     typo = tmp_path / "typo" / "dir" / "e.json"
-    with pytest.raises(RuntimeFailure) as err:
+    with pytest.raises(PathUnusable) as err:  # a config error (exit 2), not a failure (3)
         JsonLinesFile(str(typo))
     assert err.value.message == (
         f"events: cannot open {typo}: folder {tmp_path}/typo does not exist (only the event "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spamtrace.errors import StoreError
+from spamtrace.errors import PathUnusable, StoreError
 from spamtrace.sinks import store as store_mod
 from spamtrace.sinks.store import (
     SCHEMA_VERSION,
@@ -137,9 +137,10 @@ def test_a_store_under_a_file_says_which_part_is_a_file(tmp_path: Path) -> None:
     afile.write_text("web1\n")
     path = str(afile / "s.db")
     for open_it in (Store, StoreReader):
-        with pytest.raises(StoreError) as err:
+        with pytest.raises(PathUnusable) as err:  # the admin's path: a usage error, exit 2
             open_it(path)
         assert err.value.message == f"store {path}: not a folder: '{afile}'"
+        assert err.value.exit_code == 2
     assert afile.read_text() == "web1\n"
 
 
@@ -368,8 +369,9 @@ def test_odd_bytes_in_suspect_paths_are_kept(tmp_path: Path) -> None:
 def test_a_missing_folder_is_created_only_for_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(StoreError, match="does not exist"):
+    with pytest.raises(PathUnusable, match="does not exist") as err:
         Store(str(tmp_path / "nonexistent" / "dir" / "x.db"), start_writer=False)
+    assert err.value.exit_code == 2  # a restart meets it again: not a runtime failure (3)
     assert not (tmp_path / "nonexistent").exists()
     monkeypatch.setattr(store_mod, "DEFAULT_STORE_DIR", str(tmp_path / "lib"))
     Store(str(tmp_path / "lib" / "x.db"), start_writer=False).close()
