@@ -99,10 +99,22 @@ def register(sub: Any) -> None:
     i.set_defaults(handler=_incidents)
 
     one = sub.add_parser("incident", help="everything known about one incident")
-    one.add_argument("id", metavar="ID", help="incident id (or a unique prefix of it)")
+    one.add_argument(
+        "id", metavar="ID", type=_incident_id, help="incident id (or a unique prefix of it)"
+    )
     one.add_argument("--json", action="store_true", help="machine-readable output")
     one.add_argument("--db", metavar="PATH", help=store_help())
     one.set_defaults(handler=_incident)
+
+
+def _incident_id(text: str) -> str:
+    """``incident ID``: an empty one (``incident "$ID"`` with ID unset) is a usage error said
+    before the store is opened; it said a missing store first (exit 3), then the id (exit 2)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "empty (give an incident id such as inc-3fa1..., or a prefix of it)"
+        )
+    return text
 
 
 def add_engine_arguments(parser: Any) -> None:

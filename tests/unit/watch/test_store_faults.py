@@ -210,6 +210,22 @@ def test_an_empty_id_is_a_usage_error_not_the_prefix_of_every_incident(tmp_path:
             r.incident(empty)
 
 
+def test_an_empty_id_is_said_before_a_missing_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tour: `spamtrace incident ''` with no store said the store was missing (exit 3), and only
+    once there was one, that the id was empty (exit 2): a usage error comes first."""
+    from spamtrace.cli.main import main
+
+    missing = str(tmp_path / "none.db")
+    for empty in ("", " "):
+        assert main(["incident", empty, "--db", missing]) == ExitCode.USAGE
+        err = capsys.readouterr().err
+        assert "argument ID: empty" in err and "does not exist" not in err, err
+    assert main(["incident", "inc-3fa", "--db", missing]) == ExitCode.FAILURE  # as before
+    assert not (tmp_path / "none.db").exists()
+
+
 def test_unreadable_store_says_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "s.db"
     Store(str(path), start_writer=False).close()
