@@ -221,10 +221,22 @@ class _Open:
     #: in a window): those at the opening, raised when a later window of the incident holds
     #: more (:meth:`MailPolicy._snapshot`)
     peak: tuple[int, int, int, int] = (0, 0, 0, 0)
+    #: a mailbox's usual messages in a window (its history before the incident), when the
+    #: rate-against-history reason could be given: that reason's count is raised as the
+    #: others are
+    usual: float | None = None
 
 
 def _window_counts(win: _Window) -> tuple[int, int, int, int]:
     return (len(win.messages), win.addresses.distinct, win.ips.distinct, win.nets.distinct)
+
+
+def _rate_text(t: MailThresholds, count: int, usual: float) -> str:
+    """The rate-against-history reason: ``count`` messages in a window against ``usual``."""
+    return (
+        f"{count} messages in {_span(t.window)}, {count / max(usual, 1.0):.0f}x its usual "
+        f"{usual:.1f} (more than mail.auth_rate_factor = {t.auth_rate_factor:g})"
+    )
 
 
 def _limit_texts(t: MailThresholds, auth: bool, counts: tuple[int, int, int, int]) -> list[str]:
@@ -404,7 +416,8 @@ class MailPolicy:
         if not reasons:
             return None
         verdict = Verdict.MAIL_AUTH if msg.auth is not None else Verdict.MAIL_SCRIPT
-        return self._open_incident(key, msg, win, verdict, tuple(reasons))
+        usual = None if average is None else average * window / 3600.0
+        return self._open_incident(key, msg, win, verdict, tuple(reasons), usual)
 
     def recipient(self, msg: MailMessage, address: str, wall: float) -> MailUpdate | None:
         """A recipient of ``msg`` learnt later (from a delivery line of the log)."""
@@ -466,6 +479,7 @@ class MailPolicy:
         win: _Window,
         verdict: Verdict,
         reasons: tuple[str, ...],
+        usual: float | None = None,
     ) -> MailUpdate:
         first = win.messages.first(msg.wall)
         origin = msg.script or msg.cwd or msg.auth
@@ -480,7 +494,7 @@ class MailPolicy:
             ident, verdict, msg, max(1, len(win.messages)), recipients,
             min(first, msg.wall), max(first, msg.wall), reasons,
             dict.fromkeys(list(win.ips.keys())[:64]),
-            dict.fromkeys(list(win.addresses.keys())[:20]), _window_counts(win),
+            dict.fromkeys(list(win.addresses.keys())[:20]), _window_counts(win), usual,
         )  # fmt: skip
         self._open[key] = inc
         return MailUpdate(self._snapshot(inc, win, key), opened=True)
@@ -515,7 +529,6 @@ class MailPolicy:
         t = self.t
         counts = _window_counts(win)
         count, distinct, ips, nets = counts
-        span = _span(t.window)
         out: list[str] = []
         texts = _limit_texts(t, msg.auth is not None, counts)
         if msg.auth is None:
@@ -534,10 +547,7 @@ class MailPolicy:
         if average is not None and count >= t.auth_min_messages:
             usual = average * t.window / 3600.0
             if count > t.auth_rate_factor * max(usual, 1.0):
-                volume.append(
-                    f"{count} messages in {span}, {count / max(usual, 1.0):.0f}x its usual "
-                    f"{usual:.1f} (more than mail.auth_rate_factor = {t.auth_rate_factor:g})"
-                )
+                volume.append(_rate_text(t, count, usual))
         if volume:
             entry = self._allowed_entry(msg.auth)
             if entry is not None:  # its volume is allowed: said, not flagged
@@ -571,6 +581,9 @@ class MailPolicy:
             auth = msg.auth is not None
             old = _limit_texts(self.t, auth, inc.peak)
             new = _limit_texts(self.t, auth, peak)
+            if inc.usual is not None:  # "N messages in an hour, Mx its usual U" too
+                old.append(_rate_text(self.t, inc.peak[0], inc.usual))
+                new.append(_rate_text(self.t, peak[0], inc.usual))
             inc.reasons = tuple(new[old.index(r)] if r in old else r for r in inc.reasons)
             inc.peak = peak
         return MailIncident(

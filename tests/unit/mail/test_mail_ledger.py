@@ -381,3 +381,32 @@ def test_concurrent_submissions_of_two_accounts_keep_their_own_folders(compiled:
         ("shop", "/home/blog/public_html/news", 1),
         ("shop", "/home/shop/public_html/up", 1),
     ]
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "python"])
+def test_the_usual_rate_reason_says_the_count_the_incident_grew_to(compiled: bool) -> None:
+    """The rate reason of an incident said its opening count ("51 messages in an hour, 26x
+    its usual 2.0") while the other limit reasons said how far the sender went."""
+
+    def msg(wall: float) -> MailMessage:
+        return MailMessage(
+            "exim", None, wall, "box@x", None, None, "box@x", "203.0.113.5", "esmtpa", 10,
+            None, (), None, recipients=1,
+        )  # fmt: skip
+
+    policy = MailPolicy(
+        MailThresholds(auth_rate_factor=10, auth_min_messages=50), compiled=compiled
+    )
+    start = 1_796_000_000.0
+    for h in range(48):  # two an hour, for two days
+        policy.observe(msg(start + h * 3600))
+        policy.observe(msg(start + h * 3600 + 60))
+    observe = policy.observer(compiled)
+    burst = start + 48 * 3600
+    for i in range(120):
+        observe(msg(burst + i))
+    (inc,) = policy.open_incidents()
+    assert inc.messages == 121  # the burst and the hour before's last message
+    assert inc.reasons == (  # opened at 50, "25x its usual 2.0"
+        "120 messages in an hour, 60x its usual 2.0 (more than mail.auth_rate_factor = 10)",
+    )

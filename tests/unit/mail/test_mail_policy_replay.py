@@ -12,7 +12,9 @@ name is), so the generated log's local senders, whose uids this test maps to no 
 user; the same incidents and counts otherwise (the digests' line counts are unchanged).
 And once more: the limit reasons of an open incident say the most its windows reached
 ("logged in from 5 networks" where a later window held 24), not the count at its opening;
-every line that changed (21,327 of 25,461) differs in its reasons alone."""
+every line that changed (21,327 of 25,461) differs in its reasons alone. And so does the
+rate-against-history reason ("5 messages in 5 minutes, 5x its usual 0.0" of a window that held
+6): 142 of the random stream's 4,529 lines changed, in that reason's count alone."""
 
 from __future__ import annotations
 
@@ -151,7 +153,7 @@ def _random_stream(seed: int, thresholds: MailThresholds) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(
-    ("seed", "expected"), [(1, (2499, "e2085ae651bc374a")), (2, (2030, "42d1e0e4af856143"))]
+    ("seed", "expected"), [(1, (2499, "3a7718ea2b7b9de9")), (2, (2030, "42d1e0e4af856143"))]
 )
 def test_random_streams_give_the_same_incidents(seed: int, expected: tuple[int, str]) -> None:
     got = _random_stream(seed, TIGHT if seed == 1 else MailThresholds(window=600))

@@ -58,7 +58,7 @@ def test_a_rate_not_judged_is_said(
     assert "--since 2d or more judges it" in text
     # read over a week, the rule judges it: the incident, and no such note
     code, out, err = run_mail(capsys, "--exim-log", str(log), "--since", "7d")
-    assert code == 1 and "25x its usual" in " ".join(out.split())
+    assert code == 1 and "60 messages in an hour, 30x its usual 2.0" in " ".join(out.split())
     assert "not compared" not in out + err
 
 
