@@ -90,6 +90,7 @@ def _check(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     notes += _metrics_notes(cfg)
     notes += _mta_notes(cfg)
     notes += _socket_notes(cfg)
+    notes += _syslog_notes(cfg)
     notes += _folder_notes(cfg)
     from spamtrace.service.mail import logs_not_files
 
@@ -199,6 +200,28 @@ def _socket_notes(cfg: config_mod.Config) -> list[str]:
         notes.append(
             f"events.path = {cfg.events.path!r}: folder {above!r} does not exist; the daemon "
             "makes only the event file's own folder and will not start: create it"
+        )
+    return notes
+
+
+def _syslog_notes(cfg: config_mod.Config) -> list[str]:
+    """A syslog socket the config sends to that is not there (no /dev/log: no journald or
+    syslog daemon, or a typo): the daemon noted it at its start, each alert then failing,
+    or stopped on it (the event stream's), while ``config check`` said "config ok"."""
+    from spamtrace.sinks.alerts.settings import SyslogSpec, parse
+    from spamtrace.sinks.alerts.syslog import socket_problem
+
+    notes = []
+    for spec in parse(cfg.alerts).channels:
+        if isinstance(spec, SyslogSpec) and (why := socket_problem(spec.socket)) is not None:
+            notes.append(
+                f"alerts.syslog (channel {quoted(spec.name)}): {why}; its alerts fail until "
+                "it is there"
+            )
+    if cfg.events.syslog and (why := socket_problem(cfg.events.syslog_socket)) is not None:
+        notes.append(
+            f"events.syslog_socket: {why}; the daemon will not start until it is there "
+            "(watch runs without the syslog stream)"
         )
     return notes
 

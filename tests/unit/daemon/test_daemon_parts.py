@@ -1775,3 +1775,31 @@ def test_a_missing_store_or_event_folder_is_exit_2_as_a_missing_socket_folder_is
         assert len(lines) == 2 and "typo" in lines[0] and "does not exist" in lines[0], lines
         assert lines[1].startswith("spamtrace daemon: stopped (exit 2: a config or usage"), what
         assert not (tmp_path / "typo").exists()
+
+
+def test_config_check_notes_a_syslog_socket_that_is_not_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tour: an `[alerts.syslog]` channel whose socket is not there (no /dev/log: no journald or
+    syslog daemon) was noted at the daemon's start, every alert then failing, and the event
+    stream's stopped the start, while `config check` said "config ok" for both. A socket that
+    is there is not noted."""
+    conf = _own_config(tmp_path, monkeypatch)
+    there = tmp_path / "log"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listening:
+        listening.bind(str(there))
+        for sock, count in ((tmp_path / "nolog", 2), (there, 0)):
+            conf.write_text(
+                f'[alerts.syslog]\nenabled = true\nsocket = "{sock}"\n'
+                f'[events]\nsyslog = true\nsyslog_socket = "{sock}"\n'
+            )
+            assert main(["config", "check"]) == 0
+            notes = [n for n in _notes(capsys) if "syslog" in n]
+            assert len(notes) == count, notes
+            if count:
+                assert notes[0] == (
+                    f"note: alerts.syslog (channel 'syslog'): {sock}: no syslog socket (is a "
+                    "syslog daemon or journald running?); its alerts fail until it is there"
+                )
+                assert notes[1].startswith(f"note: events.syslog_socket: {sock}: no syslog")
+                assert "the daemon will not start" in notes[1]

@@ -24,6 +24,21 @@ NO_SOCKET = "no syslog socket (is a syslog daemon or journald running?)"
 MAX_MESSAGE = 4096
 
 
+def socket_problem(path: str) -> str | None:
+    """Why nothing can be sent to the syslog socket ``path`` now (it is not there, or not a
+    socket), else None: said by the daemon at its start and by ``config check``."""
+    import stat
+
+    try:
+        if stat.S_ISSOCK(os.stat(path).st_mode):
+            return None
+    except FileNotFoundError:
+        return f"{path}: {NO_SOCKET}"
+    except OSError as exc:
+        return f"{path}: {exc.strerror or exc}"
+    return f"{path}: not a socket"
+
+
 def severity(alert: Alert) -> int:
     if alert.event is AlertEvent.TEST or alert.event is AlertEvent.DIGEST:
         return LOG_NOTICE
@@ -52,16 +67,7 @@ class SyslogChannel:
     def unready(self) -> str | None:
         """Why no alert can be sent now (said at start: the channel was named as ready, and
         each alert then failed after its retries, said only in the journal), else None."""
-        import stat
-
-        try:
-            if stat.S_ISSOCK(os.stat(self.spec.socket).st_mode):
-                return None
-        except FileNotFoundError:
-            return f"{self.spec.socket}: {NO_SOCKET}"
-        except OSError as exc:
-            return f"{self.spec.socket}: {exc.strerror or exc}"
-        return f"{self.spec.socket}: not a socket"
+        return socket_problem(self.spec.socket)
 
     def send(self, alert: Alert) -> str:
         data = datagram(alert, self.spec, os.getpid())
