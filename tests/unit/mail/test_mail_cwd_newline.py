@@ -10,7 +10,7 @@ from mailhost import run_mail_json
 
 from spamtrace.sources.maillog.blocks import COMPILED, parse_block
 from spamtrace.sources.maillog.event import MailAction
-from spamtrace.sources.maillog.reader import parser_for
+from spamtrace.sources.maillog.reader import LogCounts, carry, parser_for
 
 FOLDER = "/home/shop/public_html/wp-content/uploads/nl\nline\x1b[31mred"
 LOG = (
@@ -25,12 +25,32 @@ def test_the_two_parts_give_one_arguments_line_with_the_whole_folder(compiled: b
     events, lines, malformed, _ = parse_block(
         "exim", LOG.rstrip("\n").encode(), parser_for("exim", 2026, 0), compiled=compiled
     )
-    # both parts were malformed, the folder lost; the first one still is (Exim broke it)
+    # both parts were malformed, the folder lost; the first one still is as it comes (Exim
+    # broke it), taken back from the log's counts once joined (below)
     assert (lines, malformed) == (4, 1)
     first = events[0]
     assert first.action is MailAction.ARGUMENTS and first.cwd == FOLDER
     assert first.args == ("/usr/sbin/sendmail", "-t", "-i") and first.wall == 1796491112.0
     assert [e.action for e in events[1:]] == [MailAction.ARRIVAL, MailAction.COMPLETED]
+
+
+@pytest.mark.parametrize("compiled", [True, False] if COMPILED else [False])
+def test_a_joined_first_part_is_taken_back_from_the_logs_counts(compiled: bool) -> None:
+    counts = LogCounts("mainlog", "exim")
+    parse = parser_for("exim", 2026, 0)
+    carry(None, parse, counts)
+    events, _, malformed, _ = parse_block(
+        "exim", LOG.rstrip("\n").encode(), parse, compiled=compiled
+    )
+    assert events[0].cwd == FOLDER
+    assert malformed + counts.malformed == 0
+    # one with no rest stays counted
+    cut = "2026-12-05 17:18:32 cwd=/home/shop/nl\n2026-12-05 17:18:33 1xZtP6-0000xM-1i Completed"
+    counts = LogCounts("mainlog", "exim")
+    parse = parser_for("exim", 2026, 0)
+    carry(None, parse, counts)
+    _, _, malformed, _ = parse_block("exim", cut.encode(), parse, compiled=compiled)
+    assert malformed + counts.malformed == 1
 
 
 @pytest.mark.parametrize("compiled", [True, False] if COMPILED else [False])
@@ -61,7 +81,7 @@ def test_mail_gives_the_sender_the_folder_and_pasteable_scan_advice(
     php = str(tmp_path / "php.log")
     code, doc, _ = run_mail_json(capsys, "--exim-log", str(log), "--php-log", php)
     assert code == 1
-    assert doc["logs"][0]["malformed"] == 2  # the first part of each (was 4)
+    assert doc["logs"][0]["malformed"] == 0  # the first part of each was one (2; 4 before)
     (sender,) = doc["senders"]
     assert (sender["cwd"], sender["messages"]) == (FOLDER, 2)
     (inc,) = doc["incidents"]

@@ -11,7 +11,7 @@ from mailhost import run_mail, run_mail_json
 
 from spamtrace.sources.maillog.blocks import parse_block
 from spamtrace.sources.maillog.event import MailAction
-from spamtrace.sources.maillog.reader import parser_for
+from spamtrace.sources.maillog.reader import LogCounts, carry, parser_for
 from spamtrace.sources.maillog.scriptnames import ScriptNames
 
 SCRIPT = "/home/shop/public_html/wp-content/uploads/a\nb\x1b[31m.php"
@@ -67,6 +67,17 @@ def test_mail_names_the_script(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code, doc, _ = run_mail_json(capsys, "--php-log", str(log))
     assert code == 0
     assert sorted(s["script"] for s in doc["senders"]) == ["/home/shop/ok.php", SCRIPT]
+    # the first part, joined with its rest, is no malformed line (it was counted one)
+    assert doc["logs"][0]["malformed"] == 0
+
+
+def test_the_first_part_is_taken_back_from_the_logs_counts() -> None:
+    counts = LogCounts("mail.log", "php")
+    parse = parser_for("php", 2026, 0)
+    carry(None, parse, counts)
+    events, lines, malformed, _ = parse_block("php", LOG.rstrip("\n").encode(), parse)
+    assert (lines, len(events)) == (5, 2)
+    assert malformed + counts.malformed == 0  # counted as it came (1), taken back (-1)
 
 
 # Recorded from PHP 8.2's CLI (mail.log set, mail.add_x_header = On): a script named

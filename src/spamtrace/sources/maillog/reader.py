@@ -192,10 +192,12 @@ class EximLines:
     Exim writes ``cwd=`` as it is (4.96): a folder named ``nl<newline>x`` (an attacker's
     choice, to hide where a mailer is) gives a line ``... cwd=/home/u/nl`` without ``N
     args:``, then ``x 3 args: /usr/sbin/sendmail -t -i`` without a time stamp. Both were
-    malformed, and the messages had no folder. The first is still counted malformed (Exim
-    broke it), but kept until the next line: one without a time stamp that completes it
-    gives the arguments event (``cwd`` with the newline, the first line's time). The
-    compiled parser hands both lines here (they are malformed to it).
+    malformed, and the messages had no folder. The first is counted malformed when it comes
+    (the parsers count a line as they read it), but kept until the next line: one without a
+    time stamp that completes it gives the arguments event (``cwd`` with the newline, the
+    first line's time), and the first line's count is taken back from :attr:`counts` (it was
+    read; without ``counts`` it stays). The compiled parser hands both lines here (they are
+    malformed to it).
 
     Exim logging to syslog (``log_file_path = syslog``) writes the same lines after the
     syslog prefix (``Dec  6 02:10:01 web1 exim[1234]: ``, or rsyslog's RFC 3339 stamp): the
@@ -353,9 +355,12 @@ class EximLines:
         head, self.head = self.head, None
         if head is not None and not line[:4].isdecimal():
             try:
-                return exim.joined_arguments(head, line)
+                joined = exim.joined_arguments(head, line)
             except MalformedLine:
                 pass
+            else:
+                self._lost(-1)  # the first part, counted malformed as it came, is read
+                return joined
         if line[:1] == " " and line[1:2] not in ("", " "):
             return None  # the second line of a message Exim wrote on two (class doc)
         try:
@@ -375,12 +380,13 @@ class PhpLines:
     (with headers it turns line breaks into spaces: :class:`PhpScripts`): a script named
     ``a<newline>b.php`` (an attacker's choice, to hide which file mails) gives ``[stamp]
     mail() on [/home/u/a`` and ``b.php:4]: To: ...`` without a time stamp. The first was
-    malformed, the second no record, and the call was lost. The first is still counted
-    malformed (PHP broke it), but kept while the next lines without a time stamp complete it
-    (at most :attr:`MAX_PARTS`, :data:`MAX_LINE` in all): the joined record is the call, at
-    the first line's time."""
+    malformed, the second no record, and the call was lost. The first is counted malformed
+    when it comes, but kept while the next lines without a time stamp complete it (at most
+    :attr:`MAX_PARTS`, :data:`MAX_LINE` in all): the joined record is the call, at the first
+    line's time, and the first line's count is taken back from ``counts`` (set by
+    :func:`carry`; without it, it stays)."""
 
-    __slots__ = ("head", "parse", "parts")
+    __slots__ = ("counts", "head", "parse", "parts")
     MAX_PARTS = 16
     _STAMPED = re.compile(r"\[[0-9]{2}-[A-Za-z]{3}-[0-9]{4} ")
 
@@ -388,6 +394,7 @@ class PhpLines:
         self.parse = parse
         self.head: str | None = None
         self.parts = 0
+        self.counts: LogCounts | None = None
 
     def take(self, other: PhpLines) -> None:
         """Go on with the record ``other`` (the parser of the file or read before) holds."""
@@ -399,11 +406,14 @@ class PhpLines:
         if head is not None and not self._STAMPED.match(line):
             joined = f"{head}\n{line}"
             try:
-                return self.parse(joined)
+                ev = self.parse(joined)
             except MalformedLine:
                 if self.parts < self.MAX_PARTS and len(joined) <= MAX_LINE:
                     self.head, self.parts = joined, self.parts + 1
                 return None
+            if self.counts is not None:  # the first line, counted malformed as it came
+                self.counts.malformed -= 1
+            return ev
         self.parts = 1
         try:
             return self.parse(line)
@@ -494,7 +504,7 @@ def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None)
     """``parse`` goes on where ``before`` (the parser of the last file read, or of the last
     look at a followed log) stopped: with the line it holds open (a split syslog line, a
     working folder or script name broken at a newline). ``counts``: where ``parse`` counts
-    the parts it gives up."""
+    the parts it gives up, and takes back the first line of one it joins."""
     if isinstance(parse, EximLines):
         if isinstance(before, EximLines):
             parse.take(before)
@@ -502,8 +512,11 @@ def carry(before: Parser | None, parse: Parser, counts: LogCounts | None = None)
             parse.counts = counts
         return
     new, old = getattr(parse, "inner", parse), getattr(before, "inner", before)  # PhpScripts
-    if isinstance(new, PhpLines) and isinstance(old, PhpLines):
-        new.take(old)
+    if isinstance(new, PhpLines):
+        if isinstance(old, PhpLines):
+            new.take(old)
+        if counts is not None:
+            new.counts = counts
 
 
 def finish(parse: Parser | None) -> None:
