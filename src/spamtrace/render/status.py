@@ -109,6 +109,12 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
             text += f"; not there yet, followed once it appears: {', '.join(waiting)}"
         rows.append(("mail logs:", text))
         for log in logs:
+            malformed = log.get("malformed")
+            if isinstance(malformed, int) and malformed > 0:
+                rows.append((
+                    "", f"- {escape(str(log.get('path')))}: {malformed} malformed line(s) "
+                    "skipped (not read as mail)",
+                ))  # fmt: skip
             long_lines = log.get("long_lines")
             if isinstance(long_lines, int) and long_lines > 0:
                 done = "cut, read as far as kept" if log.get("kind") == "php" else "not read"

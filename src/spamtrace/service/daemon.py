@@ -117,12 +117,12 @@ def _mail_open(sources: Sequence[object]) -> int:
 
 
 def _mail_logs(sources: Sequence[object]) -> list[dict[str, Any]] | None:
-    """``status``'s ``mail_logs``: path, kind, waiting, lines, events and over-long lines of
-    each followed mail log."""
+    """``status``'s ``mail_logs``: path, kind, waiting, lines, events, malformed and
+    over-long lines of each followed mail log."""
     for src in sources:
         if getattr(src, "name", None) == "mail-logs" and callable(getattr(src, "stats", None)):
             logs = src.stats().get("logs") or []  # type: ignore[attr-defined]
-            keep = ("path", "kind", "waiting", "lines", "events", "long_lines")
+            keep = ("path", "kind", "waiting", "lines", "events", "malformed", "long_lines")
             return [{k: log.get(k) for k in keep} for log in logs]
     return None
 

@@ -1803,3 +1803,36 @@ def test_config_check_notes_a_syslog_socket_that_is_not_there(
                 )
                 assert notes[1].startswith(f"note: events.syslog_socket: {sock}: no syslog")
                 assert "the daemon will not start" in notes[1]
+
+
+def test_status_says_the_malformed_lines_of_each_followed_mail_log(tmp_path: Path) -> None:
+    """A followed log whose lines are skipped (not read as mail) is named in status, with how
+    many: it said only how many logs were followed."""
+    from spamtrace.service.daemon import _mail_logs
+    from spamtrace.sources.maillog.follow import MailLogSource
+    from spamtrace.sources.maillog.reader import LogSpec
+
+    log, php = tmp_path / "mainlog", tmp_path / "m\x1b[31m.log"
+    log.write_text("")
+    php.write_text("")
+    cfg = Config().override(
+        origin="test", mail__postfix_logs=[], mail__exim_logs=[str(log)],
+        mail__php_logs=[str(php)], mail__restore_hours=0,
+    )  # fmt: skip
+    src = MailLogSource(cfg, [LogSpec(str(log), "exim"), LogSpec(str(php), "php")], interval=3600)
+    try:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        with log.open("a") as fh:
+            fh.write(f"{stamp} 1xZY00-0004e1-2T <= a@b.example U=shop P=local S=400\n")
+            fh.write("not a line of Exim's\n\x00\x01binary\n")
+        with php.open("a") as fh:
+            fh.write("[x] mail() on [/home/u/a.php:1]: To: a@b.example\n")  # no stamp
+        src.read_events()
+        logs = _mail_logs([src])
+    finally:
+        src.close()
+    assert logs is not None
+    assert {x["kind"]: x["malformed"] for x in logs} == {"exim": 2, "php": 1}
+    text = "\n".join(status_lines({"mail_logs": logs}))
+    assert f"{log}: 2 malformed line(s) skipped (not read as mail)" in text
+    assert "m\\x1b[31m.log: 1 malformed line(s) skipped" in text and "\x1b" not in text
