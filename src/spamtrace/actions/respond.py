@@ -102,6 +102,7 @@ class Responder:
         monotonic: Callable[[], float] = time.monotonic,
         emit: Callable[[ActionRecord], None] | None = None,
         released: Callable[[float], frozenset[int]] | None = None,
+        graced: Callable[[float], frozenset[int]] | None = None,
     ) -> None:
         self.rules = ResponseRules.from_config(
             cfg, mta_uids=mta.uids, mta_users=mta.users, mta_exes=mta.exes
@@ -138,6 +139,8 @@ class Responder:
         self.emit = emit
         #: the uids released since a time (``spamtrace release``; read from the store)
         self.released = released
+        #: of those, the uids whose grace `release --no-grace` did not end (None: all of them)
+        self.graced = graced
         #: records made when ``emit`` is None (tests, and what close() returns)
         self.records: list[ActionRecord] = []
         self._lock = threading.Lock()
@@ -438,7 +441,8 @@ class Responder:
         if self.released is not None and any(
             isinstance(d, (BlockUid, StopProcess)) for d in decisions
         ):
-            released = self.released(self.clock() - self.rules.release_grace)
+            since = self.clock() - self.rules.release_grace
+            released = (self.graced or self.released)(since)
             if inc.uid in released:
                 held = [d for d in decisions if isinstance(d, (BlockUid, StopProcess))]
                 decisions = decide(replace(situation, released=released), self.rules)

@@ -30,7 +30,8 @@ def register(sub: Any) -> None:
         "SIGCONT to the processes a response stopped (only if each is still the same process). "
         "For [responses] release_grace seconds afterwards (default 3600) the daemon does not "
         "block or stop the uid again, whatever it sends; what it holds back is recorded as "
-        "'would' in the incident.",
+        "'would' in the incident, and alerts go on. --no-grace ends that grace (given again "
+        "later, it ends the grace of an earlier release).",
     )
     r.add_argument(
         "who", metavar="UID|ACCOUNT",
@@ -38,6 +39,11 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     # `release uid 1001` was "unrecognized arguments: 1001": the word before is taken
     r.add_argument("then", nargs="?", help=argparse.SUPPRESS)
+    r.add_argument(
+        "--no-grace", action="store_true",
+        help="no [responses] release_grace after this release, and the end of an earlier "
+        "one's: the daemon may block or stop the uid again at its next connect",
+    )  # fmt: skip
     r.add_argument("--json", action="store_true", help="machine-readable result")
     r.add_argument("--db", metavar="PATH", help=store_help())
     r.set_defaults(handler=_release)
@@ -82,7 +88,7 @@ def _release(args: argparse.Namespace, cfg: Config) -> int:
     _need_root("release")
     store_path = args.db or cfg.store.path
     uid, user = resolve_uid(who, store_path)
-    outcome = release(cfg, uid, user, store_path)
+    outcome = release(cfg, uid, user, store_path, grace=not args.no_grace)
     print_release(outcome, args.json)
     return ExitCode.FAILURE if outcome.failed else ExitCode.CLEAN
 

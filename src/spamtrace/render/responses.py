@@ -29,6 +29,7 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
             "unblocked": outcome.unblocked, "resumed": outcome.resumed,
             "notes": list(outcome.notes),
             "grace_until": None if outcome.grace_until is None else iso(outcome.grace_until),
+            "grace_ended": outcome.grace_ended,
         })  # fmt: skip
         return
     who = f"uid {outcome.uid}" + (f" ({outcome.user})" if outcome.user else "")
@@ -53,7 +54,17 @@ def print_release(outcome: ReleaseOutcome, as_json: bool) -> None:
         files = f"; its {kept} quarantined file(s) stay quarantined" if kept else ""
         print(
             f"  spamtrace will not block or stop {escape(who)} again until {until} UTC "
-            f"([responses] release_grace){files}"
+            "([responses] release_grace), whatever it sends: its connects are still recorded "
+            f"and alerted (what is held back, as 'would'){files}"
+        )
+        print(
+            "  to end the grace now (blocked or stopped again at its next connect): "
+            f"spamtrace release {outcome.uid} --no-grace"
+        )
+    elif outcome.grace_ended:
+        print(
+            "  no grace (--no-grace; an earlier release's ends now): a daemon in enforce mode "
+            f"blocks or stops {escape(who)} again at its next connect"
         )
     for n in outcome.notes:  # messages: their values were quoted where they were put in
         print(f"  note: {escape_message(n)}")

@@ -37,6 +37,8 @@ class ReleaseOutcome:
     #: files a response moved to quarantine for the uid's incidents that are still there (not
     #: restored): the grace line names them only when there are some
     quarantined: int = 0
+    #: `release --no-grace` ended the grace (of this release and any earlier one) in the store
+    grace_ended: bool = False
 
 
 def resolve_uid(who: str, store_path: str | None = None) -> tuple[int, str | None]:
@@ -79,17 +81,22 @@ def _uids_in_store(name: str, store_path: str | None) -> list[int]:
         return []
 
 
-def release(cfg: Config, uid: int, user: str | None, store_path: str) -> ReleaseOutcome:
-    """Unblock ``uid`` and resume the processes a response stopped (see the module docstring)."""
+def release(
+    cfg: Config, uid: int, user: str | None, store_path: str, grace: bool = True
+) -> ReleaseOutcome:
+    """Unblock ``uid`` and resume the processes a response stopped (see the module docstring).
+    With ``grace`` False (``--no-grace``) no `release_grace` follows, and the one of an earlier
+    release ends: the daemon may block or stop the uid again at its next connect."""
     from spamtrace.actions.process import ProcessSignaller
     from spamtrace.actions.uidblock import UidBlocker
     from spamtrace.policy.responses import ResponseRules
-    from spamtrace.sinks.store import is_configured_store, mark_undone, open_reader
+    from spamtrace.sinks.store import end_grace, is_configured_store, mark_undone, open_reader
 
     notes: list[str] = []
     stopped: list[tuple[int, float]] = []
     grace_until: float | None = None
     quarantined = 0
+    ended = False
     if os.path.exists(store_path):
         configured = is_configured_store(store_path, cfg.store.path)
         with open_reader(store_path, configured=configured) as reader:
@@ -102,7 +109,10 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
             )  # fmt: skip
         # recorded first: a running daemon reads it before it would block the uid again
         now = time.time()
-        if mark_undone(store_path, uid, now) and cfg.responses.release_grace > 0:
+        if not grace:  # first: a daemon reading between the two holds nothing back
+            ended = end_grace(store_path, uid, now)
+        undone = mark_undone(store_path, uid, now)
+        if grace and undone and cfg.responses.release_grace > 0:
             grace_until = now + cfg.responses.release_grace
     else:
         notes.append(
@@ -120,5 +130,5 @@ def release(cfg: Config, uid: int, user: str | None, store_path: str) -> Release
         resumed, why = signaller.resume(stopped, uid)
         notes += why
     return ReleaseOutcome(
-        uid, user, unblocked, resumed, tuple(notes), failed, grace_until, quarantined
+        uid, user, unblocked, resumed, tuple(notes), failed, grace_until, quarantined, ended
     )

@@ -77,6 +77,7 @@ class ResponsesSubscriber:
         self.responder = responder or Responder(cfg, engine.mta)
         self.responder.emit = self._emit
         self.responder.released = self._released
+        self.responder.graced = self._graced
         self._latest: dict[str, IncidentRecord] = {}
         self._lock = threading.Lock()
         #: what went wrong while preparing (shown by the caller)
@@ -169,9 +170,10 @@ class ResponsesSubscriber:
 
             self.engine.post(BlocksReconciled(tuple(dropped), time.time()))
 
-    def _released(self, since: float) -> frozenset[int]:
+    def _released(self, since: float, graced: bool = False) -> frozenset[int]:
         """The uids `spamtrace release` undid since ``since`` (asked only when a block or
-        stop is about to be decided: one indexed read of the store)."""
+        stop is about to be decided: one indexed read of the store); with ``graced``, those
+        whose grace `release --no-grace` did not end."""
         if self.engine.store is None:
             return frozenset()
         from spamtrace.errors import SpamtraceError
@@ -179,9 +181,12 @@ class ResponsesSubscriber:
 
         try:
             with open_reader(self.engine.store.path) as reader:
-                return reader.released_uids(since)
+                return reader.released_uids(since, graced=graced)
         except SpamtraceError:
             return frozenset()
+
+    def _graced(self, since: float) -> frozenset[int]:
+        return self._released(since, graced=True)
 
     def _remember(self, rec: IncidentRecord) -> None:
         with self._lock:

@@ -772,14 +772,25 @@ class StoreReader:
                 out.append(a)
         return out
 
-    def released_uids(self, since: float) -> frozenset[int]:
-        """uids whose block or stop `spamtrace release` undid at or after ``since``."""
+    def released_uids(self, since: float, *, graced: bool = False) -> frozenset[int]:
+        """uids whose block or stop `spamtrace release` undid at or after ``since``; with
+        ``graced``, only those whose grace `release --no-grace` did not end after their last
+        release (:func:`end_grace`)."""
         if not self._actions_table():
             return frozenset()
         rows = self._rows(
-            "SELECT DISTINCT uid FROM actions WHERE undone_at >= ? AND uid IS NOT NULL", (since,)
+            "SELECT uid, max(undone_at) AS at FROM actions WHERE undone_at >= ? AND uid IS NOT "
+            "NULL GROUP BY uid",
+            (since,),
         )
-        return frozenset(int(r["uid"]) for r in rows)
+        ended: dict[int, float] = {}
+        if graced:
+            for r in self._rows(f"SELECT key, value FROM meta WHERE key LIKE '{GRACE_ENDED}%'"):
+                with contextlib.suppress(ValueError):
+                    ended[int(r["key"][len(GRACE_ENDED):])] = float(r["value"])
+        return frozenset(
+            int(r["uid"]) for r in rows if ended.get(int(r["uid"]), -1.0) < float(r["at"])
+        )
 
     def tracepoint_keys(self, since: float) -> set[tuple[float, int, str]]:
         """(monotonic, tid, remote) of the tracepoint events stored since ``since`` (wall): a
@@ -1528,6 +1539,33 @@ def mark_undone(path: str, uid: int, when: float) -> int:
                 if r["uid"] == uid and r["action"] in ("block-uid", "stop-process")]  # fmt: skip
 
     return _mark(path, when, blocks_and_stops)
+
+
+#: the ``meta`` key (then the uid) of when `release --no-grace` ended a uid's release grace
+GRACE_ENDED = "grace_ended:"
+
+
+def end_grace(path: str, uid: int, when: float) -> bool:
+    """End at ``when`` the `release_grace` of the uid's releases so far (`spamtrace release
+    --no-grace`): a running daemon may block or stop it again at its next connect. False when
+    there is no store to record it in."""
+    if not os.path.exists(path):
+        return False
+    try:
+        db = _connect(path, readonly=False)
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from None
+    try:
+        _validate(db, path)
+        db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            (f"{GRACE_ENDED}{uid}", repr(when)),
+        )
+        return True
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from None
+    finally:
+        db.close()
 
 
 def mark_restored(path: str, quarantine_id: str, when: float) -> int:

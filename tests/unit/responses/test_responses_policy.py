@@ -943,6 +943,22 @@ def test_a_released_block_is_taken_again_once_the_grace_is_over() -> None:
     r.close()
 
 
+def test_a_released_uid_whose_grace_was_ended_is_blocked_at_its_next_connect() -> None:
+    """The responder holds back a block for a released uid only while it is in its grace
+    (``graced``), not for every released one."""
+    for graced, status in ((frozenset({1001}), "would"), (frozenset(), "done")):
+        kernel = FlushableSet()
+        r = Responder(
+            cfg(mode="enforce", responses__stop=False), MTA, blocker=kernel,  # type: ignore[arg-type]
+            released=lambda since: frozenset({1001}), graced=lambda since, g=graced: g,
+            clock=lambda: 110.0,
+        )  # fmt: skip
+        att = attempt(110.0)
+        r.on_attempt(att, IncidentTracker().add(att).incident)
+        assert [(a.action, a.status) for a in r.records] == [("block-uid", status)], status
+        r.close()
+
+
 def test_a_block_of_a_deleted_account_is_not_put_back_on_its_uid_given_to_another(
     tmp_path: Path,
 ) -> None:

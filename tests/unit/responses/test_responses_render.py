@@ -44,7 +44,7 @@ def test_release_json_has_its_schema(capsys: pytest.CaptureFixture[str]) -> None
     doc = json.loads(capsys.readouterr().out)
     assert doc == {
         "schema": "spamtrace.release/1", "uid": 7, "user": None, "unblocked": False,
-        "resumed": 0, "notes": ["n"], "grace_until": None,
+        "resumed": 0, "notes": ["n"], "grace_until": None, "grace_ended": False,
     }  # fmt: skip
 
 
@@ -55,7 +55,10 @@ def test_release_says_until_when_the_uid_is_let_be(capsys: pytest.CaptureFixture
     assert capsys.readouterr().out.splitlines() == [
         "nothing to release for uid 7 (acct): not blocked, no process stopped",
         "  spamtrace will not block or stop uid 7 (acct) again until 2026-12-05 09:00:00 UTC "
-        "([responses] release_grace); its 2 quarantined file(s) stay quarantined",
+        "([responses] release_grace), whatever it sends: its connects are still recorded and "
+        "alerted (what is held back, as 'would'); its 2 quarantined file(s) stay quarantined",
+        "  to end the grace now (blocked or stopped again at its next connect): "
+        "spamtrace release 7 --no-grace",
     ]
 
 
@@ -67,7 +70,8 @@ def test_release_names_quarantined_files_only_when_there_are_some(
     print_release(ReleaseOutcome(7, "acct", True, 0, (), False, 1_796_461_200.0), False)
     assert capsys.readouterr().out.splitlines()[1] == (
         "  spamtrace will not block or stop uid 7 (acct) again until 2026-12-05 09:00:00 UTC "
-        "([responses] release_grace)"
+        "([responses] release_grace), whatever it sends: its connects are still recorded and "
+        "alerted (what is held back, as 'would')"
     )
     print_release(ReleaseOutcome(7, "acct", True, 0, (), False, 1_796_461_200.0), True)
     assert json.loads(capsys.readouterr().out)["grace_until"] == "2026-12-05T09:00:00.000Z"
@@ -220,3 +224,56 @@ def test_quarantine_json_times_are_written_as_every_other_documents(
     assert json.loads(capsys.readouterr().out)["restored"]["quarantined_at"] == iso(at)
     # the manifest on disk keeps its format (older versions read it) and reads back exact
     assert QuarantineItem.from_json(item.to_json()).quarantined_at == pytest.approx(at, abs=1e-6)
+
+
+def test_release_says_how_to_end_the_grace_and_no_grace_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tour: a release let the uid send unblocked for an hour, and its output gave no way to
+    end that early (there was none but setting release_grace to 0 for every uid). It names
+    `release UID --no-grace`, which ends the grace: the store no longer counts the uid as in
+    its grace (a daemon blocks it again at its next connect), while the release itself is
+    still seen (the firewall check does not take the missing uid for a flushed set). A later
+    release without the flag starts a grace again."""
+    from spamtrace.actions import uidblock
+    from spamtrace.config import Config
+    from spamtrace.service.release import release
+    from spamtrace.sinks.store import ActionRecord, Store, open_reader
+
+    class NoTable:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def release(self, uid: int) -> bool:
+            return True
+
+    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    store.submit_action(ActionRecord("inc-1", "block-uid", "done", 1.0, "block", None, 7))
+    store.flush()
+    store.close()
+
+    def in_grace() -> tuple[bool, bool]:
+        with open_reader(db) as reader:
+            since = time.time() - 3600
+            return 7 in reader.released_uids(since), 7 in reader.released_uids(since, graced=True)
+
+    first = release(Config(), 7, "acct", db)
+    print_release(first, False)
+    assert "spamtrace release 7 --no-grace" in capsys.readouterr().out
+    assert in_grace() == (True, True)
+    ended = release(Config(), 7, "acct", db, grace=False)  # the way out, as printed
+    assert ended.grace_ended and ended.grace_until is None
+    print_release(ended, True)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["grace_ended"] is True and doc["grace_until"] is None
+    assert in_grace() == (True, False)
+    store = Store(db)  # blocked again, then released with its grace
+    store.submit_action(ActionRecord("inc-1", "block-uid", "done", 2.0, "block", None, 7))
+    store.flush()
+    store.close()
+    time.sleep(0.01)
+    assert release(Config(), 7, "acct", db).grace_until is not None
+    assert in_grace() == (True, True)
+
