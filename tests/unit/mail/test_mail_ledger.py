@@ -410,3 +410,18 @@ def test_the_usual_rate_reason_says_the_count_the_incident_grew_to(compiled: boo
     assert inc.reasons == (  # opened at 50, "25x its usual 2.0"
         "120 messages in an hour, 60x its usual 2.0 (more than mail.auth_rate_factor = 10)",
     )
+
+
+def test_a_scripts_own_originating_script_header_gives_no_account() -> None:
+    """PHP (8.2) writes mail.log before it adds X-PHP-Originating-Script to the message: the
+    header in a record is the script's own, its uid made up. A script outside every home
+    that wrote 1001 was given the account shop (uid 1001); with no MTA log, its mail was
+    shop's."""
+    line = (
+        "[04-Dec-2026 18:30:21 UTC] mail() on [/var/www/site/up/x.php:2]: To: a@x.example -- "
+        "Headers: X-PHP-Originating-Script: 1001:contact.php  From: v@w.example -- Subject: s"
+    )
+    ledger = MailLedger(homes=HOMES, uids=UIDS, php_only=True)
+    ledger.add(phpmail.parse_line(line, 2026))
+    (totals,) = ledger.senders.values()
+    assert (totals.script, totals.user, totals.uid) == ("/var/www/site/up/x.php", None, None)

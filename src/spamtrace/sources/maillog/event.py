@@ -39,7 +39,7 @@ class MailLogged(NamedTuple):
     pid: int | None = None  # of the logging process, when the line carries it
     sender: str | None = None  # envelope sender; "" for the null sender <>
     user: str | None = None  # local user (Exim U=, Postfix pickup from=<user>)
-    uid: int | None = None  # Postfix pickup uid=, PHP X-PHP-Originating-Script uid
+    uid: int | None = None  # Postfix pickup uid=
     protocol: str | None = None  # Exim P= (local, esmtpsa...), Postfix sasl_method
     #: authenticated id (Exim A=driver:id, Postfix sasl_username=); "(driver)" for an Exim
     #: authenticator that logs no id (see exim.auth_of)

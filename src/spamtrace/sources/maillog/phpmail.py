@@ -4,13 +4,18 @@ PHP writes one line per ``mail()`` call when ``mail.log`` is set (in php.ini or 
 ``spamtrace audit`` checks it)::
 
     [04-Dec-2026 18:26:26 UTC] mail() on [/home/shop/public_html/mm.php:4]: To: a@x.example,
-        b@y.example -- Headers: From: x@shop.example X-PHP-Originating-Script: 1001:mm.php
-        -- Subject: hello
+        b@y.example -- Headers: From: x@shop.example  Cc: c@z.example -- Subject: hello
 
-(one line; PHP turns the header's line breaks into spaces). With ``mail.log = syslog`` the same
-text follows a syslog prefix. The script path and line are the caller of ``mail()``; with
-``mail.add_x_header`` the headers carry ``X-PHP-Originating-Script: <uid>:<basename>``, which
-gives the uid. Recipients are the ``To:`` list plus the ``Cc:`` and ``Bcc:`` headers.
+(one line; PHP turns each CR and LF of a record with headers into a space, so ``\r\n``
+between two headers is two). With ``mail.log = syslog`` the same text follows a syslog
+prefix. The script path and line are the caller of ``mail()``. Recipients are the ``To:``
+list plus the ``Cc:`` and ``Bcc:`` headers.
+
+The headers are the script's own (``mail()``'s fourth argument), nothing else: PHP (8.2,
+``ext/standard/mail.c``) writes the record before it adds ``X-PHP-Originating-Script:
+<uid>:<script>`` (``mail.add_x_header``), which goes into the message alone. An
+``X-PHP-Originating-Script`` in the record is one the script wrote itself, any uid it likes:
+it is not read (it gave a script outside every home the account of that uid).
 
 The time stamp is in PHP's ``date.timezone``: ``UTC`` or a zone name, looked up once in the
 system's zone database (``zoneinfo``); an unknown zone falls back to ``utc_offset``.
@@ -32,7 +37,6 @@ from spamtrace.sources.maillog.stamp import (
 
 MTA = "php"
 MARK = "mail() on ["
-_XHEADER = "X-PHP-Originating-Script: "
 MAX_RECIPIENTS = 1000
 #: how PHP names code it compiled from a string (zend_make_compiled_string_description):
 #: ``/home/shop/y.php(12) : eval()'d code``, nested evals after it; the file and line of the
@@ -118,19 +122,14 @@ def parse_line(line: str, year: int = 1970, utc_offset: int = 0) -> MailLogged |
     if not sep:
         to = to.partition(" -- Subject: ")[0]
     recipients = [r.strip() for r in to.split(",") if r.strip()]
-    uid = None
     if headers:
         recipients += _copies(headers)
-        x = headers.find(_XHEADER)
-        if x >= 0:
-            value = headers[x + len(_XHEADER) :].partition(":")[0]
-            uid = int(value) if value.isdecimal() else None
     line_number = int(number)
     evaluated = _EVALUATED.match(path) if ") : " in path else None
     if evaluated is not None:
         path, line_number = evaluated.group(1), int(evaluated.group(2))
     return MailLogged(
-        wall, MTA, MailAction.SCRIPT_CALL, uid=uid,
+        wall, MTA, MailAction.SCRIPT_CALL,
         recipients=tuple(recipients[:MAX_RECIPIENTS]), nrcpt=len(recipients),
         script=path, script_line=line_number,
     )  # fmt: skip

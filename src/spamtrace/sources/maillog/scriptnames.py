@@ -1,6 +1,7 @@
 """A PHP mail.log's script names as this server has them on disk (the adapter: lists folders).
 
-PHP writes a ``mail()`` record with headers (``mail.add_x_header``, a script's ``From:``)
+PHP writes a ``mail()`` record with headers (the script's own, a ``From:``; not
+``mail.add_x_header``'s, which goes into the message only)
 with every CR and LF of the line turned into a space, the script's name included: a script
 ``a<newline>b.php`` (an attacker's choice) is named ``a b.php``, a file that is not there (or
 an innocent one that is). :class:`ScriptNames` looks such a name up in its folder: the one
