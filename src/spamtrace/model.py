@@ -204,6 +204,8 @@ class ProcessInfo:
     parents: tuple[ParentProcess, ...]
     method: AttributionMethod
     notes: tuple[str, ...] = ()  # what could not be read and why (e.g. "cwd: process exited")
+    #: the inode of its network namespace (``net:[N]``) when read live, else None
+    netns: int | None = None
 
 
 class AccountKind(str, enum.Enum):

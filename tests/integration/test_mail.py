@@ -558,6 +558,73 @@ def test_a_stolen_mailbox_used_from_this_host_names_the_local_sender(
     assert stored["mail"]["local_clients"][0]["incident"] == local["id"], stored["mail"]
 
 
+CONTAINER_LISTENER = """\
+import socket
+srv = socket.create_server(("127.0.0.1", 587))
+while True:
+    c, _ = srv.accept()
+    c.sendall(b"220 container ESMTP\\r\\n")
+    c.close()
+"""
+
+CONTAINER_CLIENT = """\
+import socket, sys, time
+for _ in range(int(sys.argv[1])):
+    with socket.create_connection(("127.0.0.1", 587), 5) as s:
+        s.recv(100)
+    time.sleep(0.1)
+"""
+
+
+def test_a_loopback_connect_of_another_namespace_is_no_local_sender_of_the_mailbox(
+    server_world: World, tmp_path: Path
+) -> None:
+    """A process in another network namespace (a container's own loopback, here the world's
+    MX namespace with a listener of its own on 127.0.0.1:587) connects to 127.0.0.1:587 while
+    a stolen mailbox is used from the server's 127.0.0.1: it never reached the server's Exim,
+    but it was named a local sender of the mailbox too ("used from this host")."""
+    from test_watch import watching
+
+    world = server_world
+    assert world.uid is not None and world.uploads is not None and world.user is not None
+    env = {**loopback_exim(world), "SPAMTRACE_RESPONSES_OTHER_NETNS": "true"}
+    listener = world.tmp / "listener.py"
+    listener.write_text(CONTAINER_LISTENER)
+    world.spawn([*world.mx_prefix(), "python3", str(listener)], in_server_ns=False)
+    probe = "import socket; socket.create_connection(('127.0.0.1', 587), 1).close()"
+    deadline = time.monotonic() + 30
+    while subprocess.run([*world.mx_prefix(), "python3", "-c", probe]).returncode != 0:
+        assert time.monotonic() < deadline, "the container's listener did not listen"
+        time.sleep(0.2)
+    client = world.uploads / "container.py"
+    client.write_text(CONTAINER_CLIENT)
+    script = world.uploads / "stolen.py"
+    script.write_text(STOLEN_LOGIN)
+    for path in (client, script):
+        os.chown(path, world.uid, -1)
+    with watching(tmp_path, "--no-scan", env=env) as w:
+        other = world.spawn(
+            [*world.mx_prefix(), "runuser", "-u", world.user, "--", "/usr/bin/python3",
+             client.name, "40"], cwd=world.uploads, in_server_ns=False,
+        )  # fmt: skip
+        proc = world.spawn_as_user(["/usr/bin/python3", script.name, "15"])
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        wait_line(w, '"mail-auth"', 30)
+        other.communicate(timeout=60)
+        time.sleep(1)
+        w.stop(signal.SIGINT)
+    opened = [x["incident"] for x in w.lines if x.get("type") == "incident-opened"]
+    (auth,) = [i for i in opened if i["verdict"] == "mail-auth"]
+    (local,) = [i for i in opened if i["uid"] == world.uid and i["scripts"] == [str(script)]]
+    (theirs,) = [i for i in opened if i["uid"] == world.uid and i["scripts"] == [str(client)]]
+    assert theirs["verdict"] == "submission", theirs  # seen, as before
+    (named,) = auth["mail"]["local_clients"]  # it was both
+    assert named["incident"] == local["id"], auth["mail"]["local_clients"]
+    lines = [a for a in auth["advice"] if a.startswith("the mailbox is used from this host")]
+    assert lines and str(client) not in lines[0], auth["advice"]
+
+
 def test_the_one_local_sender_of_a_stolen_mailbox_is_stopped_and_its_script_quarantined(
     server_world: World, tmp_path: Path
 ) -> None:

@@ -208,6 +208,32 @@ def host_netns_pid(procfs: str = "/proc") -> int:
     return 1
 
 
+def mta_netns(uids: frozenset[int], exes: frozenset[str], procfs: str = "/proc") -> frozenset[int]:
+    """The network namespaces (``net:[N]`` inodes) of the running processes of this host's
+    MTA: those of a uid in ``uids`` (its service users) or an exe in ``exes``, whose root
+    folder is this host's (a container's own MTA, in its own root, is not this one). Empty
+    when none could be read."""
+    try:
+        root = os.stat(f"{procfs}/self/root")
+        names = os.listdir(procfs)
+    except OSError:
+        return frozenset()
+    found: set[int] = set()
+    for name in names:
+        if not name.isdecimal():
+            continue
+        base = f"{procfs}/{name}"
+        try:
+            if os.stat(base).st_uid not in uids and os.readlink(f"{base}/exe") not in exes:
+                continue
+            theirs = os.stat(f"{base}/root")
+            if (theirs.st_dev, theirs.st_ino) == (root.st_dev, root.st_ino):
+                found.add(os.stat(f"{base}/ns/net").st_ino)
+        except OSError:  # gone, a kernel thread (no exe), or not ours to read
+            continue
+    return frozenset(found)
+
+
 def _pid_exists(procfs: str, pid: int) -> bool:
     return os.path.lexists(f"{procfs}/{pid}")
 
@@ -420,6 +446,10 @@ def read_process(
     euid = uids[1] if uids is not None else None
     scripts = _scripts(procfs, pid, cmdline, exe, cwd, notes, title)
     parents = _parents(procfs, stat.ppid, start, notes) if stat.ppid else ()
+    try:  # a loopback of another namespace (a container's) is not this host's
+        netns: int | None = os.stat(f"{procfs}/{pid}/ns/net").st_ino
+    except OSError:
+        netns = None
     # same process still? (pid + start time)
     try:
         now = start_time(pid, procfs)
@@ -445,6 +475,7 @@ def read_process(
         parents=parents,
         method=method,
         notes=tuple(notes.items),
+        netns=netns,
     )
 
 

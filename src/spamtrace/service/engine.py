@@ -32,6 +32,7 @@ subscribers (the terminal view, alerts, metrics...). It takes its settings from
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import queue
 import time
@@ -278,6 +279,9 @@ class Engine:
         #: `submission` incidents to this host's own MTA (loopback, or the host's address):
         #: the local logins a mail-auth incident from this host is joined with
         self._local_submissions: dict[str, Incident] = {}
+        #: the network namespaces of this host's MTA (:func:`mta_netns`) and when read: a
+        #: loopback connect of another one (a container's own) is not to that MTA
+        self._mta_netns: tuple[float, frozenset[int]] = (-math.inf, frozenset())
         #: the local senders of mail-auth incidents scanned (once each)
         self._local_scanned: dict[str, None] = {}
         #: periodic jobs run on the loop: (every seconds, function) (the daemon adds some)
@@ -1234,7 +1238,7 @@ class Engine:
         else:
             kept = replace(kept, latest=inc, first=kept.first or att)
         self._know(inc.id, kept)
-        if inc.verdict is Verdict.SUBMISSION and _to_this_host(att):
+        if inc.verdict is Verdict.SUBMISSION and _to_this_host(att, self.mta_netns):
             self._local_submission(inc)
         rec = event_record(att, inc.id)
         inc_rec = kept.record()
@@ -1338,7 +1342,8 @@ class Engine:
         else:
             kept = replace(kept, latest=inc, first=kept.first or atts[0])
         self._know(ident, kept)
-        if inc.verdict is Verdict.SUBMISSION and any(_to_this_host(a) for a in atts):
+        local = inc.verdict is Verdict.SUBMISSION
+        if local and any(_to_this_host(a, self.mta_netns) for a in atts):
             self._local_submission(inc)
         records = tuple(event_record(a, ident) for a in atts)
         inc_rec = kept.record()
@@ -1356,6 +1361,19 @@ class Engine:
         self.publish(AttemptsRecorded(tuple(atts), records, tuple(batch.connections), inc_rec))
         since = before.connections if before is not None else batch.connections[0] - 1
         self._publish_update(before, inc, inc_rec, since)
+
+    def mta_netns(self) -> frozenset[int]:
+        """The network namespaces of this host's MTA processes, read again after
+        :data:`MTA_NETNS_EVERY` seconds (asked only for a submission to loopback or to the
+        host's own address)."""
+        when, found = self._mta_netns
+        now = time.monotonic()
+        if now - when >= MTA_NETNS_EVERY:
+            from spamtrace.attribution.process import mta_netns
+
+            found = mta_netns(self.mta.uids, self.mta.exes)
+            self._mta_netns = (now, found)
+        return found
 
     def _local_submission(self, inc: Incident) -> None:
         """``inc`` submits to this host's own MTA: kept for the join with mail-auth ones."""
@@ -1506,6 +1524,8 @@ class Engine:
         }
 
 
+#: seconds the network namespaces of the MTA's processes are kept before they are read again
+MTA_NETNS_EVERY = 60.0
 #: local submission incidents kept for the join with mail-auth incidents (the latest)
 MAX_LOCAL_SUBMISSIONS = 1000
 
@@ -1524,10 +1544,20 @@ def _still_the_process(pid: int, start_time: float | None) -> bool:
     return now is None or start_time is None or abs(now - start_time) < SAME_START
 
 
-def _to_this_host(att: AttributedAttempt) -> bool:
-    """The attempt went to this server's own MTA: loopback, or the host's own address."""
+def _to_this_host(att: AttributedAttempt, mta_netns: Callable[[], frozenset[int]]) -> bool:
+    """The attempt went to this server's own MTA: loopback, or the host's own address, from
+    a process of a network namespace the MTA runs in (``mta_netns``; any when none is known).
+    A process of another one, a container's, reaches that namespace's own loopback, never
+    this MTA: it was joined with the mail-auth incidents of mailboxes used from 127.0.0.1 as
+    their local sender ("the mailbox is used from this host")."""
     ev = att.event
-    return ev.remote.is_loopback or (ev.local is not None and ev.local.ip == ev.remote.ip)
+    if not (ev.remote.is_loopback or (ev.local is not None and ev.local.ip == ev.remote.ip)):
+        return False
+    theirs = att.process.netns if att.process is not None else None
+    if theirs is None:
+        return True
+    known = mta_netns()
+    return not known or theirs in known
 
 
 class _Callback:
