@@ -480,8 +480,8 @@ class MailLedger:
         if ev.script:
             user = self.owner_of_path(ev.script) if self.owner_of_path is not None else None
             user = user or home_owner(ev.script, self.homes)
-        if user is None and ev.uid is not None:
-            user = self._names.get(ev.uid)
+        if user is None:  # the one user of the FPM pools writing the log (LogSpec.user)
+            user = ev.user
         if self.php_only:
             uid = self.uids.get(user) if user is not None else ev.uid
             cwd = os.path.dirname(ev.script) if ev.script else None

@@ -706,10 +706,13 @@ def gather_configs(env: ConfigFiles) -> tuple[list[SapiConfig], list[PoolFile]]:
 
 def _mail_logs(
     sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]
-) -> list[tuple[Setting, str]]:
-    """(setting whose ``value`` is the file, the chroot PHP writes it in or "") of each
-    ``mail.log`` file, in the order found (:func:`mail_log_files`)."""
+) -> list[tuple[Setting, str, str]]:
+    """(setting whose ``value`` is the file, the chroot PHP writes it in or "", the user
+    every process writing it runs as or "") of each ``mail.log`` file, in the order found
+    (:func:`mail_log_files`). A file of a SAPI's php.ini is written by every pool without its
+    own (and by the CLI's scripts): no one user's."""
     out: dict[str, tuple[Setting, str]] = {}
+    writers: dict[str, set[str | None]] = {}
     inherited: dict[str, Setting | None] = {}
     for sapi in sapis:
         s = effective_ini(sapi)[0].get("mail.log")
@@ -717,8 +720,10 @@ def _mail_logs(
         target = log_file(s.value, None) if s else None
         if s is not None and target is not None:
             out.setdefault(target, (Setting(target, s.path, s.line, s.how), ""))
+            writers.setdefault(target, set()).add(None)
     for pf in pools:
         roots = pool_chroots(pf.file)
+        users = pool_users(pf.file)
         for name, settings in parse_pool(pf.file)[0].items():
             root = roots.get(name, "")
             # a chrooted pool writes even its SAPI's mail.log inside the chroot
@@ -726,7 +731,11 @@ def _mail_logs(
             target = log_file(s.value, name, root) if s else None
             if s is not None and target is not None:
                 out.setdefault(target, (Setting(target, s.path, s.line, s.how), root))
-    return list(out.values())
+                writers.setdefault(target, set()).add(users.get(name))
+    return [
+        (s, root, next(iter(writers[s.value])) or "" if len(writers[s.value]) == 1 else "")
+        for s, root in out.values()
+    ]
 
 
 def mail_log_files(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> list[Setting]:
@@ -736,13 +745,19 @@ def mail_log_files(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> li
     without its own value writes to its SAPI's file, already listed; a chrooted pool
     (``chroot =``) writes its file, own or its SAPI's, inside its chroot: that file is
     listed. Pure: what :func:`gather_configs` read."""
-    return [s for s, _root in _mail_logs(sapis, pools)]
+    return [s for s, _root, _user in _mail_logs(sapis, pools)]
 
 
 def mail_log_roots(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> dict[str, str]:
     """{mail.log file: the chroot of the pool that writes it} for the files that chrooted
     pools write: their lines name scripts by the path inside the chroot."""
-    return {s.value: root for s, root in _mail_logs(sapis, pools) if root}
+    return {s.value: root for s, root, _user in _mail_logs(sapis, pools) if root}
+
+
+def mail_log_users(sapis: Iterable[SapiConfig], pools: Iterable[PoolFile]) -> dict[str, str]:
+    """{mail.log file: the ``user =`` of the FPM pool(s) that write it} for the files that
+    only pools of one user write: each of their lines is a ``mail()`` call of that user's."""
+    return {s.value: user for s, _root, user in _mail_logs(sapis, pools) if user}
 
 
 def gather(env: AuditEnv) -> PhpSnapshot:

@@ -97,7 +97,6 @@ class MailReport:
     )
 
 
-
 #: what a rotated copy's suffix says wrote it
 _PACKED = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}
 
@@ -112,6 +111,8 @@ class PhpMailLogs:
     files: tuple[tuple[str, str], ...] = ()
     #: {mail.log file: the chroot of the FPM pool that writes it}
     roots: Mapping[str, str] = field(default_factory=dict)
+    #: {mail.log file: the ``user =`` of the FPM pools that write it, when they are one user's}
+    users: Mapping[str, str] = field(default_factory=dict)
 
 
 def php_config() -> PhpMailLogs:
@@ -119,11 +120,16 @@ def php_config() -> PhpMailLogs:
     scan folder per SAPI, FPM pools (``php_admin_value[mail.log]``, ``$pool`` expanded), pool
     files named by ``include=``; each pool's ``chroot =``. One read of every file, for both."""
     from spamtrace.audit.files import RootFiles
-    from spamtrace.audit.php import gather_configs, mail_log_files, mail_log_roots
+    from spamtrace.audit.php import (
+        gather_configs,
+        mail_log_files,
+        mail_log_roots,
+        mail_log_users,
+    )
 
     sapis, pools = gather_configs(RootFiles(PHP_CONFIG_ROOT))
     files = tuple((s.value, f"{s.path}:{s.line}") for s in mail_log_files(sapis, pools))
-    return PhpMailLogs(files, mail_log_roots(sapis, pools))
+    return PhpMailLogs(files, mail_log_roots(sapis, pools), mail_log_users(sapis, pools))
 
 
 def with_php_logs(cfg: Config, php: PhpMailLogs | None = None) -> tuple[Config, list[str]]:
@@ -272,13 +278,16 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     return replace(cfg, mail=mail, sources=sources), [note, *unread]
 
 
-def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[LogSpec]:
+def waiting_logs(
+    cfg: Config, roots: Mapping[str, str] | None = None, users: Mapping[str, str] | None = None
+) -> list[LogSpec]:
     """The logs of ``cfg`` that are named, by hand (``[mail] exim_logs``, ``postfix_logs``,
     ``php_logs``) or as found in Exim's or PHP's configuration (:func:`with_found_logs`), and
     are not there yet: the daemon follows them from their first line once they appear (a
     fresh Exim's main log, a PHP mail.log before the first ``mail()`` call). Not the built-in
     defaults, which list every layout's file: only the one there is read. ``roots``: {PHP
-    mail.log file: the chroot of the FPM pool that writes it}."""
+    mail.log file: the chroot of the FPM pool that writes it}; ``users``: {PHP mail.log file:
+    the one user of the pools that write it}."""
     from spamtrace.sources.maillog.kinds import LOG_KINDS
     from spamtrace.sources.maillog.reader import LogSpec, names_journal
 
@@ -292,8 +301,12 @@ def waiting_logs(cfg: Config, roots: Mapping[str, str] | None = None) -> list[Lo
                 continue
             if names_journal(kind, path):
                 continue  # the journal: no file to wait for
-            root = (roots or {}).get(path, "") if LOG_KINDS[kind].names_scripts else ""
-            out.append(LogSpec(path, kind, root))
+            if LOG_KINDS[kind].names_scripts:
+                out.append(
+                    LogSpec(path, kind, (roots or {}).get(path, ""), (users or {}).get(path, ""))
+                )
+            else:
+                out.append(LogSpec(path, kind))
     return out
 
 
@@ -314,9 +327,10 @@ def specs_of(
     for kind, paths in (given or {}).items():
         if any(not path for path in paths):  # abspath("") would be the current folder
             raise UsageError(f"--{kind}-log: an empty path (give the log file)")
-    roots: Mapping[str, str] = {}
+    pools = PhpMailLogs()
     if (given or {}).get("php") or cfg.mail.php_logs:
-        roots = (php or php_config()).roots
+        pools = php or php_config()
+    roots, users = pools.roots, pools.users
     # --postfix-log journal: Postfix's lines in the journal (a file of that name: ./journal)
     journals = list(dict.fromkeys(
         LogSpec(path, kind) for kind, paths in (given or {}).items() for path in paths
@@ -329,7 +343,9 @@ def specs_of(
         if not names_journal(kind, path)
     ]
     specs = [
-        replace(s, root=roots.get(s.path, "")) if LOG_KINDS[s.kind].names_scripts else s
+        replace(s, root=roots.get(s.path, ""), user=users.get(s.path, ""))
+        if LOG_KINDS[s.kind].names_scripts
+        else s
         for s in specs
     ]
     if specs or journals:
@@ -353,7 +369,7 @@ def specs_of(
                     "is a log of one kind)"
                 )
         return [*without_rotated_copies(list(seen.values())), *journals]
-    return configured(cfg.mail, roots=roots)
+    return configured(cfg.mail, roots=roots, users=users)
 
 
 #: the name of each kind of mail log in a note
@@ -411,7 +427,7 @@ def _no_mta(cfg: Config) -> str:
     if detect_mta(cfg.mta).kind is not None:
         return ""
     return (
-        '; no MTA is installed here either: if this server runs none (its mail leaves '
+        "; no MTA is installed here either: if this server runs none (its mail leaves "
         'through a smarthost elsewhere, or it sends none), set [mta] kind = "none"'
     )
 

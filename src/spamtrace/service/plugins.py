@@ -163,8 +163,8 @@ def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:
             notes += logs_not_files(cfg)  # a folder, a FIFO, /dev/null: not followed
         # a log named by hand, or by Exim's or PHP's configuration, not written yet (a fresh
         # Exim's main log, a PHP mail.log before the first mail()): followed from its first line
-        waiting = waiting_logs(cfg, php.roots)
-        found = mail_sources(cfg, php.roots, waiting)
+        waiting = waiting_logs(cfg, php.roots, php.users)
+        found = mail_sources(cfg, php.roots, waiting, php.users)
         out.extend(found)
         if found and notes is not None:
             notes += [f"{s.kind} mail log {s.path} {NOT_THERE_YET}" for s in waiting]

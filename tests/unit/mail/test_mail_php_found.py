@@ -188,3 +188,54 @@ def test_the_php_configuration_is_read_once_per_run(
     (source,) = plugins.sources(load(tmp_path))
     source.close()
     assert len(calls) == 1
+
+
+def test_a_pools_own_log_gives_its_calls_the_pools_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool's own mail.log is written by its workers alone, as its `user =`: a mail() call
+    of a script in no account's folder (/var/www/shop, no panel) is that user's. It was no
+    one's (PHP's mail.log names no uid: the X-PHP-Originating-Script header goes into the
+    message only). A log that pools of two users, or php.ini's, write stays no one's."""
+    root, logs = tmp_path / "root", tmp_path / "logs"
+    logs.mkdir()
+    fpm = root / "etc/php/8.2/fpm"
+    (fpm / "pool.d").mkdir(parents=True)
+    (fpm / "php.ini").write_text(f"[PHP]\nmail.log = {logs}/all.log\n")
+    (fpm / "pool.d/shop.conf").write_text(
+        f"[shop]\nuser = shop\nphp_admin_value[mail.log] = {logs}/$pool-mail.log\n"
+        f"[blog]\nuser = blog\nphp_admin_value[mail.log] = {logs}/shared.log\n"
+        f"[news]\nuser = news\nphp_admin_value[mail.log] = {logs}/shared.log\n"
+        "[plain]\nuser = plain\n"  # writes php.ini's all.log, with every other user
+    )
+    for name, script in (("shop-mail.log", "/var/www/shop/contact.php"),
+                         ("shared.log", "/var/www/blog/x.php"), ("all.log", "/var/www/p/y.php")):
+        (logs / name).write_text("".join(php_call(script, 4, 60 - i) for i in range(3)))
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(root))
+    assert mail.php_config().users == {f"{logs}/shop-mail.log": "shop"}
+    cfg = load(tmp_path, SPAMTRACE_MTA_KIND="none")
+    report = mail.read_logs(cfg, {}, None)
+    users = {t.script: t.user for t in report.ledger.senders.values()}
+    assert users == {
+        "/var/www/shop/contact.php": "shop", "/var/www/blog/x.php": None,
+        "/var/www/p/y.php": None,
+    }  # fmt: skip
+    # given by hand, the same; and the daemon's follower reads it so
+    report = mail.read_logs(cfg, {"php": [f"{logs}/shop-mail.log"]}, None)
+    assert [t.user for t in report.ledger.senders.values()] == ["shop"]
+    from spamtrace.service import plugins
+    from spamtrace.service.bus import SourceIncident
+
+    cfg = load(tmp_path, SPAMTRACE_MTA_KIND="none", SPAMTRACE_MAIL_SCRIPT_MAX_MESSAGES="2",
+               SPAMTRACE_MAIL_RESTORE_HOURS="0")  # fmt: skip
+    (source,) = plugins.sources(cfg)
+    try:
+        by_path = {s.path: s.user for s in source.specs}
+        assert by_path[f"{logs}/shop-mail.log"] == "shop" and by_path[f"{logs}/all.log"] == ""
+        source.read_events()  # at the logs' ends
+        with (logs / "shop-mail.log").open("a") as fh:
+            fh.write("".join(php_call("/var/www/shop/contact.php", 4, 0) for _ in range(3)))
+        (inc,) = [x.incident for x in source.read_events() if isinstance(x, SourceIncident)]
+        assert inc.user == "shop" and inc.verdict == "mail-script", inc
+    finally:
+        source.close()

@@ -220,7 +220,8 @@ class MailLogSource:
                 continue
             # by the compiled parsers where built (the same events as parse_lines gives)
             events = parse_bytes(
-                spec.kind, blob, year, offset, mtime, counts, root=spec.root, names=names
+                spec.kind, blob, year, offset, mtime, counts, root=spec.root, names=names,
+                user=spec.user,
             )
             out.extend(ev for ev in events if ev.wall >= since)
         return out
@@ -303,7 +304,9 @@ class MailLogSource:
 
             # a line stamped Dec 31 read just after midnight is of the year before
             spec = self.specs[i]
-            parse = parser_for(spec.kind, year, offset, now, spec.root, self.names[i])
+            parse = parser_for(
+                spec.kind, year, offset, now, spec.root, self.names[i], spec.user
+            )
             # with the line the last look held open (a split syslog line, a name broken at
             # a newline: its next part may come in the next look)
             carry(self._parsers.get(i), parse, counts)
@@ -413,10 +416,14 @@ class MailLogSource:
 
 
 def sources(
-    cfg: Config, roots: Mapping[str, str] | None = None, waiting: Sequence[LogSpec] = ()
+    cfg: Config,
+    roots: Mapping[str, str] | None = None,
+    waiting: Sequence[LogSpec] = (),
+    users: Mapping[str, str] | None = None,
 ) -> list[MailLogSource]:
     """The mail-log source for ``cfg``, when a configured log exists or one is ``waiting``
     (else none); ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it};
-    ``waiting``: named logs not there yet, followed from their first line once they appear."""
-    specs = configured(cfg.mail, waiting, roots=roots)
+    ``waiting``: named logs not there yet, followed from their first line once they appear;
+    ``users``: {PHP mail.log file: the one user of the FPM pools that write it}."""
+    specs = configured(cfg.mail, waiting, roots=roots, users=users)
     return [MailLogSource(cfg, specs)] if specs and cfg.mail.follow else []

@@ -63,6 +63,9 @@ class LogSpec:
     #: a PHP mail.log of a chrooted FPM pool: the chroot, before each script path it names
     #: (PHP there logs ``/public_html/x.php`` for ``/home/shop/public_html/x.php``)
     root: str = ""
+    #: a PHP mail.log that only FPM pools of one user write (``user =``): that user, the
+    #: sender of each of its ``mail()`` calls whose script is in no account's folder
+    user: str = ""
 
 
 @dataclass(slots=True)
@@ -98,17 +101,24 @@ class LogCounts:
 
 
 def configured(
-    mail: object, extra: Iterable[LogSpec] = (), roots: Mapping[str, str] | None = None
+    mail: object,
+    extra: Iterable[LogSpec] = (),
+    roots: Mapping[str, str] | None = None,
+    users: Mapping[str, str] | None = None,
 ) -> list[LogSpec]:
     """The logs of a :class:`spamtrace.config.MailSection` that exist, then ``extra``;
-    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}."""
+    ``roots``: {PHP mail.log file: the chroot of the FPM pool that writes it}; ``users``:
+    {PHP mail.log file: the one user of the pools that write it}."""
     out: list[LogSpec] = []
     for kind, key in (("exim", "exim_logs"), ("postfix", "postfix_logs"), ("php", "php_logs")):
         for path in getattr(mail, key):
             there = os.path.isfile(path) or names_journal(kind, path)
             if there and all(s.path != path for s in out):
-                root = (roots or {}).get(path, "") if LOG_KINDS[kind].names_scripts else ""
-                out.append(LogSpec(path, kind, root))
+                if LOG_KINDS[kind].names_scripts:
+                    pool = ((roots or {}).get(path, ""), (users or {}).get(path, ""))
+                else:
+                    pool = ("", "")
+                out.append(LogSpec(path, kind, *pool))
     for spec in extra:
         if all(s.path != spec.path for s in out):
             out.append(spec)
@@ -430,6 +440,7 @@ def parser_for(
     written: float | None = None,
     root: str = "",
     names: Callable[[str], str] | None = None,
+    user: str = "",
 ) -> Parser:
     """The line parser of a log of ``kind``. BSD syslog stamps have no year: ``year`` is the
     year of the file's last write (``written``); a line that would then be later than that
@@ -437,7 +448,8 @@ def parser_for(
     a log rotated monthly or by size holds December and is last written in February, and a
     log copied from another server has the copy's time. ``root``: the chroot of the PHP
     mail.log's pool, put before each script path (:attr:`LogSpec.root`). ``names``: the
-    reader's look-up of a PHP script name on disk (:class:`PhpScripts`), none in the parser."""
+    reader's look-up of a PHP script name on disk (:class:`PhpScripts`), none in the parser.
+    ``user``: the one user of the FPM pools that write the PHP mail.log (:attr:`LogSpec.user`)."""
     # partial: no extra Python frame per line (a log has millions)
     if kind == "exim":
         return EximLines(utc_offset, year, written)
@@ -447,7 +459,7 @@ def parser_for(
         parse = _php_lines(year, utc_offset, written)
     else:
         raise ValueError(f"unknown mail log kind {kind!r}")
-    return PhpScripts(parse, root, names) if LOG_KINDS[kind].names_scripts else parse
+    return PhpScripts(parse, root, names, user) if LOG_KINDS[kind].names_scripts else parse
 
 
 def _across_new_year(
@@ -478,19 +490,26 @@ class PhpScripts:
     which looks at the disk), with the line breaks PHP turned into spaces given back. Pure
     without ``names``: a name is as logged."""
 
-    __slots__ = ("inner", "names", "root")
+    __slots__ = ("inner", "names", "root", "user")
 
     def __init__(
-        self, inner: Parser, root: str = "", names: Callable[[str], str] | None = None
+        self,
+        inner: Parser,
+        root: str = "",
+        names: Callable[[str], str] | None = None,
+        user: str = "",
     ) -> None:
         self.inner = inner
         self.root = root
         self.names = names
+        self.user = user  # the log's pool user: each call's (MailLedger: when no account's path)
 
     def __call__(self, line: str) -> MailLogged | None:
         ev = self.inner(line)
         if ev is None or ev.script is None:
             return ev
+        if self.user:
+            ev = ev._replace(user=self.user)
         if self.root:
             ev = phpmail.under_root(ev, self.root)
         script = ev.script
@@ -647,7 +666,7 @@ class LogReader:
             yield parse_bytes(
                 self.spec.kind, blob, year, offset, mtime, self.counts, self.max_line,
                 compiled=self.compiled, growing=self._growing(each, mtime), root=self.spec.root,
-                names=self.names,
+                names=self.names, user=self.spec.user,
             )  # fmt: skip
 
     def feed(self, ledger: MailLedger) -> None:
@@ -684,7 +703,7 @@ class LogReader:
             kind, counts = self.spec.kind, self.counts
             read = reading(
                 kind, year, offset, mtime, splitter, counts, self.compiled, into, self.spec.root,
-                last, self.names,
+                last, self.names, self.spec.user,
             )  # fmt: skip
             held: list[str] | None = [] if self._growing(path, mtime) else None
             try:
@@ -709,6 +728,7 @@ def reading(
     root: str = "",
     held: list[Parser] | None = None,
     names: Callable[[str], str] | None = None,
+    user: str = "",
 ) -> Callable[[list[str], memoryview | None], list[MailLogged]]:
     """The events of what :meth:`LineSplitter.feed_raw` gives for a file of ``kind`` last
     written at ``mtime``: the lines it completed (parsed here), then the block of whole lines
@@ -721,8 +741,8 @@ def reading(
 
     ``held``: the parser of the file read before, if any (replaced by this file's), whose
     line held open this file's parser goes on with (:func:`carry`). ``names``: the look-up
-    of PHP script names on disk (:func:`parser_for`)."""
-    parse = parser_for(kind, year, offset, mtime, root, names)
+    of PHP script names on disk, ``user`` the PHP log's pool user (:func:`parser_for`)."""
+    parse = parser_for(kind, year, offset, mtime, root, names, user)
     carry(held[0] if held else None, parse, counts)
     if held is not None:
         held[:] = [parse]
@@ -779,6 +799,7 @@ def parse_bytes(
     growing: bool = False,
     root: str = "",
     names: Callable[[str], str] | None = None,
+    user: str = "",
 ) -> list[MailLogged]:
     """The events of ``blob``, lines of a log of ``kind`` last written at ``mtime`` (its last
     line may lack its newline), e.g. what :func:`read_tail_bytes` read. ``growing`` (a log
@@ -786,7 +807,8 @@ def parse_bytes(
     splitter = LineSplitter(max_line, drop_long=LOG_KINDS[kind].drops_long_lines)
     held: list[Parser] = []
     read = reading(
-        kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held, names=names
+        kind, year, offset, mtime, splitter, counts, compiled, root=root, held=held, names=names,
+        user=user,
     )
     lines, block = splitter.feed_raw(blob)
     events = read(lines, block)
