@@ -447,8 +447,9 @@ class Engine:
             self._open_nflog()
         self.sources.extend(self.extra_sources)
         if opts.scan:
-            self.scanner = IncidentScanner(cfg.scan, opts.scan_budget)
-            self.notes += _user_rules_note(cfg)
+            self.notes += _user_rules_note(cfg)  # first: it imports the scanner's rules too
+            # the scanner is loaded in the background now, not at the first incident
+            self.scanner = IncidentScanner(cfg.scan, opts.scan_budget, warm=True)
 
     def _open_fpm_logs(self) -> None:
         """The php-fpm access logs of ``[watch] fpm_access_logs`` (the attributor reads them)."""
