@@ -25,6 +25,20 @@ def _item(path: str) -> QuarantineItem:
     )  # fmt: skip
 
 
+def _no_table(monkeypatch: pytest.MonkeyPatch, unblocked: bool = False) -> None:
+    """`release` with no nft at hand: the block set answers ``unblocked`` for every uid."""
+    from spamtrace.actions import uidblock
+
+    class NoTable:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def release(self, uid: int) -> bool:
+            return unblocked
+
+    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+
+
 def test_release_lines_say_what_was_done_and_escape_notes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -82,19 +96,11 @@ def test_release_reports_the_grace_it_started(
 ) -> None:
     """The grace starts when the release undid a recorded block or stop (the daemon reads it
     from those rows), and only then."""
-    from spamtrace.actions import uidblock
     from spamtrace.config import Config
     from spamtrace.service.release import release
     from spamtrace.sinks.store import ActionRecord, Store
 
-    class NoTable:
-        def __init__(self, *args: object) -> None:
-            pass
-
-        def release(self, uid: int) -> bool:
-            return False  # the table is gone: nothing to take out of the set
-
-    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+    _no_table(monkeypatch)  # the table is gone: nothing to take out of the set
     cfg = Config()
     db = str(tmp_path / "s.db")
     store = Store(db)
@@ -115,19 +121,11 @@ def test_release_counts_the_files_still_quarantined(
 ) -> None:
     """The quarantined files are counted from the store's actions for the uid: done and not
     restored; a uid nothing was quarantined for has none."""
-    from spamtrace.actions import uidblock
     from spamtrace.config import Config
     from spamtrace.service.release import release
     from spamtrace.sinks.store import ActionRecord, Store, mark_restored
 
-    class NoTable:
-        def __init__(self, *args: object) -> None:
-            pass
-
-        def release(self, uid: int) -> bool:
-            return False
-
-    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+    _no_table(monkeypatch)
     db = str(tmp_path / "s.db")
     store = Store(db)
     for n in (1, 2):
@@ -235,19 +233,11 @@ def test_release_says_how_to_end_the_grace_and_no_grace_ends_it(
     its grace (a daemon blocks it again at its next connect), while the release itself is
     still seen (the firewall check does not take the missing uid for a flushed set). A later
     release without the flag starts a grace again."""
-    from spamtrace.actions import uidblock
     from spamtrace.config import Config
     from spamtrace.service.release import release
     from spamtrace.sinks.store import ActionRecord, Store, open_reader
 
-    class NoTable:
-        def __init__(self, *args: object) -> None:
-            pass
-
-        def release(self, uid: int) -> bool:
-            return True
-
-    monkeypatch.setattr(uidblock, "UidBlocker", NoTable)
+    _no_table(monkeypatch, unblocked=True)
     db = str(tmp_path / "s.db")
     store = Store(db)
     store.submit_action(ActionRecord("inc-1", "block-uid", "done", 1.0, "block", None, 7))
