@@ -725,18 +725,29 @@ class EventStream:
         #: acts at the first connect, before the opening, which waits for the scan), and its
         #: advice says what they did (no "kill PID" of a sender already stopped)
         self._actions: dict[str, list[Any]] = {}
+        #: incidents opened whose incident-opened line waits for their scan (the engine holds
+        #: it back): their updates meanwhile (the scan's escalation, the actions) are said by
+        #: that line, which carries them; written on their own, they came before it
+        self._pending_open: dict[str, None] = {}
 
     def handle(self, message: Message) -> None:
         if isinstance(message, (AttemptRecorded, BlockedRecorded)):
+            if message.incident_opened:
+                self._pending_open[message.incident.id] = None
+                while len(self._pending_open) > self.MAX_TRACKED:
+                    del self._pending_open[next(iter(self._pending_open))]
             self.attempt(message.record)
         elif isinstance(message, AttemptsRecorded):  # a batch of the backlog: a line each
             for rec in message.records:
                 self.attempt(rec)
         elif isinstance(message, IncidentOpened):
             inc = message.incident
+            self._pending_open.pop(inc.id, None)
             self.incident(incident_json(inc, self._actions.get(inc.id)), "incident-opened")
         elif isinstance(message, IncidentUpdated):
             inc = message.incident
+            if inc.id in self._pending_open:
+                return  # its incident-opened line follows, and says it
             reason = message.reason.value + (f": {message.detail}" if message.detail else "")
             actions = self._actions.get(inc.id)
             now = None

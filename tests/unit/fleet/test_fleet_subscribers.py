@@ -149,6 +149,35 @@ def test_event_stream_maps_every_message(tmp_path: Path) -> None:
     assert docs[5]["spamtrace"]["response"]["detail"] == "uid 1001"
 
 
+def test_no_incident_updated_line_comes_before_its_incident_opened_line(tmp_path: Path) -> None:
+    """Tour: a suspicious incident's incident-opened line waits for its scan, and the scan's
+    escalation (and, in enforce mode, the update for each action) was written first, as an
+    incident-updated line of an incident the stream had not opened yet. Held back now, as the
+    alerts do: the opened line carries them (its findings and actions); the response lines,
+    which happened before the opening, are written as before, and later updates too."""
+    path = tmp_path / "events.json"
+    stream = EventStream([JsonLinesFile(str(path))], host="web1")
+    inc = incident_record()
+    scanned = incident_record(suspect_files=({"path": "/home/shop/x/m.php"},))
+    for message in (
+        AttemptRecorded(attempt(), record(), inc, True),
+        ActionRecorded(inc.id, ActionRecord("block-uid", "done", NOW + 0.01, "uid 1001")),
+        IncidentUpdated(inc, UpdateReason.ACTION, "block-uid done"),
+        IncidentUpdated(scanned, UpdateReason.ESCALATED, "m.php: malicious"),
+        IncidentOpened(scanned, alerting=True, scan=None),
+        IncidentUpdated(incident_record(blocked=1), UpdateReason.FIRST_BLOCKED),
+    ):
+        stream.handle(message)
+    stream.close()
+    docs = [json.loads(x) for x in path.read_text().splitlines()]
+    assert [d["event"]["action"] for d in docs] == [
+        "smtp-connect-attempted", "response-block-uid", "incident-opened", "incident-updated",
+    ]  # fmt: skip
+    opened = docs[2]["spamtrace"]["incident"]
+    assert opened["suspect_files"] and opened["actions"][0]["action"] == "block-uid"
+    assert docs[3]["event"]["reason"] == "first-blocked"
+
+
 def test_incident_dict_fixture_matches_the_rendered_shape() -> None:
     """The event tests' incident fixture has the keys render.incidents.incident_json gives."""
     from spamtrace.render.incidents import incident_json
