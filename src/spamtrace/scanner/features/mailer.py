@@ -1050,14 +1050,58 @@ def _copy_to_sender(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> 
     if _probe_like(ctx):
         return False
     sites = calls_to(ctx, SINK_NAMES["mail"], 50)
-    if not any(s != start and fixed_recipient(ctx, first_arg(a)) for s, a in sites):
-        return False
     args = dict(sites).get(start)
     if args is None:
+        return _object_copy_to_sender(ctx, start, req, recipient)
+    if not any(s != start and fixed_recipient(ctx, first_arg(a)) for s, a in sites):
         return False
     parts = top_args(args[:_MAIL_ARGS_MAX])
     texts = parts[1:2] + parts[3:4]
     text = interpolated(ctx, b" , ".join(texts))
+    if UIN_RE.search(text) is not None:
+        return False
+    names = set(VAR.findall(text)) - {recipient}
+    return not names & (req | ctx.cache.get("direct", set()))
+
+
+# a mailer object's own recipient calls, and what it sends as: $m->addCC('x@y'), $m->From = ...
+_OBJECT_RECIPIENT = tight(rb"->\s*(?:addaddress|addcc|addbcc)\s*\(([^;]{0,200})")
+_OBJECT_SENDS = tight(
+    rb"->\s*(?:(?:subject|from|sender)\s*(?:\.=|=(?!=))|setfrom\s*\(|setsubject\s*\()([^;]{0,300})"
+)
+
+
+def _object_copy_to_sender(ctx: Ctx, start: int, req: set[bytes], recipient: bytes) -> bool:
+    """The mailer-object form of :func:`_copy_to_sender`: the object whose recipient method
+    is at ``start`` (``$mail->addAddress($email)``) is also given a fixed address of the
+    file's own (``$mail->AddCC('sales@shop.example')``), and what it sends as, its subject
+    and its sender's address (``->Subject``, ``->From``, ``setFrom()``'s first argument),
+    carries no request input; the message and the display name (``->FromName``) may repeat
+    the visitor's. A contact form that copies the owner on the confirmation it sends to the
+    visitor: a hole (the visitor's text reaches any address), not a relay: a bulk mailer
+    takes its subject and sender from the form and copies no fixed mailbox on every letter."""
+    code = ctx.code
+    held = VAR.match(code, start)
+    if held is None:
+        return False
+    obj = b"$" + held.group(1)
+
+    def own(m: re.Match[bytes]) -> bool:
+        return code[max(0, m.start() - len(obj) - 4) : m.start()].rstrip().endswith(obj)
+
+    fixed = False
+    for m in itertools.islice(_OBJECT_RECIPIENT.finditer(code), 50):
+        if m.start() != start + len(obj) and own(m) and fixed_recipient(ctx, first_arg(m.group(1))):
+            fixed = True
+            break
+    if not fixed:
+        return False
+    sends = [
+        first_arg(m.group(1)) for m in itertools.islice(_OBJECT_SENDS.finditer(code), 30) if own(m)
+    ]
+    if not sends:
+        return False
+    text = interpolated(ctx, b" , ".join(sends))
     if UIN_RE.search(text) is not None:
         return False
     names = set(VAR.findall(text)) - {recipient}
