@@ -261,7 +261,7 @@ static int add_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *va
     return rc;
 }
 
-static int count_inbound(PyObject *ledger, PyObject *ev);
+static int count_inbound(PyObject *ledger, PyObject *ev, PyObject *ip);
 /* if value > obj.name (op Py_GT; Py_LT: <): obj.name = value */
 static int cmp(PyObject *a, PyObject *b, int op);
 static int raise_at(Site *g, Site *st, PyObject *obj, PyObject *name, PyObject *value, int op) {
@@ -1405,7 +1405,7 @@ static PyObject *ZERO, *EMPTY, *S_AUTH, *S_SCRIPT, *S_LOCAL, *S_EXIM, *s_uids;
 static Py_ssize_t MAX_OPEN;
 static PyObject *s_seen_postfix, *s_postfix, *s_names, *s_php, *s_since, *s_keep_totals,
     *s_senders, *s_on_message, *s_inbound, *s_first_seen, *s_size, *s_cwd, *s_user, *s_uid,
-    *s_sender, *s_script;
+    *s_sender, *s_script, *s_from_this_host, *S_LOOP4, *S_LOOP6, *S_LOOP_MAPPED;
 
 
 /* MailMessage(mta, qid, wall, sender, user, uid, auth, ip, protocol, size, None, (), None,
@@ -1729,7 +1729,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     PyObject *parts = PyDict_GetItemWithError(pending, qid); /* pending.pop(qid, None) */
     if (parts == NULL) {
         if (PyErr_Occurred()) return -1;
-        return count_inbound(ledger, ev);
+        return count_inbound(ledger, ev, Py_None);
     }
     Py_INCREF(parts);
     if (PyObject_DelItem(pending, qid) < 0 || !PyList_Check(parts)) {
@@ -1756,7 +1756,7 @@ static int arrive_postfix(PyObject *ledger, PyObject *pending, PyObject *ev) {
     int rc = -1;
     PyObject *vals[M_COUNT], *addresses = NULL, *named = NULL;
     if (auth == Py_None && uid == Py_None) {
-        rc = count_inbound(ledger, ev);
+        rc = count_inbound(ledger, ev, ip);
         goto out;
     }
     if (uid != Py_None) { /* user = self._names.get(uid): pickup's from= is no login */
@@ -1913,16 +1913,32 @@ done:
     return out;
 }
 
-/* MailLedger._inbound(ev): mail received from another server, counted when it is at or after
- * ``since`` (as bounces are); 1, or -1 on error */
-static int count_inbound(PyObject *ledger, PyObject *ev) {
+/* is_loopback(ip) of attribution/mail.py: 127.*, ::ffff:127.*, ::1; 1, 0, or -1 on error */
+static int loopback_ip(PyObject *ip) {
+    if (ip == Py_None || !PyUnicode_Check(ip)) return 0;
+    int c = starts_with(ip, S_LOOP4);
+    if (c == 0) c = starts_with(ip, S_LOOP_MAPPED);
+    if (c == 0) {
+        c = PyUnicode_Compare(ip, S_LOOP6);
+        c = c == -1 && PyErr_Occurred() ? -1 : c == 0;
+    }
+    return c;
+}
+
+/* MailLedger._inbound(ev, ip): mail received from another server, counted when it is at or
+ * after ``since`` (as bounces are); from client ``ip`` of this host's loopback, counted as
+ * ``from_this_host``; 1, or -1 on error */
+static int count_inbound(PyObject *ledger, PyObject *ev, PyObject *ip) {
     PyObject *since = GET(ledger, s_since);
     if (since == NULL) return -1;
     int before = 0;
     if (since != Py_None) before = cmp(PyTuple_GET_ITEM(ev, F_WALL), since, Py_LT);
     Py_DECREF(since);
     if (before < 0) return -1;
-    return before ? 1 : (INCR(ledger, s_inbound) < 0 ? -1 : 1);
+    if (before) return 1;
+    int here = loopback_ip(ip);
+    if (here < 0) return -1;
+    return INCR(ledger, here ? s_from_this_host : s_inbound) < 0 ? -1 : 1;
 }
 
 /* MailLedger._exim_arrival(ev): 1 done, 0 not done here (PHP mail() calls pending: the
@@ -1937,7 +1953,8 @@ static int arrive_exim(PyObject *ledger, PyObject *ev) {
         if (local < 0) return -1;
     }
     PyObject *auth = PyTuple_GET_ITEM(ev, F_AUTH);
-    if (!local && auth == Py_None) return count_inbound(ledger, ev);
+    if (!local && auth == Py_None) /* received, or over SMTP from this host's loopback */
+        return count_inbound(ledger, ev, PyTuple_GET_ITEM(ev, F_IP));
     if (local && PyTuple_GET_ITEM(ev, F_BOUNCE_OF) != Py_None) return 0; /* R=: Python's */
     if (local) { /* _finish joins a local message with a pending PHP call: Python's */
         PyObject *php = GET(ledger, s_php);
@@ -2768,6 +2785,8 @@ PyMODINIT_FUNC PyInit__mailjoin(void) {
         {&s_seen_postfix, "_seen_postfix"}, {&s_postfix, "_postfix"}, {&s_names, "_names"},
         {&s_php, "_php"}, {&s_since, "since"}, {&s_keep_totals, "keep_totals"},
         {&s_senders, "senders"}, {&s_on_message, "on_message"}, {&s_inbound, "inbound"},
+        {&s_from_this_host, "from_this_host"}, {&S_LOOP4, "127."}, {&S_LOOP6, "::1"},
+        {&S_LOOP_MAPPED, "::ffff:127."},
         {&s_first_seen, "first_seen"}, {&s_size, "size"}, {&s_cwd, "cwd"}, {&s_user, "user"},
         {&s_uid, "uid"}, {&s_sender, "sender"}, {&s_script, "script"}, {&S_AUTH, "auth"},
         {&S_SCRIPT, "script"}, {&S_LOCAL, "local"}, {&S_EXIM, "exim"}, {&s_uids, "uids"},

@@ -22,7 +22,10 @@ caller's callback and summed per sender (:class:`SenderTotals`): the kind (``aut
 SMTP AUTH mailbox, ``script`` when a script is known, ``local`` otherwise), the account (the
 local user, or the owner of the script's home directory), uid, script, cwd. Only mail sent
 *from* this server counts as a sender: local submissions and authenticated SMTP. Mail received
-from other servers (no ``U=``, no ``A=``) is counted as ``inbound`` only.
+from other servers (no ``U=``, no ``A=``) is counted as ``inbound`` only. Mail that came over
+SMTP from this host's loopback (``127.0.0.1``, ``::1``) without a login is neither: it is
+counted as ``from_this_host`` (a script or a webmail talking SMTP to the MTA without SMTP
+AUTH, or a content filter re-injecting: the log does not say whose), not as received.
 
 A bounce (or delay warning) the MTA itself made is neither: it is the MTA's own mail, counted
 as ``bounces`` only (a flood of them is backscatter of spam sent or received, not a sender).
@@ -147,6 +150,12 @@ def _is_submission(args: tuple[str, ...]) -> bool:
     return not any(a.startswith(_EXIM_INTERNAL) for a in args[1:])
 
 
+def is_loopback(ip: str) -> bool:
+    """A client address of this host's loopback as an MTA logs it (``127.0.0.1``, any of
+    127/8, ``::1``, ``::ffff:127.0.0.1``); the compiled join asks the same (``_mailjoin.c``)."""
+    return ip.startswith(("127.", "::ffff:127.")) or ip == "::1"
+
+
 def home_owner(path: str, homes: dict[str, str]) -> str | None:
     """The user whose home directory holds ``path`` (the deepest home that does)."""
     folder = path.rstrip("/")
@@ -184,7 +193,8 @@ class MailLedger:
     __slots__ = (
         "_args", "_args_by_pid", "_names", "_open", "_owners", "_php", "_postfix",
         "_seen_postfix",
-        "bounces", "compiled", "dropped", "events", "homes", "inbound", "keep_totals",
+        "bounces", "compiled", "dropped", "events", "from_this_host", "homes", "inbound",
+        "keep_totals",
         "messages", "on_message", "on_recipient", "owner_of_path", "php_only", "senders",
         "since", "uids",
     )  # fmt: skip
@@ -221,6 +231,8 @@ class MailLedger:
         self.messages = 0
         self.senders: dict[tuple[str, str | None, str | None], SenderTotals] = {}
         self.inbound = 0
+        #: messages over SMTP from this host's loopback without a login (module doc)
+        self.from_this_host = 0
         #: bounces and delay warnings the MTA made itself (see the module doc)
         self.bounces = 0
         self.events = 0
@@ -401,7 +413,7 @@ class MailLedger:
     def _exim_arrival(self, ev: MailLogged) -> MailMessage | None:
         local = ev.protocol is not None and ev.protocol.startswith("local")
         if not local and ev.auth is None:
-            self._inbound(ev)
+            self._inbound(ev, ev.ip)
             return None
         if local and ev.bounce_of is not None and ev.sender == "":
             uid = self.uids.get(ev.user) if ev.user is not None else None
@@ -453,7 +465,7 @@ class MailLedger:
                 ip = part.ip if part.ip is not None else ip
                 protocol = part.protocol if part.protocol is not None else protocol
         if auth is None and uid is None:
-            self._inbound(ev)
+            self._inbound(ev, ip)
             return None
         if uid is not None:
             # pickup's from= is the envelope sender sendmail was given (-f), not a login: a
@@ -466,10 +478,14 @@ class MailLedger:
         )  # fmt: skip
         return self._finish(msg, True, True)
 
-    def _inbound(self, ev: MailLogged) -> None:
-        """Mail received from another server, counted from ``since`` on (as bounces are)."""
+    def _inbound(self, ev: MailLogged, ip: str | None = None) -> None:
+        """Mail received from another server, counted from ``since`` on (as bounces are); from
+        client ``ip`` of this host's loopback, counted as ``from_this_host`` instead."""
         if self.since is None or ev.wall >= self.since:
-            self.inbound += 1
+            if ip is not None and is_loopback(ip):
+                self.from_this_host += 1
+            else:
+                self.inbound += 1
 
     def _bounce(self, ev: MailLogged) -> None:
         if self.since is None or ev.wall >= self.since:

@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 SCHEMA = "spamtrace.mail/1"
 
 
+#: what the messages of ``totals.from_this_host`` are (said after the totals)
+FROM_THIS_HOST = (
+    "came over SMTP from this host (127.0.0.1, ::1) without a login: a script or a webmail "
+    "talking SMTP to the MTA without SMTP AUTH, or a content filter re-injecting; not "
+    "counted as a sender, nor as received (watch and the daemon see which process connects)"
+)
+
+
 def sender_rows(report: MailReport, top: int | None = None) -> list[dict[str, Any]]:
     from spamtrace.render.incidents import iso
 
@@ -160,6 +168,7 @@ def report_json(report: MailReport, top: int | None = None) -> dict[str, Any]:
             "messages": sum(t.messages for t in ledger.senders.values()),
             "senders": len(ledger.senders),
             "inbound": ledger.inbound,
+            "from_this_host": ledger.from_this_host,
             "bounces": ledger.bounces,
         },
         "queue": report.queue,
@@ -257,6 +266,8 @@ def print_report(report: MailReport, top: int) -> None:
         c.not_of_its_kind for c in report.logs
     ):  # not a mail log of its kind (a binary file): no sender counted, not "no mail sent"
         con.print(Text(f"Nothing in {read} reads as a mail log line: no sender counted."))
+    elif not doc["senders"] and doc["totals"]["from_this_host"]:  # sent, by no one known
+        con.print(Text(f"No sender known through the MTA since {since} ({read})."))
     elif not doc["senders"]:
         con.print(Text(f"No mail sent through the MTA since {since} ({read})."))
     else:
@@ -308,6 +319,9 @@ def print_report(report: MailReport, top: int) -> None:
             f"{totals['inbound']} received from other servers{own}"
         )
     )
+    here = totals.get("from_this_host")
+    if here:
+        con.print(Text(f"{here} message(s) {FROM_THIS_HOST}"))
 
 
 def postfix_logs(report: MailReport) -> tuple[str, ...]:
