@@ -43,16 +43,18 @@ def _postfix(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "python"])
-def test_loopback_smtp_without_a_login_is_counted_apart(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    compiled: bool,
-) -> None:
-    if not compiled:
+@pytest.fixture(params=["compiled", "python"])
+def parts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The compiled parsers and join, then their Python reference; stamps read as UTC."""
+    if request.param == "python":
         python_parsers_only(monkeypatch)
     monkeypatch.setenv("TZ", "UTC")
+    return str(request.param)
+
+
+def test_loopback_smtp_without_a_login_is_counted_apart(
+    parts: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     exim, postfix = tmp_path / "mainlog", tmp_path / "mail.log"
     _exim(exim)
     _postfix(postfix)
