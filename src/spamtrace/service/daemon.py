@@ -37,6 +37,8 @@ from spamtrace.safetext import escape, escape_message, quoted
 from spamtrace.service import plugins
 from spamtrace.service.bus import (
     ActionRecorded,
+    AttemptRecorded,
+    BlockedRecorded,
     BlocksReconciled,
     CaptureGap,
     CaptureMode,
@@ -93,7 +95,7 @@ class StatusBoard:
     """Keeps what ``status`` shows that the engine does not count itself."""
 
     name = "status-board"
-    takes_batches = True  # attempts are not its business
+    takes_batches = True  # a batch of the backlog opens no incident: not its business
 
     def __init__(self) -> None:
         self.firewall: FirewallChecked | None = None
@@ -131,7 +133,7 @@ class JournalLog:
     """One line on stderr (the journal) per thing an admin should know; escaped."""
 
     name = "journal-log"
-    takes_batches = True  # attempts are not its business
+    takes_batches = True  # a batch of the backlog opens no incident: not its business
 
     def __init__(self, out: Any = None) -> None:
         self.out = out
@@ -139,11 +141,13 @@ class JournalLog:
         #: journal takes: `journalctl -p warning` lists the incidents, drift, losses, gaps
         self.priorities = to_journal(out or sys.stderr)
         self._firewall: tuple[FirewallState, str | None] | None = None
-        #: incidents whose opening was logged (or passed): their later lines go out at once
-        self._opened: dict[str, None] = {}
-        #: lines about an incident not opened yet (its scan ends before its opening is
-        #: published): said after the opening line, not before it
-        self._early: dict[str, list[str]] = {}
+        #: incidents opened whose opening is not published yet (it waits for their scan):
+        #: lines about them wait for it; any other incident's (one taken up from before this
+        #: start too) go out at once
+        self._pending: dict[str, None] = {}
+        #: lines (and their priority) about an incident not opened yet (its scan ends, and
+        #: enforce mode acts, before its opening is published): said after the opening line
+        self._early: dict[str, list[tuple[str, int]]] = {}
 
     def say(self, text: str, priority: int = INFO) -> None:
         prefix = f"<{priority}>" if self.priorities else ""
@@ -159,20 +163,18 @@ class JournalLog:
                 self.say(f"DEGRADED: {escape_message(text)}", WARNING)
             for text in message.notes:
                 self.say(f"note: {escape_message(text)}")
+        elif isinstance(message, (AttemptRecorded, BlockedRecorded)):
+            if message.incident_opened:
+                self._pending[message.incident.id] = None
+                while len(self._pending) > MAX_REMEMBERED:
+                    self._say_early(next(iter(self._pending)))
         elif isinstance(message, IncidentOpened):
             if message.alerting:
                 self._opened_line(message.incident)
-            self._remember_opened(message.incident.id)
-            for line in self._early.pop(message.incident.id, ()):
-                self.say(line, WARNING)
+            self._say_early(message.incident.id)
         elif isinstance(message, IncidentUpdated) and message.reason is UpdateReason.ESCALATED:
             line = f"incident {message.incident.id}: {escape(message.detail)}"
-            if message.incident.id in self._opened:
-                self.say(line, WARNING)
-            else:
-                self._early.setdefault(message.incident.id, []).append(line)
-                while len(self._early) > MAX_REMEMBERED:
-                    self.say(self._early.pop(next(iter(self._early)))[0], WARNING)
+            self._about(message.incident.id, line, WARNING)
         elif isinstance(message, ActionRecorded) and message.action.data.get("again"):
             # a block the ruleset's flush had lost, put back (Responder.reassert_blocks)
             a = message.action
@@ -180,6 +182,16 @@ class JournalLog:
                 f"incident {message.incident_id}: {a.action} {a.status}: {action_detail(a)}",
                 NOTICE if a.status == "done" else WARNING,
             )
+        elif isinstance(message, ActionRecorded) and message.action.status != "would":
+            # what enforce mode did to the host (a block, a stop, a quarantine...) or failed
+            # to do: the journal said none of it (only `incident ID` and alerts did)
+            a = message.action
+            done = a.status == "done"
+            undo = f" (undo: {escape(a.undo)})" if done and a.undo else ""
+            line = f"incident {message.incident_id}: {a.action} {a.status}: {action_detail(a)}"
+            # a sender gone before its stop needs no look (its uid is blocked all the same)
+            calm = done or bool(a.data.get("exited"))
+            self._about(message.incident_id, line + undo, NOTICE if calm else WARNING)
         elif isinstance(message, CaptureModeChanged):
             degraded = message.mode is not CaptureMode.TRACEPOINT
             self.say(
@@ -255,10 +267,19 @@ class JournalLog:
             WARNING,
         )
 
-    def _remember_opened(self, ident: str) -> None:
-        self._opened[ident] = None
-        if len(self._opened) > MAX_REMEMBERED:
-            self._opened.pop(next(iter(self._opened)))
+    def _about(self, ident: str, line: str, priority: int) -> None:
+        """A line about incident ``ident``: said after its opening line when that waits for
+        the incident's scan, else now."""
+        if ident in self._pending:
+            self._early.setdefault(ident, []).append((line, priority))
+        else:
+            self.say(line, priority)
+
+    def _say_early(self, ident: str) -> None:
+        """The incident's opening was said (or given up on): the lines that waited for it."""
+        self._pending.pop(ident, None)
+        for line, priority in self._early.pop(ident, ()):
+            self.say(line, priority)
 
     def _firewall_line(self, m: FirewallChecked) -> None:
         key = (m.state, m.error)

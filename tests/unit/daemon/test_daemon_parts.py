@@ -826,12 +826,18 @@ def test_journal_says_the_file_after_the_opening_not_before(
     from watchfake import attempt
 
     from spamtrace.policy.incidents import IncidentTracker
-    from spamtrace.service.bus import IncidentOpened, IncidentUpdated, UpdateReason
-    from spamtrace.sinks.records import incident_record
+    from spamtrace.service.bus import (
+        AttemptRecorded,
+        IncidentOpened,
+        IncidentUpdated,
+        UpdateReason,
+    )
+    from spamtrace.sinks.records import event_record, incident_record
 
     att = attempt(100.0)
     rec = incident_record(IncidentTracker().add(att).incident, att)
     log = JournalLog()
+    log.handle(AttemptRecorded(att, event_record(att, rec.id), rec, True))  # it opened it
     log.handle(IncidentUpdated(rec, UpdateReason.ESCALATED, "this is the file: /x.php"))
     assert capsys.readouterr().err == ""
     log.handle(IncidentOpened(rec, True, {"notes": []}))
@@ -1836,3 +1842,49 @@ def test_status_says_the_malformed_lines_of_each_followed_mail_log(tmp_path: Pat
     text = "\n".join(status_lines({"mail_logs": logs}))
     assert f"{log}: 2 malformed line(s) skipped (not read as mail)" in text
     assert "m\\x1b[31m.log: 1 malformed line(s) skipped" in text and "\x1b" not in text
+
+
+def test_journal_says_what_enforce_mode_did_after_the_opening(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Tour: the daemon in enforce mode blocked the sender's uid, stopped it and quarantined
+    its script, and the journal said none of it (only a block put back after a flush): an
+    admin reading `journalctl -u spamtrace` saw the incident open and nothing done. Each done
+    or failed response is a line now (notice, with its undo command; a failure a warning, a
+    sender already gone a notice), after the incident's opening line when that waits for the
+    scan; an observe-mode `would` is not (the opening line says the incident). An incident
+    taken up from before the start has its lines at once."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
+    from watchfake import attempt
+
+    from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.service.bus import ActionRecord, ActionRecorded, AttemptRecorded, IncidentOpened
+    from spamtrace.sinks.records import event_record, incident_record
+
+    att = attempt(100.0)
+    rec = incident_record(IncidentTracker().add(att).incident, att)
+    log = JournalLog()
+    log.priorities = True  # as under systemd: each line with its priority
+    log.handle(AttemptRecorded(att, event_record(att, rec.id), rec, True))
+    for action in (
+        ActionRecord("block-uid", "done", 100.0, "uid 1001 blocked", "spamtrace release 1001"),
+        ActionRecord("stop-process", "failed", 100.1, "the process has exited",
+                     data={"exited": True}),
+        ActionRecord("quarantine", "failed", 100.2, "no space left on device"),
+        ActionRecord("suspend", "would", 100.3, "suspend shop"),
+    ):  # fmt: skip
+        log.handle(ActionRecorded(rec.id, action))
+    assert capsys.readouterr().err == ""  # the opening waits for the scan: so do they
+    log.handle(IncidentOpened(rec, True, {"notes": []}))
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 4 and "SUSPICIOUS incident" in err[0], err
+    assert err[1:] == [
+        f"<5>spamtrace: incident {rec.id}: block-uid done: uid 1001 blocked "
+        "(undo: spamtrace release 1001)",
+        f"<5>spamtrace: incident {rec.id}: stop-process failed: the process has exited",
+        f"<4>spamtrace: incident {rec.id}: quarantine failed: no space left on device",
+    ]
+    log.handle(ActionRecorded("inc-earlier", ActionRecord("block-uid", "done", 101.0, "again")))
+    assert capsys.readouterr().err == "<5>spamtrace: incident inc-earlier: block-uid done: again\n"
