@@ -715,6 +715,9 @@ _CREDENTIAL_KEY = tight(
     rb"pass|pwd|psw|passwd|cvv|cvc|ccnum|cc_?num|cc_?no|card_?num|cardnumber|card_?no|card_?id|"
     rb"\bssn\b|\bpin\b|\botp|otp$|exp_?date|exp_?month|exp_?year|sortcode|routing|"
     rb"senha|contrase|kennwort|mot_?de_?passe|"
+    # a second factor's code, by the factor's name alone: code2fa, twofa, mfa_code, 2fa_token
+    # (a field that only switches the factor on, enable_2fa, names no code)
+    rb"(?:^|\$)(?:code_?)?(?:2fa|mfa|tfa|two_?fa(?:ctor)?|authenticator)(?:_?(?:code|token|pin))?$|"
     # a wallet's keys: its recovery phrase, private key or keystore
     rb"^(?:seed|mnemonic|keystore)|seed_?phrase|recovery_?phrase|secret_?phrase|"
     rb"private_?key|privatekey|"
@@ -1455,23 +1458,73 @@ def _visitor_grabbed(ctx: Ctx, rule: Rule) -> Hit | None:
     if _auth_used(ctx):
         return None
     value = ctx.lx.value
-    for start, args in calls_to(ctx, _SENDERS, 40):
+    bodies = function_bodies(ctx)
+    brand_page: bool | None = None  # asked once, at the first report without a redirect
+    for start, args in _visit_reports(ctx, bodies):
         sent = _sent_text(ctx, args, 3)
         if _FIELD_READ.search(sent) is not None:
             continue  # a form's fields reported (an order), not only who opened the link
+        # and the file's own helpers the text calls (a get_ip() returning REMOTE_ADDR)
+        texts = [sent] + [
+            body for c in itertools.islice(_OWN_CALL.finditer(sent), 8)
+            if (body := bodies.get(c.group(1))) is not None and len(body) < 2000
+        ]
         if not any(
             value(int(q.group(1))).strip().lower() in _ADDRESS_KEYS
-            for q in itertools.islice(PLACEHOLDER.finditer(sent), 200)
+            for t in texts for q in itertools.islice(PLACEHOLDER.finditer(t), 200)
         ):
             continue
         at = _redirects(ctx, code[start:])
         if at < 0:
+            if brand_page is None:
+                brand_page = _brand_signin_title(ctx)
+            if brand_page:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
             continue
         q = PLACEHOLDER.match(code, start + at)
         if q is not None and _DOWNLOAD.search(ctx.lx.value(int(q.group(1))).lower()):
             continue  # a download counter: the owner told, the visitor given the file
         return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
+
+
+def _visit_reports(ctx: Ctx, bodies: dict[bytes, bytes]) -> list[tuple[int, bytes]]:
+    """The calls that may send a report to the chat: the senders (:data:`_SENDERS`) outside
+    the file's own functions, and the calls of those of its functions whose body sends
+    (``sendTelegramMessage($bot, $chat, "Visitor IP: $ip")``): the text is written where
+    the helper is called, not in the helper."""
+    code = ctx.code
+    inside = [b for b in bodies.values() if any(find(b, n) >= 0 for n in _SENDERS)]
+    out = [(s, a) for s, a in calls_to(ctx, _SENDERS, 40)]
+    helpers = tuple(
+        n for n, b in itertools.islice(bodies.items(), 40)
+        if b in inside and _NAME_ONLY.fullmatch(n) is not None
+    )
+    for start, args in (calls_to(ctx, helpers, 20) if helpers else []):
+        if not any(find(b, code[start : start + 60]) >= 0 for b in inside):
+            out.append((start, args))  # a call outside the helpers (not a helper's own)
+    return out
+
+
+_NAME_ONLY = tight(rb"[a-z_][a-z0-9_]{0,60}")
+# the title of a page that imitates a service's sign-in or check ("Netflix - Captcha",
+# "PayPal: Log in", "Microsoft account | Verify"): a brand and what the page asks for
+_TITLE = tight(rb"<title[^>]{0,80}>([^<]{1,160})</title")
+_SIGNIN_WORD = tight(
+    rb"log ?in|log ?on|sign ?in|captcha|verif\w*|secur\w*|account|confirm\w*|update|"
+    rb"locked|suspend\w*|unlock|authenticat\w*|wallet"
+)
+
+
+def _brand_signin_title(ctx: Ctx) -> bool:
+    """The page's own HTML (outside PHP, or echoed) is titled as a service phishing pages
+    imitate, asking for a sign-in or a check (:data:`_BRAND` with :data:`_SIGNIN_WORD`):
+    a kit's page, whose visits are reported to the operator's chat."""
+    for m in itertools.islice(_TITLE.finditer(string_text(ctx)), 3):
+        title = m.group(1)
+        if _BRAND.search(title) is not None and _SIGNIN_WORD.search(title) is not None:
+            return True
+    return False
 
 
 # a redirect that hands over a document or an archive
