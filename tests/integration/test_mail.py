@@ -375,6 +375,21 @@ def test_a_folder_with_a_newline_in_its_name_is_named_whole(world: World) -> Non
     assert (sender["cwd"], sender["messages"]) == (str(folder), 3)
 
 
+def start_fpm(world: World, name: str, pool: str, sock: Path) -> None:
+    """Start php-fpm 8.2 with ``pool`` (its section, listening on ``sock``) as its one pool,
+    its files named ``name`` in the world's folder; returns once it listens."""
+    conf = world.tmp / f"{name}.conf"
+    conf.write_text(
+        f"[global]\npid = {world.tmp / f'{name}.pid'}\nerror_log = {world.tmp / f'{name}.log'}\n"
+        f"daemonize = no\n{pool}"
+    )
+    world.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
+    deadline = time.monotonic() + 30
+    while not sock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sock.exists(), (world.tmp / f"{name}.log").read_text()
+
+
 def test_a_chrooted_php_fpm_pools_mail_log_and_access_log_name_the_scripts(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -405,16 +420,7 @@ def test_a_chrooted_php_fpm_pools_mail_log_and_access_log_name_the_scripts(
         "php_admin_value[mail.log] = /logs/mail.log\n"
         "php_admin_value[sendmail_path] = /bin/true\nphp_admin_value[date.timezone] = UTC\n"
     )
-    conf = world.tmp / "chroot-fpm.conf"
-    conf.write_text(
-        f"[global]\npid = {world.tmp / 'chroot-fpm.pid'}\nerror_log = {world.tmp / 'cf.log'}\n"
-        f"daemonize = no\n{pool}"
-    )
-    world.spawn(["/usr/sbin/php-fpm8.2", "-F", "-y", str(conf)])
-    deadline = time.monotonic() + 30
-    while not sock.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert sock.exists(), (world.tmp / "cf.log").read_text()
+    start_fpm(world, "chroot-fpm", pool, sock)
     for name in ("/public_html/form.php", "/public_html/nl\nx.php"):
         env = {"SCRIPT_FILENAME": name, "REQUEST_METHOD": "GET", "PATH": "/usr/bin:/bin"}
         request = world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=env)
@@ -444,6 +450,50 @@ def test_a_chrooted_php_fpm_pools_mail_log_and_access_log_name_the_scripts(
     requests = [fmt.parse(line, "l") for line in access.read_text().splitlines()]
     scripts = [r.script for r in requests if r is not None]
     assert str(site / "form.php") in scripts, access.read_text()
+
+
+def test_a_php_fpm_pools_own_mail_log_gives_its_calls_the_pools_user(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real php-fpm 8.2 pool of the hosting user with its own mail.log, serving a site in
+    no account's folder (a /var/www-like tree, no panel): PHP's mail.log names no uid, and
+    the calls were no one's; they are the pool user's now (the file only this pool writes)."""
+    from spamtrace.config import load
+    from spamtrace.service import mail
+
+    assert world.user is not None
+    owner = pwd.getpwnam(world.user)
+    site = world.tmp / "www" / "shop"
+    site.mkdir(parents=True)
+    (site / "contact.php").write_text('<?php mail("a@remote.example", "s", "b", "From: x@y");\n')
+    logs = world.tmp / "php-logs"
+    logs.mkdir()
+    os.chown(logs, owner.pw_uid, owner.pw_gid)
+    sock = world.tmp / "pool-fpm.sock"
+    pool = (
+        f"[{world.user}]\nuser = {world.user}\ngroup = {world.user}\nlisten = {sock}\n"
+        "listen.mode = 0666\npm = static\npm.max_children = 1\nchdir = /\n"
+        f"php_admin_value[mail.log] = {logs}/$pool-mail.log\n"
+        "php_admin_value[sendmail_path] = /bin/true\nphp_admin_value[date.timezone] = UTC\n"
+    )
+    start_fpm(world, "pool-fpm", pool, sock)
+    env = {"SCRIPT_FILENAME": str(site / "contact.php"), "REQUEST_METHOD": "GET", "PATH": "/bin"}
+    for _ in range(3):
+        world.spawn(["cgi-fcgi", "-bind", "-connect", str(sock)], env=env).communicate(timeout=30)
+    written = logs / f"{world.user}-mail.log"
+    assert written.read_text().count(f"mail() on [{site}/contact.php:1]") == 3
+    root = tmp_path / "root"  # the PHP configuration spamtrace finds: this pool file
+    (root / "etc/php/8.2/fpm/pool.d").mkdir(parents=True)
+    (root / "etc/php/8.2/fpm/php.ini").write_text("[PHP]\n")
+    (root / "etc/php/8.2/fpm/pool.d/shop.conf").write_text(pool)
+    monkeypatch.setattr(mail, "PHP_CONFIG_ROOT", str(root))
+    cfg = load(config_dir=tmp_path, environ={"SPAMTRACE_MTA_KIND": "none"})
+    report = mail.read_logs(cfg, {}, None)
+    assert [c.path for c in report.logs] == [str(written)]
+    (sender,) = report.ledger.senders.values()
+    assert (sender.script, sender.user, sender.messages) == (
+        str(site / "contact.php"), world.user, 3,
+    )  # fmt: skip
 
 
 def test_an_allowed_accounts_smtp_auth_volume_opens_no_incident(
