@@ -58,6 +58,8 @@ FIREWALL_STATES = ("loaded", "drifted", "absent", "unknown")
 SCAN_RESULTS = ("found", "clean", "failed")
 #: the sources that report lost events (the engine's ``EventsLost.source`` values)
 LOSS_SOURCES = ("tracepoint", "proc-connector", "nflog", "store", "stop")
+#: the results of a firewall check (``spamtrace_firewall_checks_total``)
+FIREWALL_CHECK_RESULTS = ("checked", "repaired", "error")
 #: an incident with no attempt for this long is closed (``IncidentTracker.idle_gap``)
 IDLE_GAP = 600.0
 #: incidents remembered for the "open" gauge (the oldest are forgotten beyond it)
@@ -129,7 +131,8 @@ class Metrics:
         )
         self.lost = Counter(
             "spamtrace_events_lost",
-            "events lost by a source (kernel buffer overruns) or the store (queue full)",
+            "events lost by a source (kernel buffer overruns), the store (queue full) or a "
+            "stop (read and not handled in its 15 s)",
             ["source"],
             registry=reg,
         )
@@ -188,6 +191,8 @@ class Metrics:
             self.capture.labels(mode)
         for state in FIREWALL_STATES:
             self.firewall.labels(state)
+        for result in FIREWALL_CHECK_RESULTS:  # the first error is an increase() too
+            self.firewall_checks.labels(result)
         for result in SCAN_RESULTS:
             self.scans.labels(result)
         reg.register(_ScrapeTimeCollector(self))

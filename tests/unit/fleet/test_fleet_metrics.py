@@ -42,6 +42,14 @@ def test_every_verdict_starts_at_zero_so_increase_sees_the_first() -> None:
         assert value(m, "spamtrace_incidents_opened_total", verdict=verdict) == 0
         assert value(m, "spamtrace_incidents_open", verdict=verdict) == 0
     assert value(m, "spamtrace_events_lost_total", source="tracepoint") == 0
+    # tour: only "checked" was there after the first check, so the first failed check was
+    # the series' first sample, which increase() does not count
+    for result in ("checked", "repaired", "error"):
+        assert value(m, "spamtrace_firewall_checks_total", result=result) == 0
+    # and the help of the losses named no "stop", a source it has (docs/fleet.md's table does)
+    families = text_string_to_metric_families(m.exposition().decode())
+    helps = {f.name: f.documentation for f in families}
+    assert "store" in helps["spamtrace_events_lost"] and "stop" in helps["spamtrace_events_lost"]
     assert value(m, "spamtrace_build_info", version="0.1.0") == 1
     assert value(m, "spamtrace_store_size_bytes") is None  # no store: no sample
 
