@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spamtrace.errors import RuntimeFailure, UsageError
+from spamtrace.errors import PathUnusable, RuntimeFailure, UsageError
 from spamtrace.model import is_within
 from spamtrace.safetext import escape
 
@@ -319,7 +319,9 @@ def install(
     A unit or drop-in that spamtrace did not write is left alone: nothing is written."""
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise RuntimeFailure(f"no unit folder: {folder} {what} (give one with --unit-dir)")
+        # the admin's path (or this host has no systemd folder): a usage error, as any folder
+        # an option names that cannot be used (it was a runtime failure, exit 3)
+        raise PathUnusable(f"no unit folder: {folder} {what} (give one with --unit-dir)")
     wanted = dropins_for(cfg)
     targets = [folder / name for name in UNITS]
     targets += [folder / DROPIN_DIR / DROPINS[name] for name in wanted.names]

@@ -1049,11 +1049,13 @@ def test_service_install_without_systemd_says_how_and_uninstall_removes_only_our
     assert doc["removed"] == [str(tmp_path / "spamtrace.service")]
     assert not (tmp_path / "spamtrace.service").exists()
     assert (tmp_path / "spamtrace-firewall.service").exists()
-    assert main(["service", "install", "--unit-dir", str(tmp_path / "missing")]) == 3
+    # a folder that cannot be used is a usage error (exit 2), as every other path given is
+    # (tour: it was exit 3, a runtime failure)
+    assert main(["service", "install", "--unit-dir", str(tmp_path / "missing")]) == 2
     assert "no unit folder" in capsys.readouterr().err
     # a file given for the folder was "no unit folder FILE", as if it were not there
     a_file = str(tmp_path / "spamtrace-firewall.service")
-    assert main(["service", "install", "--unit-dir", a_file]) == 3
+    assert main(["service", "install", "--unit-dir", a_file]) == 2
     assert "spamtrace-firewall.service is a file, not a folder" in capsys.readouterr().err
 
 
