@@ -33,6 +33,13 @@ def register(sub: Any) -> None:
     d = sub.add_parser(
         "daemon",
         help="run the watcher as a service (what spamtrace.service starts; root)",
+        # a host without systemd starts it from its init system: how to run it, reload and
+        # stop it was said only in docs/daemon.md
+        description="Run the watcher as a service (what spamtrace.service starts; root). It "
+        "stays in the foreground and logs to stderr; on a host without systemd, start it from "
+        "the init system (and `spamtrace firewall load-confirmed` at boot). SIGHUP reloads the "
+        "config (a bad one is refused, said, and the old one kept); SIGTERM stops it cleanly "
+        "(exit 0); `spamtrace status` asks it how it is doing.",
         epilog="exit codes: 0 stopped cleanly (whatever it saw), 2 usage or config error, or "
         "another watcher holds the store, 3 runtime failure",
     )

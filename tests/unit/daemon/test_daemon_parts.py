@@ -1890,3 +1890,17 @@ def test_journal_says_what_enforce_mode_did_after_the_opening(
     ]
     log.handle(ActionRecorded("inc-earlier", ActionRecord("block-uid", "done", 101.0, "again")))
     assert capsys.readouterr().err == "<5>spamtrace: incident inc-earlier: block-uid done: again\n"
+
+
+def test_daemon_help_says_how_to_run_reload_and_stop_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Tour: on a host without systemd, `spamtrace daemon --help` was the one-line summary:
+    nothing said it stays in the foreground and logs to stderr, nor that SIGHUP reloads and
+    SIGTERM stops it (docs/daemon.md alone did)."""
+    with pytest.raises(SystemExit):
+        main(["daemon", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for said in ("foreground", "stderr", "without systemd", "SIGHUP reloads the config",
+                 "the old one kept", "SIGTERM stops it cleanly"):  # fmt: skip
+        assert said in text, said
