@@ -173,6 +173,9 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     text = f"{escape(str(conf.get('file') or 'default'))}, loaded {conf.get('loaded')}"
     if conf.get("reload_error"):
         text += f"; last reload REFUSED: {escape_message(str(conf['reload_error']))}"
+    if conf.get("takes_restart"):  # changed by a reload, not applied until a restart
+        later = ", ".join(escape(str(w)) for w in conf["takes_restart"])
+        text += f"; changed, applied at the next restart: {later}"
     rows.append(("config:", text))
     subs = doc.get("subscribers") or {}
     failing = {k: v.get("errors") for k, v in subs.items() if v.get("errors")}

@@ -374,6 +374,10 @@ class Daemon:
             self.engine.notes.append(note)
         self._plugins = {"respond": respond, "alerts": alerts}
         self.loaded_at = time.time()
+        #: the config the daemon started with: what runs of the parts a reload does not change
+        self._started = cfg
+        #: what the loaded config changed of those (``[events]``...): applied at a restart
+        self.takes_restart: tuple[str, ...] = ()
         self.monitor = FirewallMonitor(
             firewall_state_dir, repair=cfg.daemon.firewall_repair, post=self.engine.post
         )
@@ -431,19 +435,23 @@ class Daemon:
         except ConfigError as exc:
             self.engine.publish(ConfigReloaded(False, exc.message, self.engine.cfg, (), now))
             return
-        old_cfg = self.engine.cfg
-        old_socket = old_cfg.daemon.socket
         notes = self.engine.reload(cfg)
         self.monitor.repair = cfg.daemon.firewall_repair
         self.engine.periodic = [
             (cfg.daemon.firewall_check_interval, job) if job == self.monitor.start else (e, job)
             for e, job in self.engine.periodic
         ]
-        if cfg.daemon.socket != old_socket:
-            notes.append("daemon.socket changed: takes effect at the next restart")
-        for section in ("metrics", "events"):
-            if getattr(cfg, section) != getattr(old_cfg, section):
-                notes.append(f"[{section}] changed: takes effect at the next restart")
+        # against what runs, not the last reload's config: a second reload was silent, and
+        # `status` said nothing of a change waiting for the restart (but the metrics address)
+        started = self._started
+        self.takes_restart = tuple(
+            what for what, changed in (
+                ("daemon.socket", cfg.daemon.socket != started.daemon.socket),
+                ("[metrics]", cfg.metrics != started.metrics),
+                ("[events]", cfg.events != started.events),
+            ) if changed
+        )  # fmt: skip
+        notes += [f"{w} changed: takes effect at the next restart" for w in self.takes_restart]
         if self._plugins["alerts"] and plugins.alert_subscriber(self.engine) is None:
             # a running subscriber swaps its channels; with none at start there is none to
             # swap, and "config reloaded" alone read as if the new channels were sending
@@ -541,6 +549,7 @@ class Daemon:
                 "file": self.config_shown,
                 "loaded": iso(self.loaded_at),
                 "reload_error": None if reload is None or reload.ok else reload.error,
+                "takes_restart": list(self.takes_restart),
             },
             "subscribers": {
                 getattr(s, "name", type(s).__name__): {

@@ -439,8 +439,8 @@ def test_a_firewall_state_dir_that_does_not_exist_is_said_at_start(tmp_path: Pat
     assert notes(tmp_path) == []
 
 
-def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Path) -> None:
-    d = _daemon(tmp_path, "[accounts]\nmin_uid = 1000\n")
+def _recorded(d: Daemon) -> list[Message]:
+    """What the daemon's engine publishes from now on (a subscriber that keeps it)."""
     got: list[Message] = []
 
     class Rec:
@@ -453,6 +453,12 @@ def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Pa
             pass
 
     d.engine.subscribers.append(Rec())
+    return got
+
+
+def test_sighup_reload_keeps_the_old_config_when_the_new_one_is_bad(tmp_path: Path) -> None:
+    d = _daemon(tmp_path, "[accounts]\nmin_uid = 1000\n")
+    got = _recorded(d)
     (tmp_path / "spamtrace.toml").write_text("[accounts]\nmin_uidd = 500\n")
     d.reload()
     assert d.engine.cfg.accounts.min_uid == 1000
@@ -1904,3 +1910,31 @@ def test_daemon_help_says_how_to_run_reload_and_stop_it(
     for said in ("foreground", "stderr", "without systemd", "SIGHUP reloads the config",
                  "the old one kept", "SIGTERM stops it cleanly"):  # fmt: skip
         assert said in text, said
+
+
+def test_status_says_what_a_reload_changed_that_waits_for_a_restart(tmp_path: Path) -> None:
+    """Tour: a reload that changed `[events] path` (or the socket) said once in the journal
+    that it takes a restart, and `status` said nothing of it (only a changed metrics address
+    was shown); a second reload compared with the first's config and said nothing at all.
+    Status names what waits for the restart, compared with what runs, until it is undone."""
+    conf = tmp_path / "spamtrace.toml"
+    d = _daemon(tmp_path, f'[events]\npath = "{tmp_path}/e1.json"\n')
+    got = _recorded(d)
+    try:
+        assert d.status()["config"]["takes_restart"] == []
+        conf.write_text(f'[events]\npath = "{tmp_path}/e2.json"\n[daemon]\nsocket = "/x/c"\n')
+        for _ in range(2):  # the second reload, of the same file, still says it
+            d.reload()
+            last = got[-1]
+            assert isinstance(last, ConfigReloaded) and last.ok
+            assert "[events] changed: takes effect at the next restart" in last.notes
+            doc = d.status()
+            assert doc["config"]["takes_restart"] == ["daemon.socket", "[events]"]
+            assert "changed, applied at the next restart: daemon.socket, [events]" in "\n".join(
+                status_lines(doc)
+            )
+        conf.write_text(f'[events]\npath = "{tmp_path}/e1.json"\n')  # put back as it runs
+        d.reload()
+        assert d.status()["config"]["takes_restart"] == []
+    finally:
+        d.engine.close()
