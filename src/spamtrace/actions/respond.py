@@ -229,6 +229,8 @@ class Responder:
             )
             if (why := command_problem(argv)) is not None
         ]
+        if self.rules.quarantine and (why := self._quarantine_problem()) is not None:
+            notes.append(f"quarantines will fail: responses.quarantine_dir: {why}")
         if not self.rules.block:
             return notes
         try:
@@ -237,6 +239,16 @@ class Responder:
             return [f"uid blocks will fail: {exc.message}", *notes]
         self.signaller()
         return notes
+
+    def _quarantine_problem(self) -> str | None:
+        """Why no file can be quarantined (a file on the folder's path, or the folder a
+        symlink), as `config check` notes it: the daemon started without a word, and each
+        malicious script's quarantine then failed."""
+        from spamtrace.actions.quarantine import linked_folder
+        from spamtrace.folders import not_a_folder
+
+        folder = self.cfg.responses.quarantine_dir
+        return not_a_folder(folder) or linked_folder(folder)
 
     def blocks_in_force(self, uid: int) -> bool:
         """This run holds a block of ``uid`` (made or taken up from the store)."""

@@ -895,6 +895,28 @@ def test_a_stop_of_a_process_that_has_exited_is_recorded_as_such(tmp_path: Path)
     r.close()
 
 
+def test_the_daemon_start_says_the_quarantine_folder_will_fail(tmp_path: Path) -> None:
+    """Tour: in enforce mode, a `[responses] quarantine_dir` under a file (or a symlink) was
+    noted by `config check`, and the daemon started without a word: each malicious script's
+    quarantine then failed. Said at the start, as a response command that cannot run is."""
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    for folder, why in ((afile / "q", f"not a folder: '{afile}/q' ('{afile}' is a file)"),
+                        (tmp_path / "link", "is a symlink")):  # fmt: skip
+        c = cfg(mode="enforce", responses__quarantine_dir=str(folder))
+        notes = Responder(c, MTA, blocker=FlushableSet()).prepare()  # type: ignore[arg-type]
+        assert len(notes) == 1 and notes[0].startswith(
+            "quarantines will fail: responses.quarantine_dir: "
+        ) and why in notes[0], notes
+    for fine in (tmp_path / "real", tmp_path / "not-yet"):  # made at the first quarantine
+        c = cfg(mode="enforce", responses__quarantine_dir=str(fine))
+        assert Responder(c, MTA, blocker=FlushableSet()).prepare() == []  # type: ignore[arg-type]
+    c = cfg(mode="enforce", responses__quarantine=False, responses__quarantine_dir=str(afile))
+    assert Responder(c, MTA, blocker=FlushableSet()).prepare() == []  # type: ignore[arg-type]
+
+
 def test_the_daemon_start_says_a_response_command_will_fail() -> None:
     """The same check at the start of the daemon or `watch` in enforce mode (their config may
     not have been through `config check`): a start note, not a refusal to watch."""
