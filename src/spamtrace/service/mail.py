@@ -227,6 +227,21 @@ def with_postfix_logs(cfg: Config) -> tuple[Config, list[str]]:
     return replace(cfg, mail=mail, sources=sources), [note, *unread]
 
 
+#: what the note on Exim logging to journald alone says (carried into the exit 3 line)
+EXIM_JOURNAL_ONLY = "to the journal only"
+
+
+def _journal_alone() -> bool:
+    """journald runs here and no syslog daemon's configuration is there (Debian 12 without
+    rsyslog): lines sent through syslog are in the journal alone."""
+    from spamtrace.audit.files import RootFiles
+    from spamtrace.audit.postfixhost import journal_there
+
+    files = RootFiles(SYSLOG_CONFIG_ROOT)
+    daemons = ("/etc/rsyslog.conf", "/etc/syslog-ng/syslog-ng.conf")
+    return journal_there(files) and not any(files.glob(path) for path in daemons)
+
+
 def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     """``cfg`` with ``[mail] exim_logs`` where Exim's ``log_file_path`` says it writes its main
     log, when the key is not configured and none of its defaults is there: through syslog
@@ -254,6 +269,16 @@ def with_exim_logs(cfg: Config) -> tuple[Config, list[str]]:
     if found is None:
         if not to_syslog(value):
             return cfg, unread
+        if _journal_alone():
+            return cfg, [
+                f"Exim logs through syslog (log_file_path = {value}) {EXIM_JOURNAL_ONLY}: no "
+                "syslog daemon (rsyslog, syslog-ng) is set up to write its lines to a file "
+                "(journalctl -t exim shows them, with Exim's syslog_processname), and "
+                "spamtrace reads Exim's main log from a file: set Exim's log_file_path to "
+                "one (/var/log/exim4/%slog) and restart Exim, or install rsyslog (it writes "
+                "the mail facility to /var/log/mail.log, found by itself)",
+                *unread,
+            ]
         return cfg, [
             f"Exim logs through syslog (log_file_path = {value}), to no file the syslog "
             f"daemon's configuration (rsyslog, syslog-ng) names for its facility {facility} "
@@ -477,7 +502,8 @@ def read_logs(cfg: Config, given: dict[str, Sequence[str]], since: float | None)
         raise RuntimeFailure(
             f"no mail log found (looked for {looked or 'nothing'}){_no_mta(cfg)}: set [mail] "
             "exim_logs / postfix_logs / php_logs, or give --exim-log / --postfix-log / --php-log"
-            + "".join([f"; {n}" for n in found if "exim_logs" in n or "postfix_logs" in n][:2])
+            + "".join([f"; {n}" for n in found if "exim_logs" in n or "postfix_logs" in n
+                       or EXIM_JOURNAL_ONLY in n][:2])
             + "".join(f"; {n}" for n in odd)
         )
     report = collect(cfg, specs, since)

@@ -133,6 +133,24 @@ def test_a_syslog_without_a_file_for_exim_says_which_setting_to_set(
     assert "set [mail] exim_logs to the file it is written to" in err
 
 
+def test_exim_through_syslog_to_the_journal_alone_says_there_is_no_file_to_name(
+    syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """journald and no syslog daemon (Debian 12 without rsyslog): Exim's lines are in no
+    file, and `mail` asked to set [mail] exim_logs "to the file it is written to"."""
+    root = Path(mail.SYSLOG_CONFIG_ROOT)
+    (root / "etc" / "rsyslog.conf").unlink()
+    (root / "run" / "systemd" / "journal").mkdir(parents=True)
+    (root / "run" / "systemd" / "journal" / "socket").touch()
+    monkeypatch.setenv("SPAMTRACE_MAIL_POSTFIX_LOGS", "")
+    code, _, err = run_mail_json(capsys)
+    assert code == 3
+    said = " ".join(err.split())
+    assert "Exim logs through syslog (log_file_path = syslog) to the journal only" in said
+    assert "set Exim's log_file_path to one (/var/log/exim4/%slog)" in said
+    assert "set [mail] exim_logs to the file" not in said
+
+
 def test_a_configured_exim_logs_is_never_second_guessed(
     syslog_exim: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
