@@ -250,6 +250,14 @@ class Responder:
         folder = self.cfg.responses.quarantine_dir
         return not_a_folder(folder) or linked_folder(folder)
 
+    def blocked_now(self) -> list[int]:
+        """The uids this run holds blocked now (made or taken up from the store, not run
+        out, not released)."""
+        now = self.clock()
+        with self._lock:
+            held = self._blocks.items()
+            return sorted(uid for uid, (_, ends, _at) in held if ends is None or ends > now)
+
     def blocks_in_force(self, uid: int) -> bool:
         """This run holds a block of ``uid`` (made or taken up from the store)."""
         with self._lock:

@@ -137,6 +137,7 @@ def status_view(doc: dict[str, Any]) -> tuple[str, list[Row]]:
     rows += [("", f"- {escape_message(str(d))}") for d in fw.get("drift") or []]
     if fw.get("note"):
         rows.append(("", f"- {escape_message(str(fw['note']))}"))
+    rows += _responses_rows(doc.get("responses"))
     metrics = doc.get("metrics") or {}
     listen = metrics.get("listen")
     text = f"http://{escape(str(listen))}/metrics" if listen else "off"
@@ -218,3 +219,22 @@ def print_status(con: Console, doc: dict[str, Any]) -> None:
     con.print(Text(shown(con, head)))
     for label, text in rows:
         field(con, label, text, width=LABEL_WIDTH)
+
+
+def _responses_rows(responses: Any) -> list[tuple[str, str]]:
+    """The mode of the responses, the uids held blocked now, and what was done since start
+    (``status`` from a daemon older than this has none: no row)."""
+    if not isinstance(responses, dict):
+        return []
+    text = escape(str(responses.get("mode")))
+    blocked = responses.get("blocked_uids") or []
+    if blocked:
+        text += f"; {len(blocked)} uid(s) blocked now: {', '.join(str(u) for u in blocked)}"
+    by_status: dict[str, list[str]] = {}
+    for key, count in (responses.get("counts") or {}).items():
+        action, _, status = str(key).partition(":")
+        by_status.setdefault(status, []).append(f"{escape(action)} {count}")
+    for status in ("done", "failed", "would"):
+        if status in by_status:
+            text += f"; {status}: {', '.join(by_status[status])}"
+    return [("responses:", text)]

@@ -537,6 +537,7 @@ class Daemon:
                 "error": fw.error if fw else "not checked yet",
                 "repair": self.monitor.repair,
             },
+            "responses": plugins.responses_status(e),
             "metrics": plugins.metrics_status(e.subscribers, e.cfg),
             # alert channels' counters (sent, failed, last error...), null when none is set
             "alerts": alerts.stats() if (alerts := plugins.alert_subscriber(e)) else None,

@@ -10,7 +10,7 @@ thread hands its messages back with ``engine.post``. Read ``service/bus.py`` fir
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spamtrace.errors import SpamtraceError
 from spamtrace.safetext import escape
@@ -183,6 +183,24 @@ def event_stream(engine: Engine) -> EventStream | None:
     from spamtrace.sinks.events import EventStream
 
     return next((s for s in engine.subscribers if isinstance(s, EventStream)), None)
+
+
+def responses_status(engine: Engine) -> dict[str, Any]:
+    """``status``'s ``responses``: their mode (``off`` under ``--no-respond``), the uids this
+    run holds blocked, and how many of each action and status since start. Status said none
+    of it: whether the guard enforces, and whom it holds blocked, was in the journal and the
+    store alone."""
+    from spamtrace.service.responses import ResponsesSubscriber
+
+    sub = next((s for s in engine.subscribers if isinstance(s, ResponsesSubscriber)), None)
+    if sub is None:
+        return {"mode": "off", "blocked_uids": [], "counts": {}}
+    r = sub.responder
+    return {
+        "mode": r.rules.mode.value,
+        "blocked_uids": r.blocked_now(),
+        "counts": dict(sorted(r.counts.items())),  # "block-uid:done" -> n
+    }
 
 
 def metrics_status(subscribers: Sequence[object], cfg: Config) -> dict[str, str | bool | None]:

@@ -1938,3 +1938,41 @@ def test_status_says_what_a_reload_changed_that_waits_for_a_restart(tmp_path: Pa
         assert d.status()["config"]["takes_restart"] == []
     finally:
         d.engine.close()
+
+
+def test_status_says_the_responses_mode_whom_it_holds_blocked_and_what_it_did(
+    tmp_path: Path,
+) -> None:
+    """Tour: `status` said nothing of the responses: not whether the guard enforces or only
+    observes, nor whom it holds blocked now, nor what it did since start (the journal and the
+    store alone did). It says all three (`--json`: `responses`)."""
+    here = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(here / "responses"), str(here / "watch")]
+    from respfake import MTA
+    from test_responses_policy import FlushableSet
+    from watchfake import attempt
+
+    from spamtrace.actions.respond import Responder
+    from spamtrace.policy.incidents import IncidentTracker
+    from spamtrace.service.responses import ResponsesSubscriber
+
+    d = _daemon(tmp_path, 'mode = "enforce"\n[responses]\nstop = false\n')
+    interval = sys.getswitchinterval()
+    try:
+        # no responses subscriber: `daemon --no-respond`
+        assert d.status()["responses"] == {"mode": "off", "blocked_uids": [], "counts": {}}
+        r = Responder(d.engine.cfg, MTA, blocker=FlushableSet(), clock=lambda: 110.0)  # type: ignore[arg-type]
+        d.engine.subscribers.append(ResponsesSubscriber(d.engine, d.engine.cfg, r))
+        att = attempt(110.0)
+        r.on_attempt(att, IncidentTracker().add(att).incident)
+        doc = d.status()
+        assert doc["responses"] == {
+            "mode": "enforce", "blocked_uids": [1001], "counts": {"block-uid:done": 1},
+        }  # fmt: skip
+        assert (
+            "responses:  enforce; 1 uid(s) blocked now: 1001; done: block-uid 1"
+            in "\n".join(status_lines(doc))
+        )
+    finally:
+        sys.setswitchinterval(interval)
+        d.engine.close()
