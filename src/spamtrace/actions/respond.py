@@ -252,11 +252,13 @@ class Responder:
 
     def blocked_now(self) -> list[int]:
         """The uids this run holds blocked now (made or taken up from the store, not run
-        out, not released)."""
+        out, not released: a release is seen by the next firewall check, and `status` right
+        after `spamtrace release` still named the uid)."""
         now = self.clock()
         with self._lock:
-            held = self._blocks.items()
-            return sorted(uid for uid, (_, ends, _at) in held if ends is None or ends > now)
+            held = [(uid, at) for uid, (_, ends, at) in self._blocks.items()
+                    if ends is None or ends > now]  # fmt: skip
+        return sorted(uid for uid, at in held if uid not in self._released_since(at))
 
     def blocks_in_force(self, uid: int) -> bool:
         """This run holds a block of ``uid`` (made or taken up from the store)."""

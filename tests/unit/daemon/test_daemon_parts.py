@@ -1963,6 +1963,8 @@ def test_status_says_the_responses_mode_whom_it_holds_blocked_and_what_it_did(
         assert d.status()["responses"] == {"mode": "off", "blocked_uids": [], "counts": {}}
         r = Responder(d.engine.cfg, MTA, blocker=FlushableSet(), clock=lambda: 110.0)  # type: ignore[arg-type]
         d.engine.subscribers.append(ResponsesSubscriber(d.engine, d.engine.cfg, r))
+        freed: set[int] = set()
+        r.released = lambda since: frozenset(freed)  # the store's releases
         att = attempt(110.0)
         r.on_attempt(att, IncidentTracker().add(att).incident)
         doc = d.status()
@@ -1973,6 +1975,8 @@ def test_status_says_the_responses_mode_whom_it_holds_blocked_and_what_it_did(
             "responses:  enforce; 1 uid(s) blocked now: 1001; done: block-uid 1"
             in "\n".join(status_lines(doc))
         )
+        freed.add(1001)  # `spamtrace release 1001`: not blocked now, before the next check
+        assert d.status()["responses"]["blocked_uids"] == []
     finally:
         sys.setswitchinterval(interval)
         d.engine.close()
