@@ -122,6 +122,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             report.notes.append(f"mail logs not read (through the MTA): {errors}")
         if recent is not None and recent.incidents:
             through_mta = check_section(recent, cfg.mail.check_minutes)
+        if recent is not None and recent.ledger.from_this_host:  # no sender to name: said
+            from spamtrace.render.mail import FROM_THIS_HOST
+
+            report.notes.append(
+                f"{recent.ledger.from_this_host} message(s) in the last "
+                f"{cfg.mail.check_minutes} minutes {FROM_THIS_HOST}"
+            )
     if args.json:
         from spamtrace.render.output import dump_json
 

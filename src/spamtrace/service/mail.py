@@ -753,7 +753,8 @@ def allowed_senders(cfg: Config, resolver: AccountResolver) -> AllowedSenders:
 def recent_report(cfg: Config, php: PhpMailLogs | None = None) -> MailReport | None:
     """What ``check`` shows "through the MTA in the last N minutes": the configured logs read
     over ``mail.check_minutes``; None when there is no log, or nobody is above the ``[mail]``
-    limits and every log could be read (a log that could not is said: ``logs[].error``).
+    limits, every log could be read (a log that could not is said: ``logs[].error``) and no
+    message came over SMTP from this host without a login (``ledger.from_this_host``).
     ``cfg``: with the PHP mail.log files found (:func:`with_php_logs`, from ``php``, the PHP
     configuration read once)."""
     specs = specs_of(cfg, php=php)
@@ -761,7 +762,8 @@ def recent_report(cfg: Config, php: PhpMailLogs | None = None) -> MailReport | N
         return None
     since = time.time() - cfg.mail.check_minutes * 60
     report = collect(cfg, specs, since, recent=True)
-    return report if report.incidents or any(c.error for c in report.logs) else None
+    said = report.incidents or report.ledger.from_this_host
+    return report if said or any(c.error for c in report.logs) else None
 
 
 def scan_senders(report: MailReport, cfg: Config, budget: float) -> None:

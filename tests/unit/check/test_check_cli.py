@@ -568,6 +568,29 @@ def _exim_log_failing(
     return log
 
 
+def test_mail_over_smtp_from_this_hosts_loopback_is_a_note(
+    fake_host: dict[str, Any], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """300 messages relayed over SMTP from 127.0.0.1 without a login in check's window (a
+    script talking SMTP to the MTA): `check` said nothing of them."""
+    import time
+
+    log = tmp_path / "mainlog"
+    lines = []
+    for n in range(300):
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() - 600 + n))
+        lines.append(f"{stamp} 1xW{n:03d}-000001-ab <= ceo@bank.example H=localhost (x) "
+                     f"[127.0.0.1] P=esmtp S=900 for v{n}@remote.example")  # fmt: skip
+    log.write_text("\n".join(lines) + "\n")
+    fake_host["records"] = [r for r in fake_host["records"] if r.inode in (2, 3)]
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SPAMTRACE_MAIL_EXIM_LOGS", json.dumps([str(log)]))
+        rc, doc = run_json(capsys)
+    assert rc == 0 and doc["mail"] is None  # no sender, no incident: a note
+    (note,) = [n for n in doc["notes"] if "came over SMTP from this host" in n]
+    assert note.startswith("300 message(s) in the last 60 minutes came over SMTP"), note
+
+
 def test_a_mail_log_that_fails_to_read_is_a_note_not_silence(
     fake_host: dict[str, Any],
     capsys: pytest.CaptureFixture[str],
