@@ -190,6 +190,32 @@ def test_a_journalctl_that_fails_is_said(tmp_path: Path) -> None:
     assert "No such file or directory" in (reader.counts.error or "")
 
 
+def test_a_host_without_journal_files_is_said_not_read_as_no_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """journalctl (systemd 252) with -o json and no journal files at all says nothing and
+    exits 0, as for no entries (measured): `mail --postfix-log journal` on a host whose
+    journald keeps no files said "No mail sent through the MTA". No entry read and no
+    *.journal file in journald's stores is the log's error now; a journal named by
+    --directory is journalctl's to find."""
+    stores = (tmp_path / "var-log-journal", tmp_path / "run-log-journal")
+    for store in stores:
+        (store / "0123abcd").mkdir(parents=True)
+    monkeypatch.setattr(journal, "JOURNAL_STORES", tuple(str(s) for s in stores))
+    cmd = _journalctl(tmp_path, [])
+    reader = journal.JournalReader(LogSpec("journal", "postfix"), None, [cmd])
+    assert list(reader.events()) == []
+    assert reader.counts.error == (
+        f"journal: no journal files here ({stores[0]}, {stores[1]}): journald keeps none "
+        "(not running, or Storage=none)"
+    )
+    reader = journal.JournalReader(LogSpec("journal", "postfix"), None, [cmd, "-D", "/srv/j"])
+    assert list(reader.events()) == [] and reader.counts.error is None
+    (stores[1] / "0123abcd" / "system.journal").touch()  # volatile: no entries in it, fine
+    reader = journal.JournalReader(LogSpec("journal", "postfix"), None, [cmd])
+    assert list(reader.events()) == [] and reader.counts.error is None
+
+
 def test_the_follower_goes_on_after_its_cursor_when_journalctl_ends(tmp_path: Path) -> None:
     """The stand-in prints what it has and ends (as journalctl -f does when killed): the
     follower starts it again after the last cursor it read, so no entry comes twice; and it

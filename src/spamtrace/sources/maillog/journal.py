@@ -62,6 +62,12 @@ MAX_JSON = 4 * MAX_LINE + 16 * 1024
 BATCH = 4096
 #: seconds between two starts of a follower's journalctl that ended
 RESTART_INTERVAL = 1.0
+#: where journald keeps its files (persistent, volatile): a local journal with none in either
+#: is no journal (journalctl -o json then says nothing and exits 0, as for no entries)
+JOURNAL_STORES = ("/var/log/journal", "/run/log/journal")
+#: journalctl's options that read another journal than this host's own (no store to look at)
+_ELSEWHERE = ("-D", "--directory", "--file", "--root", "--image", "-M", "--machine", "-m",
+              "--merge")  # fmt: skip
 #: journalctl's options common to reading back and following (no pager, no "-- No entries
 #: --" line, JSON with every field whole: --all, else a field over 4 KiB is null)
 _COMMON = ("--no-pager", "--quiet", "--output=json", "--all")
@@ -354,8 +360,22 @@ class JournalReader:
             if proc.returncode != 0 and not stopped:
                 why = _describe(proc, err)
                 self.counts.add_error(f"{self.spec.path}: journalctl: {why}")
+            elif conv.cursor is None and not stopped and not self._journal_files():
+                self.counts.add_error(
+                    f"{self.spec.path}: no journal files here ({', '.join(JOURNAL_STORES)}): "
+                    "journald keeps none (not running, or Storage=none)"
+                )
             proc.stdout.close()
             err.close()
+
+    def _journal_files(self) -> bool:
+        """Whether the journal journalctl read has files: always for another one than this
+        host's (``--directory``, ``--file``...); else a ``*.journal`` under a store."""
+        import glob
+
+        if any(a.split("=", 1)[0] in _ELSEWHERE for a in self.command[1:]):
+            return True
+        return any(glob.glob(f"{store}/**/*.journal*", recursive=True) for store in JOURNAL_STORES)
 
     def batches(self) -> Iterator[list[MailLogged]]:
         for lines in self.lines():
