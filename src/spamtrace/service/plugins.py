@@ -168,7 +168,20 @@ def sources(cfg: Config, notes: list[str] | None = None) -> list[Source]:
         out.extend(found)
         if found and notes is not None:
             notes += [f"{s.kind} mail log {s.path} {NOT_THERE_YET}" for s in waiting]
+            notes += _journal_notes(cfg, found)
     return out
+
+
+def _journal_notes(cfg: Config, found: Sequence[Source]) -> list[str]:
+    """The start note of a followed journal that has no files (journalctl -f then waits for
+    ever, saying nothing): as `mail` says it of the read back."""
+    from spamtrace.sources.maillog.journal import no_journal_files_note
+    from spamtrace.sources.maillog.reader import is_journal
+
+    command = cfg.mail.journalctl_command or ("journalctl",)
+    specs = [s for src in found for s in getattr(src, "specs", ()) if is_journal(s)]
+    note = no_journal_files_note(command) if specs else None
+    return [f"postfix mail log {specs[0].path}: {note}"] if note else []
 
 
 def alert_subscriber(engine: Engine) -> AlertSubscriber | None:

@@ -211,6 +211,19 @@ def test_a_host_without_journal_files_is_said_not_read_as_no_mail(
     )
     reader = journal.JournalReader(LogSpec("journal", "postfix"), None, [cmd, "-D", "/srv/j"])
     assert list(reader.events()) == [] and reader.counts.error is None
+    # the daemon's follower (journalctl -f waits for ever there, saying nothing): a start note
+    from spamtrace.config import Config
+    from spamtrace.service import plugins
+
+    cfg = Config().override(
+        origin="test", mail__postfix_logs=["journal"], mail__exim_logs=[],
+        mail__php_logs=[str(tmp_path / "none.log")], mail__journalctl_command=[cmd],
+        mail__restore_hours=0,
+    )  # fmt: skip
+    notes: list[str] = []
+    for source in plugins.sources(cfg, notes):
+        source.close()
+    assert f"postfix mail log journal: {journal.no_journal_files()}" in notes, notes
     (stores[1] / "0123abcd" / "system.journal").touch()  # volatile: no entries in it, fine
     reader = journal.JournalReader(LogSpec("journal", "postfix"), None, [cmd])
     assert list(reader.events()) == [] and reader.counts.error is None

@@ -283,6 +283,28 @@ def _lines_of(stream: IO[bytes]) -> Iterator[bytes]:
         yield rest
 
 
+def has_journal_files(command: Sequence[str]) -> bool:
+    """Whether the journal journalctl (``command``) reads has files: taken for granted for
+    another one than this host's (``--directory``, ``--file``...); else a ``*.journal`` file
+    under one of journald's stores (:data:`JOURNAL_STORES`)."""
+    import glob
+
+    if any(a.split("=", 1)[0] in _ELSEWHERE for a in command[1:]):
+        return True
+    return any(glob.glob(f"{store}/**/*.journal*", recursive=True) for store in JOURNAL_STORES)
+
+
+def no_journal_files() -> str:
+    """What a reader or follower of this host's journal says when it has no files."""
+    stores = ", ".join(JOURNAL_STORES)
+    return f"no journal files here ({stores}): journald keeps none (not running, or Storage=none)"
+
+
+def no_journal_files_note(command: Sequence[str]) -> str | None:
+    """:func:`no_journal_files` when the journal journalctl (``command``) reads has none."""
+    return None if has_journal_files(command) else no_journal_files()
+
+
 class JournalReader:
     """Read back the journal's Postfix lines since ``since`` (a :class:`LogReader`'s
     interface: ``spec``, ``counts``, :meth:`batches`, :meth:`events`, :meth:`feed`)."""
@@ -360,22 +382,10 @@ class JournalReader:
             if proc.returncode != 0 and not stopped:
                 why = _describe(proc, err)
                 self.counts.add_error(f"{self.spec.path}: journalctl: {why}")
-            elif conv.cursor is None and not stopped and not self._journal_files():
-                self.counts.add_error(
-                    f"{self.spec.path}: no journal files here ({', '.join(JOURNAL_STORES)}): "
-                    "journald keeps none (not running, or Storage=none)"
-                )
+            elif conv.cursor is None and not stopped and not has_journal_files(self.command):
+                self.counts.add_error(f"{self.spec.path}: {no_journal_files()}")
             proc.stdout.close()
             err.close()
-
-    def _journal_files(self) -> bool:
-        """Whether the journal journalctl read has files: always for another one than this
-        host's (``--directory``, ``--file``...); else a ``*.journal`` under a store."""
-        import glob
-
-        if any(a.split("=", 1)[0] in _ELSEWHERE for a in self.command[1:]):
-            return True
-        return any(glob.glob(f"{store}/**/*.journal*", recursive=True) for store in JOURNAL_STORES)
 
     def batches(self) -> Iterator[list[MailLogged]]:
         for lines in self.lines():
