@@ -24,6 +24,7 @@ from spamtrace.safetext import escape_message
 
 if TYPE_CHECKING:
     from spamtrace.config import Config
+    from spamtrace.service.engine import EngineOptions
 
 
 def register(sub: Any) -> None:
@@ -71,19 +72,11 @@ def register(sub: Any) -> None:
 
 
 def _daemon(args: argparse.Namespace, cfg: Config) -> int:
-    from spamtrace.cli.watch import engine_options
     from spamtrace.service.daemon import Daemon
 
     if os.geteuid() != 0:
         raise PermissionRequired("daemon needs root (tracefs, proc connector, control socket)")
-    import dataclasses
-
-    # [daemon] keep_trace_buffer: a service restart (an upgrade) hands the tracefs buffer over,
-    # the next start reads what the kernel saw meanwhile (docs/watch.md, "Restarts lose
-    # nothing the kernel saw"); off by default: a clean stop leaves no instance behind
-    options = dataclasses.replace(
-        engine_options(args, cfg), keep_trace_buffer=cfg.daemon.keep_trace_buffer
-    )
+    options = daemon_options(args, cfg)
     daemon = Daemon(
         cfg,
         options,
@@ -94,6 +87,24 @@ def _daemon(args: argparse.Namespace, cfg: Config) -> int:
         alerts=not args.no_alerts,
     )
     return daemon.run()
+
+
+def daemon_options(args: argparse.Namespace, cfg: Config) -> EngineOptions:
+    """``watch``'s engine options from the flags, and the daemon's own: [daemon]
+    keep_trace_buffer (a service restart, an upgrade, hands the tracefs buffer over: the next
+    start reads what the kernel saw meanwhile, docs/watch.md; off by default, a clean stop
+    leaves no instance behind), and the scanner loaded at the start (its first incident's
+    quarantine waited 1-2.7 s for it; docs/watch.md, "Restarts lose nothing the kernel
+    saw")."""
+    import dataclasses
+
+    from spamtrace.cli.watch import engine_options
+
+    return dataclasses.replace(
+        engine_options(args, cfg),
+        keep_trace_buffer=cfg.daemon.keep_trace_buffer,
+        warm_scanner=True,
+    )
 
 
 def _not_restarted(exc: UsageError) -> str | None:

@@ -345,13 +345,15 @@ def test_the_engine_loads_the_scanner_at_start_not_at_the_first_incident() -> No
     import compiles ~1,300 patterns, then the rules are parsed and prepared: 0.7 s of CPU),
     and its quarantine came 1.1-2.7 s after the first connect on a loaded host, where later
     incidents took 20-60 ms. The engine's scan thread loads it as soon as the engine opens,
-    with no scan asked. In a fresh interpreter, since this one may have it loaded already."""
+    with no scan asked, when asked to (the daemon's options: a short `watch --duration` pays
+    no 0.7 s of CPU for it). In a fresh interpreter, since this one may have it loaded."""
     code = textwrap.dedent(
         """
         import sys, time
         from spamtrace.config import Config
         from spamtrace.service.engine import Engine, EngineOptions
-        w = Engine(Config(), EngineOptions(store_path=None, source="poll", nflog=False))
+        w = Engine(Config(), EngineOptions(store_path=None, source="poll", nflog=False,
+                                           warm_scanner=True))
         w.open()
         try:
             deadline = time.monotonic() + 30
@@ -370,3 +372,9 @@ def test_the_engine_loads_the_scanner_at_start_not_at_the_first_incident() -> No
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )  # fmt: skip
     assert out.stdout.split() == ["prepared", "0"], out.stderr
+    from spamtrace.cli.daemon import daemon_options
+    from spamtrace.cli.main import build_parser
+
+    args = build_parser("daemon").parse_args(["daemon"])
+    assert daemon_options(args, Config()).warm_scanner
+    assert not EngineOptions(store_path=None).warm_scanner  # watch
