@@ -54,6 +54,7 @@ from spamtrace.scanner.context import (
     has_word,
     interpolated,
     literals_matching,
+    opened_for,
     pattern_words,
     per_file,
     prefiltered_finditer,
@@ -74,7 +75,7 @@ from spamtrace.scanner.context import (
 )
 from spamtrace.scanner.features.execution import tainted_exec_hole, tainted_exec_signed_in
 from spamtrace.scanner.lexer import STR_MARK, find
-from spamtrace.scanner.rules import Rule
+from spamtrace.scanner.rules import Rule, builtin_macro
 from spamtrace.scanner.rx import tight
 from spamtrace.scanner.taint import (
     IF_AT,
@@ -951,6 +952,120 @@ def _open_file_manager(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# the request's own text as it came: $_POST['src'], trim(stripslashes($_POST['src'])) (not
+# decoded: a decoder's output written is a dropper's, a rule of its own)
+_REQUEST_VALUE = tight(
+    rb"[\s(@]*(?:" + builtin_macro("KEEP_TEXT").encode()
+    + rb"\s*\(\s*)*\$_(?:get|post|request)\s*\[\s*\x01\d+\x01\s*\][\s)]*"
+)
+# where a script writes: the whole file, or a handle it opened
+_WRITES = (b"file_put_contents", b"fwrite", b"fputs")
+# a concatenation's operator at the top of an expression (its literals are placeholders)
+_DOT = tight(rb"\s*\.\s*")
+# the site's own sign-in or its application loaded around a write: a session, HTTP auth,
+# the CMS's user checks, a file of the application included (its bootstrap checks the user)
+_SITE_SIGN_IN = (
+    b"$_session", b"session_start", b"php_auth_user", b"password_verify",
+    b"current_user_can", b"is_user_logged_in", b"check_admin_referer", b"include",
+    b"include_once", b"require", b"require_once",
+)  # fmt: skip
+
+
+def _top_pieces(expr: bytes) -> list[bytes]:
+    """The operands of the concatenation ``expr`` at its top level (``PATH . '/' . $_GET['e']``
+    -> three pieces); the whole expression when it joins nothing."""
+    pieces: list[bytes] = []
+    depth = 0
+    start = 0
+    for i, c in enumerate(expr[:600]):
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            depth -= 1
+        elif c == 46 and depth == 0:  # "."
+            pieces.append(expr[start:i].strip())
+            start = i + 1
+    pieces.append(expr[start:].strip())
+    return [p for p in pieces if p]
+
+
+def _from_request(ctx: Ctx, expr: bytes, whole: re.Pattern[bytes]) -> bytes | None:
+    """``expr`` as the request gives it: the expression itself when it matches ``whole``, or
+    the right-hand side of the variable ``expr`` names when every assignment of it (at most
+    five) does; None otherwise."""
+    expr = expr.strip().lstrip(b"@").strip()
+    if whole.fullmatch(expr) is not None:
+        return expr
+    v = VAR.fullmatch(expr)
+    if v is None or v.group(1).startswith(b"_"):
+        return None
+    given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 5)
+    if not given or not all(whole.fullmatch(a.group(1).strip()) for _, a in given):
+        return None
+    return given[-1][1].group(1).strip()
+
+
+# an expression holding a request value somewhere in it
+_WITH_REQUEST = tight(rb"[^;]{0,300}?\$_(?:get|post|request)\s*\[[^;]{0,300}")
+
+
+def _request_piece(ctx: Ctx, piece: bytes) -> bool:
+    """``piece`` of a path is the request's: it holds a request value, or it is a variable
+    every assignment of which (at most five) does."""
+    return _from_request(ctx, piece, _WITH_REQUEST) is not None
+
+
+def _request_names_file(ctx: Ctx, path: bytes) -> bool:
+    """The file ``path`` writes is one the request picks, ending and all: the path holds a
+    request value (``$_POST['f']``, ``PATH . '/' . $_GET['e']``, ``$dir . '/' . $name``
+    with both set from the request; also through one variable set to such a path), and
+    its last piece is the request's too, or a literal ending that runs (``.php``); a last
+    piece of the script's own (``'notes/' . $_POST['id'] . '.txt'``, a ``$file`` it names)
+    is its own kind of data file."""
+    text = _from_request(ctx, path, _WITH_REQUEST)
+    if text is None:
+        v = VAR.fullmatch(path.strip().lstrip(b"@").strip())
+        given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 1) if v is not None else []
+        text = given[0][1].group(1).strip() if given else path
+    pieces = _top_pieces(text)
+    if not pieces or not any(_request_piece(ctx, p) for p in itertools.islice(pieces, 8)):
+        return False
+    last = pieces[-1]
+    lit = PLACEHOLDER.fullmatch(last)
+    if lit is not None:
+        return _RUN_EXTENSION.search(ctx.lx.value(int(lit.group(1))).lower()) is not None
+    return _request_piece(ctx, last)
+
+
+@feature("request_file_overwrite")
+def _request_file_overwrite(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A file the request names written with the text the request gives: the path is the
+    visitor's (a request value, or a folder joined with one, ending with it), the text is a
+    posted field as it came (also through a variable set to it), written whole
+    (``file_put_contents``) or to a handle opened for writing (``fopen(..., 'w')``,
+    ``fwrite``), in a file with no sign of the site's sign-in around it (no session, HTTP
+    auth, CMS user check, nothing of the application included): anyone who finds the page
+    puts any code anywhere the site can write. A CMS's editor runs behind its login; a
+    notes page writes its own kind of file (``'notes/' . $id . '.txt'``)."""
+    code = ctx.code
+    if not request_input_in_code(ctx) or any(has_word(ctx, w) for w in _SITE_SIGN_IN):
+        return None
+    for start, args in calls_to(ctx, _WRITES, 40):
+        parts = top_args(args[: close_paren(args)])
+        if len(parts) < 2 or _from_request(ctx, parts[1], _REQUEST_VALUE) is None:
+            continue
+        if code.startswith(b"file_put_contents", start):
+            path = parts[0]
+        else:
+            opened = opened_for(ctx, start, parts[0])
+            if opened is None or opened[1] not in (b"w", b"a", b"x", b"c"):
+                continue
+            path = opened[0]
+        if _request_names_file(ctx, path):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
 # the folder of a CMS's plugins or themes, as a script names it ('./wp-content/plugins/')
 _EXTENSION_FOLDER = tight(rb"wp-content/(?:plugins|themes|mu-plugins)\b")
 _RENAMES = tight(rb"(?<![\w$>:])@?rename\s*\(")
@@ -1036,17 +1151,10 @@ def _request_path(ctx: Ctx, arg: bytes) -> bool:
     """``arg`` is a path the request gives whole: a request value as it came, or a variable
     every assignment of which sets it to one, and that nothing checks (``in_array``,
     ``basename``, ``realpath``: :func:`checked_value`)."""
-    if _REQUEST_WHOLE.fullmatch(arg) is not None:
-        return True
-    v = VAR.fullmatch(arg)
-    if v is None or v.group(1).startswith(b"_"):
+    if _from_request(ctx, arg, _REQUEST_WHOLE) is None:
         return False
-    given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 5)
-    return (
-        bool(given)
-        and all(_REQUEST_WHOLE.fullmatch(a.group(1).strip()) is not None for _, a in given)
-        and not checked_value(ctx.code, v.group(1))
-    )
+    v = VAR.fullmatch(arg.strip().lstrip(b"@").strip())
+    return v is None or not checked_value(ctx.code, v.group(1))
 
 
 _FORM_FIELD = tight(
