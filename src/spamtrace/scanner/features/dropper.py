@@ -37,6 +37,7 @@ from spamtrace.scanner.context import (
     first_arg,
     function_bodies,
     function_body,
+    function_params,
     has_any,
     interpolated,
     literals_matching,
@@ -2876,6 +2877,173 @@ def _site_wiper(ctx: Ctx, rule: Rule) -> Hit | None:
         parts = top_args(args)
         if parts and _root_target(ctx, parts[0], start):
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# ------------------------------------------------------------------- back-dated trees
+# a time written in the script: a date (strtotime('2024-12-07 01:56:17')), mktime() of
+# numbers, or a Unix time of nine or ten digits; not time(), not now plus a delay
+_FIXED_TIME = tight(
+    rb"\s*@?\s*(?:strtotime\s*\(\s*\x01\d+\x01\s*\)|mktime\s*\(\s*[\d\s,]{1,60}\)|"
+    rb"\d{9,10})\s*"
+)
+# where a walk of the whole site starts: the current folder, the script's own, the web
+# root, a folder above ('.', './', '..', '../..', __DIR__, getcwd(), DOCUMENT_ROOT)
+_TREE_ROOT = tight(
+    rb"\s*@?(?:\$_server\s*\[\s*\x01(\d+)\x01\s*\]|getcwd\s*\(\s*\)|__dir__|"
+    rb"dirname\s*\(\s*__file__\s*\)|\x01(\d+)\x01|\$(" + NAME_P + rb"))\s*"
+)
+_TREE_ROOT_LITERAL = tight(rb"\.{1,2}/?|(?:\.\./)+\.\.?/?|/")
+
+
+def _tree_root(ctx: Ctx, arg: bytes, depth: int = 2) -> bool:
+    """``arg`` names the site as a whole: the current or the script's own folder, the web
+    root or a folder above, directly or in a variable set once to one."""
+    m = _TREE_ROOT.fullmatch(arg)
+    if m is None:
+        return False
+    value = ctx.lx.value
+    if m.group(1) is not None:
+        return value(int(m.group(1))).strip().lower() == b"document_root"
+    if m.group(2) is not None:
+        return _TREE_ROOT_LITERAL.fullmatch(value(int(m.group(2))).strip()) is not None
+    if m.group(3) is not None:
+        given = var_assigns(ctx.code, m.group(3), TAIL_RHS, 2)
+        return depth > 0 and len(given) == 1 and _tree_root(ctx, given[0][1].group(1), depth - 1)
+    return True
+
+
+def _fixed_time(ctx: Ctx, when: bytes, depth: int = 2) -> bool:
+    """``when`` is a time written in the script, directly or in a variable set to one."""
+    if _FIXED_TIME.fullmatch(when) is not None:
+        return True
+    v = VAR.fullmatch(when.strip())
+    if v is None or depth == 0:
+        return False
+    given = var_assigns(ctx.code, v.group(1), TAIL_RHS, 3)
+    return bool(given) and all(_fixed_time(ctx, m.group(1), depth - 1) for _, m in given)
+
+
+def _param_time(
+    ctx: Ctx, when: bytes, name: bytes, params: re.Match[bytes] | None, calls: list[bytes]
+) -> bool:
+    """``when`` is a parameter of the function ``name`` (``params``: its parameter list, as
+    :func:`function_params` finds it) that the calls from outside it (their arguments,
+    ``calls``) give a written time."""
+    v = VAR.fullmatch(when.strip())
+    if v is None or params is None:
+        return False
+    names = [VAR.search(p) for p in split_top(params.group(1), b",")]
+    index = [i for i, p in enumerate(names) if p is not None and p.group(1) == v.group(1)]
+    if not index:
+        return False
+    outside = [top_args(args) for args in calls]
+    return bool(outside) and all(
+        len(parts) > index[0] and _fixed_time(ctx, parts[index[0]]) for parts in outside
+    )
+
+
+@feature("tree_backdated")
+def _tree_backdated(ctx: Ctx, rule: Rule) -> Hit | None:
+    """Every file and folder of the site given one time written in the script: touch() with
+    a date (``strtotime('2024-12-07 01:56:17')``, mktime(), a Unix time) inside a function
+    of the file's own that lists a folder and calls itself on each folder, called on the
+    site as a whole (``'.'``, __DIR__, the web root), or in a loop over a recursive
+    iterator of it: whatever was planted looks as old as the site. A cache or build step
+    sets the time now, or walks its own folder; a restore gives each file its own time."""
+    code = ctx.code
+    if _DIR_LISTS.search(code) is None:
+        return None
+    for start, args in calls_to(ctx, (b"touch",), 20):
+        parts = top_args(args)
+        if len(parts) < 2:
+            continue
+        when = parts[1]
+        if find(code, b"recursivedirectoryiterator") >= 0 and _fixed_time(ctx, when):
+            for m in itertools.islice(re.finditer(
+                rb"recursivedirectoryiterator\s*\(([^;]{1,200})", code
+            ), 5):
+                if _tree_root(ctx, top_args(m.group(1))[0] if top_args(m.group(1)) else b""):
+                    return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+        for m in itertools.islice(FUNC_DEF.finditer(code, max(0, ctx.first(b"function"))), 100):
+            body = braced(code, m.end() - 1)
+            span = (m.start(), m.end() - 1 + len(body))
+            if not span[0] <= start < span[1] or _DIR_LISTS.search(body) is None:
+                continue
+            name = m.group(1)
+            if not find_calls(body, (name,), 1):
+                continue  # no walk into the folders
+            outside = [a for at, a in find_calls(code, (name,), 20)
+                       if not span[0] <= at < span[1]]
+            if not any(top_args(a) and _tree_root(ctx, top_args(a)[0]) for a in outside):
+                continue
+            given = _fixed_time(ctx, when) or _param_time(
+                ctx, when, name, function_params(code, name), outside
+            )
+            if given:
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return None
+
+
+# -------------------------------------------------------------------- doorway builders
+def _literal_values(ctx: Ctx, expr: bytes, depth: int = 2) -> list[bytes]:
+    """The values of the literals of ``expr``, and of those the variables in it are set to
+    (``depth`` levels), lower case."""
+    value = ctx.lx.value
+    out = [value(int(p.group(1))).strip().lower() for p in PLACEHOLDER.finditer(expr)]
+    if depth > 0:
+        for v in itertools.islice(VAR.finditer(expr), 4):
+            for _, m in var_assigns(ctx.code, v.group(1), TAIL_RHS, 3):
+                out += _literal_values(ctx, m.group(1), depth - 1)
+    return out
+
+
+# a keyword list read a line at a time: file('kw.txt'), explode("\n", file_get_contents())
+_LINES_OF = tight(
+    rb"\s*@?\s*(?:file\s*\(|explode\s*\(\s*(?:\x01\d+\x01|php_eol)\s*,\s*@?\s*"
+    rb"(?:trim\s*\(\s*)?file_get_contents\s*\()"
+)
+_FOREACH_OF = tight(rb"foreach\s*\(\s*\$(" + NAME_P + rb")\s+as\s+(?:\$\w+\s*=>\s*)?\$\w+\s*\)")
+_PAGE_NAME = tight(rb"(?:^|/)index\.(?:php|html?)$")
+
+
+@feature("doorway_pages_built")
+def _doorway_pages_built(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A doorway builder: a loop over a keyword list read a line at a time from a text file
+    makes a folder for each keyword (mkdir) and writes a page into it (an index.php or
+    index.html, its name written in the script), and the script writes the site's
+    robots.txt itself (to point crawlers at the sitemaps it made): spam pages planted
+    under the site's name for every keyword. A static site generator writes its pages and
+    a sitemap, and leaves robots.txt to the site's owner."""
+    code = ctx.code
+    robots = -1
+    for start, args in calls_to(ctx, (b"file_put_contents", b"fopen"), 40):
+        parts = top_args(args)
+        if ctx.code.startswith(b"fopen", start) and not (
+            len(parts) >= 2 and any(v[:1] in b"waxc" and v for v in _literal_values(ctx, parts[1]))
+        ):
+            continue  # robots.txt read, not written
+        if parts and any(v.endswith(b"robots.txt") for v in _literal_values(ctx, parts[0])):
+            robots = start
+            break
+    if robots < 0:
+        return None
+    lists = {n for n, _rhs in (
+        (m.group(1), m.group(2)) for m in itertools.islice(re.finditer(
+            rb"\$(" + NAME_P + rb")\s*=(?![=>])([^;]{1,200});", code), 400)
+    ) if _LINES_OF.match(_rhs) is not None}
+    if not lists:
+        return None
+    for m in itertools.islice(_FOREACH_OF.finditer(code), 20):
+        if m.group(1) not in lists:
+            continue
+        body = braced(code, code.find(b"{", m.end())) if code.find(b"{", m.end()) >= 0 else b""
+        if not find_calls(body, (b"mkdir",), 1):
+            continue
+        for _at, args in find_calls(body, (b"file_put_contents", b"fopen"), 20):
+            parts = top_args(args)
+            if parts and any(_PAGE_NAME.search(v) for v in _literal_values(ctx, parts[0])):
+                return Hit(ctx.line_of_code(robots), ctx.excerpt_code(robots, robots + 80))
     return None
 
 

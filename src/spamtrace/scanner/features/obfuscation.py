@@ -821,3 +821,54 @@ def _bitwise_literals(ctx: Ctx, rule: Rule) -> Hit | None:
     start, end = min(ops.values())
     shown = excerpt(ctx.restore(code[start:end].strip()))
     return Hit(ctx.line_of_code(start), f"{len(ops)} times, e.g. {shown}")
+
+
+# ------------------------------------------------------- names read off a string's offsets
+# one character of a variable's string at an offset: $v{...} or $v[...] (no brackets inside)
+_IDX = rb"(?:\{[^{}\[\];]{1,200}\}|\[[^{}\[\];]{1,200}\])"
+# a read of a variable at an offset glued on ("." then $v{ or $v[): where a chain of them is
+# looked for (what stands before the "." is checked apart: a pattern that starts with a
+# bracket class was tried at every offset, four times slower than one that starts with ".")
+_OFFSET_JOIN = tight(rb"\.\s*\$([a-z_]\w*)\s*[\[{]")
+# four or more characters of one string glued and called at once, or kept in a variable
+# that is called within the next 3,000 bytes
+_CHAR_OFFSET_CALL = tight(
+    rb"\(\s*\$([a-z_]\w*)\s*" + _IDX + rb"\s*\.\s*(?:\$\1\s*" + _IDX + rb"\s*\.\s*){2,10}"
+    rb"\$\1\s*" + _IDX + rb"\s*\)\s*\(|"
+    rb"\$([a-z_]\w*)\s*=\s*\$([a-z_]\w*)\s*" + _IDX + rb"\s*\.\s*(?:\$\3\s*" + _IDX
+    + rb"\s*\.\s*){2,10}\$\3\s*" + _IDX + rb"\s*;(?=[\s\S]{0,3000}?(?<![\w$>:])\$\2\s*\()"
+)
+
+
+@feature("char_offset_call")
+def _char_offset_call(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A function name assembled from four or more single characters of one string, each
+    read at an offset (``$v{round(pow(27784,0))} . $v{sqrt(16)} ...``), and called at once
+    or kept in a variable that is then called. Looked for around each chain of glued
+    offset reads (the whole pattern tried at every "(" and "$" of a file was 3 % of a pass);
+    a captcha or a code generator glues characters too, but calls nothing it made."""
+    code = ctx.code
+    # chains of glued reads (joins less than 250 bytes apart), each with the variable it
+    # reads most; a chain of three joins of one variable is searched around
+    chain_at = chain_end = -1
+    names: Counter[bytes] = Counter()
+    joins = (
+        j for j in _OFFSET_JOIN.finditer(code)
+        if code[max(0, j.start() - 40) : j.start()].rstrip()[-1:] in (b"]", b"}")
+    )
+    for j in itertools.chain(itertools.islice(joins, 200), [None]):
+        if j is not None and chain_end >= 0 and j.start() < chain_end + 250:
+            chain_end = j.end()
+            names[j.group(1)] += 1
+            continue
+        if names and names.most_common(1)[0][1] >= 3:
+            m = _CHAR_OFFSET_CALL.search(code, max(0, chain_at - 400), chain_end + 3400)
+            if m is not None:
+                at = m.start()
+                return Hit(ctx.line_of_code(at), ctx.excerpt_code(at, at + 120))
+        if j is None:
+            break
+        chain_at, chain_end = j.start(), j.end()
+        names = Counter({j.group(1): 1})
+    return None
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from spamtrace.scanner import fold
 from spamtrace.scanner.context import (
@@ -1342,23 +1342,7 @@ def _kit_recipient_drop(ctx: Ctx) -> Hit | None:
     that holds two or more form fields, a password or card field among them, and the
     visitor's address or user agent: a results mail. A site mailing a form to its own
     configured address sends what the visitor wrote to it, never a password."""
-    direct: set[bytes] | None = None
-    for start, args in calls_to(ctx, (b"mail",), 20):
-        parts = top_args(args)
-        if len(parts) < 3 or parts[0].find(b"$_") >= 0:
-            continue
-        rcpt = VAR.fullmatch(parts[0].strip())
-        if rcpt is None:
-            continue
-        if direct is None:
-            # searched once a mail() call could be a results mail (the whole file's search
-            # was most of this rule's time, on files with no such call)
-            if _auth_used(ctx):
-                return None
-            taint(ctx)
-            direct = ctx.cache["direct"]
-        if not _outside_recipient(ctx, rcpt.group(1), direct):
-            continue
+    for start, parts in _outside_calls(ctx, calls_to(ctx, (b"mail",), 20)):
         text = _sent_text(ctx, b" , ".join(parts[1:]))
         keys = _request_keys(ctx, text)
         if _code_step(ctx, keys, text):
@@ -1371,6 +1355,98 @@ def _kit_recipient_drop(ctx: Ctx) -> Hit | None:
         )
         if marks:
             return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+    return _kit_helper_drop(ctx)
+
+
+def _outside_calls(
+    ctx: Ctx,
+    calls: Iterable[tuple[int, bytes]],
+    wanted: Callable[[list[bytes]], bool] | None = None,
+) -> Iterator[tuple[int, list[bytes]]]:
+    """Of ``calls`` (where each starts, its argument text), those given three or more
+    arguments, the first a variable holding an address the script neither sets nor takes
+    from the request (a kit's config file gives it): each with its arguments. None in a
+    file that checks a password. ``wanted``: a cheaper test of the arguments, asked first
+    (the recipient's test runs the request-taint pass)."""
+    direct: set[bytes] | None = None
+    for start, args in calls:
+        parts = top_args(args)
+        if len(parts) < 3 or parts[0].find(b"$_") >= 0:
+            continue
+        rcpt = VAR.fullmatch(parts[0].strip())
+        if rcpt is None or (wanted is not None and not wanted(parts)):
+            continue
+        if direct is None:
+            # searched once a call could be a results mail (the whole file's search was
+            # most of this rule's time, on files with no such call)
+            if _auth_used(ctx):
+                return
+            taint(ctx)
+            direct = ctx.cache["direct"]
+        if _outside_recipient(ctx, rcpt.group(1), direct):
+            yield start, parts
+
+
+# a mail function the kit defines in a file it includes: kirim_mail($to, $from, $subject,
+# $message), send_mail($to, ...), smtpmail(...): any name with "mail" in it but mail()
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_CALL_OPEN = tight(rb"\s*\(")
+# the password kind of credential field; the others (a card's, a bank account's routing
+# number, a PIN, an OTP) are what a form collecting them for a bank asks beside it
+_PASSWORD_KEY = tight(rb"pass|pwd|psw|senha|contrase|kennwort")
+
+
+def _helper_mail_calls(ctx: Ctx) -> Iterator[tuple[int, bytes]]:
+    """Calls of a mail function the file does not define (the kit's, from an include):
+    where each starts and its argument text. Found from each "mail" of the code (a name
+    pattern tried at every offset cost as much as the rule's other work)."""
+    code = ctx.code
+    at = find(code, b"mail")
+    seen = 0
+    while at >= 0 and seen < 40:
+        lo, hi = at, at + 4
+        while lo > 0 and code[lo - 1] in _NAME_BYTES:
+            lo -= 1
+        while hi < len(code) and code[hi] in _NAME_BYTES:
+            hi += 1
+        at = find(code, b"mail", hi)
+        opened = _CALL_OPEN.match(code, hi)
+        if opened is None or (lo > 0 and code[lo - 1 : lo] in b"$>:\\"):
+            continue
+        name = code[lo:hi]
+        seen += 1
+        if name == b"mail" or function_body(ctx, name) is not None:
+            continue
+        if code[max(0, lo - 12) : lo].rstrip().endswith(b"function"):
+            continue
+        rest = code[opened.end() : opened.end() + 600]
+        yield lo, rest[: close_paren(rest)]
+
+
+def _kit_helper_drop(ctx: Ctx) -> Hit | None:
+    """A call of a mail function the file does not define (the kit's, from an include) to
+    an address the script neither sets nor takes from the request, given a text with three
+    or more form fields, two credential fields among them and one of those no password (a
+    card's, a bank account's routing number, a PIN): a bank kit's results mailed by its own
+    helper (``kirim_mail($to, $from, $subject, $message)``). A site's forms mail what the
+    visitor wrote to them, never a PIN with a password."""
+    # the fields the file reads: two credential fields, one of them no password, or no call
+    # is looked at (the calls' texts and the recipient's taint pass cost more)
+    read = {ctx.lx.value(int(m.group(1))).lower().strip()
+            for m in itertools.islice(_FIELD_READ.finditer(ctx.code), 200)}
+    asked = [k for k in read if _CREDENTIAL_KEY.search(k)]
+    if len(asked) < 2 or all(_PASSWORD_KEY.search(k) for k in asked):
+        return None
+
+    def bank_fields(parts: list[bytes]) -> bool:
+        keys = _request_keys(ctx, _sent_text(ctx, b" , ".join(parts[1:])))
+        cred = {k for k in keys if _CREDENTIAL_KEY.search(k)}
+        return (len(keys) >= 3 and len(cred) >= 2
+                and any(_PASSWORD_KEY.search(k) is None for k in cred)
+                and not _credential_hashed(ctx, keys))
+
+    for start, _parts in _outside_calls(ctx, _helper_mail_calls(ctx), bank_fields):
+        return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
     return None
 
 
