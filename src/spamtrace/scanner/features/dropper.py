@@ -1474,6 +1474,16 @@ def _concat_parts(expr: bytes) -> list[bytes]:
     return parts
 
 
+def _write_target(ctx: Ctx, start: int, parts: list[bytes]) -> bytes | None:
+    """The path expression of the file the write call at ``start`` (its arguments
+    ``parts``, :func:`top_args`) writes: ``file_put_contents``' first argument, or the
+    ``fopen()`` path of the handle ``fwrite``/``fputs`` writes to (None: not found)."""
+    if ctx.code.startswith(b"file_put_contents", start):
+        return parts[0]
+    opened = opened_for(ctx, start, parts[0])
+    return opened[0] if opened is not None else None
+
+
 def _config_values_written(ctx: Ctx, start: int, args: bytes) -> bool:
     """The write call at ``start`` puts request input into a file the script names itself
     only as the values of settings of the PHP it writes: each piece of request input glued
@@ -1486,11 +1496,7 @@ def _config_values_written(ctx: Ctx, start: int, args: bytes) -> bool:
     parts = top_args(args)
     if len(parts) < 2:
         return False
-    if ctx.code.startswith(b"file_put_contents", start):
-        path: bytes | None = parts[0]
-    else:
-        opened = opened_for(ctx, start, parts[0])
-        path = opened[0] if opened is not None else None
+    path = _write_target(ctx, start, parts)
     if path is None or REQ_RE.search(path) is not None or posted(ctx, path.strip()):
         return False
     value = ctx.lx.value
@@ -1831,6 +1837,37 @@ def _not_settings_editor(ctx: Ctx) -> bool:
     return True
 
 
+def _script_data_kind(ctx: Ctx, start: int, args: bytes) -> bool:
+    """The write call at ``start`` (its argument text ``args``) puts the request's text into
+    a file whose ending the script writes itself as a data file's (:func:`_data_file`:
+    ``file_put_contents('notes/' . $_GET['id'] . '.txt', $_POST['body'])``, or a handle
+    ``fopen()`` opened on such a path): the request may pick the stem of the name, never a
+    name PHP or the web server would run. A notes page, a save slot, a per-visitor record;
+    a dropper names its .php (or lets the request name all of it). A name the script fixes
+    whole stays a finding as before (an overwrite of cache.txt, unless an editor's save);
+    so does a file that includes a path it builds (it may run what it wrote)."""
+    parts = top_args(args)
+    if not parts:
+        return False
+    path = _write_target(ctx, start, parts)
+    if path is None or not _data_file(ctx, path, start):
+        return False
+    held = VAR.fullmatch(path.strip().lstrip(b"@"))
+    texts = [path] + [
+        a.group(1) for _, a in (var_assigns(ctx.code[:start], held.group(1), TAIL_RHS, 5)
+                                if held is not None else [])
+    ]
+    return (
+        any(UIN_RE.search(t) is not None for t in texts)  # the request picks the stem
+        and _VARIABLE_INCLUDE.search(ctx.code) is None
+    )
+
+
+# a file loaded by a path the script builds (include 'cache/' . $k . '.txt'): what was
+# written as data may be run after all
+_VARIABLE_INCLUDE = tight(rb"(?<![\w$>:])(?:include|require)(?:_once)?\b[^;]{0,200}?\$")
+
+
 @feature("dropper_write_decoded")
 def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
     """Decoded data or request input written into a file: a dropper. Request text appended
@@ -1858,6 +1895,8 @@ def _dropper_write_decoded(ctx: Ctx, rule: Rule) -> Hit | None:
                 continue  # the save of a robots.txt or stylesheet editor
             if _config_values_written(ctx, m.start(), call):
                 continue  # an installer writing the database settings it was given
+            if _script_data_kind(ctx, m.start(), call):
+                continue  # 'notes/' . $_GET['id'] . '.txt': the request picks a stem only
         elif ctx.code.startswith(b"file_put_contents", m.start()) and (
             _fixed_path(ctx, top_args(call)[0], _MEDIA_PATH, before=m.start())
             or (

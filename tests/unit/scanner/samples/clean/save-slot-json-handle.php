@@ -1,0 +1,5 @@
+<?php
+$fp = fopen('saves/' . $_GET['slot'] . '.json', 'w');
+fwrite($fp, $_POST['state']);
+fclose($fp);
+echo 'saved';
