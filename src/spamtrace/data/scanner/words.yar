@@ -32,7 +32,7 @@ rule shell_known_family {
         $f22 = /web ?shell/ nocase
         $f23 = /owl ?mailer/ nocase
         $f24 = /bypass(ed)? ?shell/ nocase
-        $f25 = /mass ?mailer/ nocase
+        $f25 = /inbox ?mass ?mailer/ nocase
     condition:
         any of them
 }
