@@ -2128,9 +2128,43 @@ def _embedded_shell(ctx: Ctx, rule: Rule) -> Hit | None:
     for idx in holders[:200]:
         val = ctx.lx.value(idx).lower()
         at = val.find(b"<?")
-        if _SHELL_IN_TEXT.search(val, at) is not None:
+        if _SHELL_IN_TEXT.search(val, at) is not None and not _wraps_own_encoding(ctx, idx, val):
             return Hit(ctx.line_of_string(idx), excerpt(ctx.lx.raw_strings[idx][:80]))
     return None
+
+
+# a literal that ends where base64_decode()'s quoted argument starts ("<?php eval(base64_decode('")
+_OPENS_DECODED_ARG = tight(rb"base64_decode\s*\(\s*['\"]\Z")
+
+
+# request input named in a literal (code about to be written that reads it)
+_REQUEST_IN_TEXT = tight(rb"\$_(?:get|post|request|cookie|files|server)\b|php://input")
+
+
+# what reads from elsewhere: a fetch, a stream, a socket
+_FETCHES = tight(rb"://|\bcurl_|\bfile_get_contents\b|\bfopen\b|\bfsockopen\b|\bstream_")
+
+
+def _wraps_own_encoding(ctx: Ctx, idx: int, val: bytes) -> bool:
+    """The literal ``idx`` opens ``base64_decode('`` and the code glues to it the
+    base64_encode() of what the script itself holds (``"<?php eval(base64_decode('" .
+    base64_encode($packed) . "'));"``), in a file that reads no request input and has none
+    in its literals, the encoded value fetched from nowhere: an obfuscator or encoder writing
+    the wrapper of the code it was given, its output. Not a payload kept in the file, taken
+    from the visitor or downloaded."""
+    if _REQUEST_IN_TEXT.search(val) is not None or _OPENS_DECODED_ARG.search(val) is None:
+        return False
+    code = ctx.code
+    glued = re.search(rb"\x01" + str(idx).encode() + rb"\x01\s*\.\s*base64_encode\s*\(", code)
+    if glued is None:
+        return False
+    start = glued.end()
+    arg = code[start : start + close_paren(code[start : start + 400])]
+    return (
+        _FETCHES.search(arg) is None
+        and not request_input_in_code(ctx)
+        and _REQUEST_IN_TEXT.search(string_text(ctx)) is None
+    )
 
 
 _HASH_SELECT = tight(rb"\bselect\b[^;\x00]{0,300}?\buser_pass\b[^;\x00]{0,300}?\bfrom\b")
