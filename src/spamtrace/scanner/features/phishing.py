@@ -5712,3 +5712,84 @@ def _wp_boot_prints_remote(ctx: Ctx, rule: Rule) -> Hit | None:
         return None
     start = fetch[0][0]
     return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 80))
+
+
+# a crawler named in a literal: the search engines' spiders, or the word itself
+_SPIDER_NAMES = tight(
+    rb"spider|googlebot|bingbot|baiduspider|sogou|yandex|slurp|360spider|bytespider"
+)
+# the names a statement gives the list before file(): $keywords = $bak_keywords = file(...)
+_CHAINED_TO = tight(rb"\$(" + NAME_P + rb")\s*=(?![=>])\s*(?=\$|$)")
+# a preg_replace() inside the block of a loop opened just before it (no block closed since)
+_LOOP_OPEN = tight(rb"(?:for|while)\s*\([^{};]*(?:;[^{};]*){0,2}\)\s*\{[^{}]*$")
+# a random element of a list, inline: $kw[mt_rand(0, count($kw) - 1)], $kw[array_rand($kw)]
+_INLINE_PICK = tight(
+    rb"\$(" + NAME_P + rb")\s*\[[^\]]{0,80}?(?:rand|random_int|array_rand)\s*\("
+)
+_OWN_PICK = tight(rb"(?<![\w$>:])(" + NAME_P + rb")\s*\(\s*\$(" + NAME_P + rb")\s*\)")
+_RANDOM_CALL = tight(rb"(?<![\w$>:])(?:mt_rand|rand|array_rand|random_int|shuffle)\s*\(")
+_RETURNS_ELEMENT = tight(rb"return\s+\$" + NAME_P + rb"\s*\[")
+
+
+def _random_pickers(ctx: Ctx) -> set[bytes]:
+    """The file's own functions that return a random element of the list they are given
+    (``function pick($a) { return $a[mt_rand(0, count($a) - 1)]; }``), also through a helper
+    of their own that draws the index (``return $a[rand_index($a)];``): two levels."""
+    bodies = {n: b for n, b in itertools.islice(function_bodies(ctx).items(), 60) if len(b) < 600}
+    draws = {n for n, b in bodies.items() if _RANDOM_CALL.search(b) is not None}
+    out = set()
+    for name, body in bodies.items():
+        if _RETURNS_ELEMENT.search(body) is None:
+            continue
+        if name in draws or any(
+            c.group(1) in draws for c in itertools.islice(_OWN_CALL.finditer(body), 8)
+        ):
+            out.add(name)
+    return out
+
+
+@feature("spun_template_doorway")
+def _spun_template_doorway(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A spider pool's doorway: in a script that reads the user agent and names crawlers, a
+    template's placeholders are filled one occurrence at a time in a loop
+    (``preg_replace('/<kw>/', pick($keywords), $tpl, 1)``), each by an item picked at random
+    from a word list the script keeps in a file, from two lists or more (keywords,
+    sentences, link targets): a new page of spun spam for every address a crawler asks. A
+    site's tagline or quote of the day is one pick from one list; a page generator for tests
+    names no crawler."""
+    text = string_text(ctx)
+    if find(text, b"http_user_agent") < 0 or _SPIDER_NAMES.search(text) is None:
+        return None
+    code = ctx.code
+    lists: set[bytes] = set()
+    for m in file_lists(code):
+        lists.add(m.group(1) or m.group(2))
+        statement = code[code.rfind(b";", 0, m.start()) + 1 : m.start()]
+        lists.update(_CHAINED_TO.findall(statement))
+    if len(lists) < 2:
+        return None
+    pickers: set[bytes] | None = None
+    filled: set[bytes] = set()
+    first = -1
+    for start, args in calls_to(ctx, (b"preg_replace",), 200):
+        parts = top_args(args)
+        if len(parts) != 4 or parts[3].strip() != b"1":
+            continue
+        if _LOOP_OPEN.search(code, max(0, start - 240), start) is None:
+            continue
+        repl = parts[1]
+        picked = {p.group(1) for p in _INLINE_PICK.finditer(repl)} & lists
+        if not picked:
+            if pickers is None:
+                pickers = _random_pickers(ctx)
+            picked = {
+                p.group(2) for p in _OWN_PICK.finditer(repl) if p.group(1) in pickers
+            } & lists
+        if not picked:
+            continue
+        filled |= picked
+        if first < 0:
+            first = start
+        if len(filled) >= 2:
+            return Hit(ctx.line_of_code(first), ctx.excerpt_code(first, first + 100))
+    return None
