@@ -305,6 +305,8 @@ def _upload_anywhere(ctx: Ctx, rule: Rule) -> Hit | None:
     seen: set[int] = set()
     for m in itertools.islice(bounded_finditer(rule.regex, code, first=ctx.first), 20):
         seen.add(m.start())
+        if site_session_gated(ctx, m.start()):
+            continue  # a page of the site's own, behind its sign-in (an admin's file manager)
         args = code[find(code, b"(", m.start()) + 1 : m.end() + 400]
         parts = top_args(args[: close_paren(args)])
         dest = parts[1] if len(parts) > 1 else b""
@@ -320,7 +322,7 @@ def _upload_anywhere(ctx: Ctx, rule: Rule) -> Hit | None:
         return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), m.end()))
     # the destination taken from request input through variables or an own helper
     for m in itertools.islice(_MOVE_UPLOADED.finditer(code), 20):
-        if m.start() in seen:
+        if m.start() in seen or site_session_gated(ctx, m.start()):
             continue
         args = code[m.end() : m.end() + 400]
         parts = top_args(args[: close_paren(args)])
@@ -802,7 +804,10 @@ def _small_uploader(ctx: Ctx, rule: Rule) -> Hit | None:
     hit = _upload_unchecked(ctx, rule)
     if hit is None:
         return None
-    uploads = [top_args(m.group(2)) for m in itertools.islice(_UPLOAD.finditer(ctx.code), 20)]
+    calls = list(itertools.islice(_UPLOAD.finditer(ctx.code), 20))
+    if calls and all(site_session_gated(ctx, m.start()) for m in calls):
+        return None  # every upload behind the site's own sign-in: an admin's page, no plant
+    uploads = [top_args(m.group(2)) for m in calls]
     if (
         _own_upload_form(ctx)
         and not any(len(parts) > 1 and _handled_by_site(ctx, parts[1]) for parts in uploads)
