@@ -1222,17 +1222,44 @@ def _path_key(ctx: Ctx, expr: bytes) -> bytes:
     return b"".join(text.split())
 
 
+# literals glued by "." at the start of an expression: '<' . '?php ' . $code
+_LEADING_LITERALS = tight(rb"\x01\d+\x01(?:\s*\.\s*\x01\d+\x01)*")
+# an open tag at the start of what those literals spell, the rest glued on: "<" . "?" . ...
+_OPEN_TAG_START = tight(rb"<\?(?:php\b|=|\s|$)", re.IGNORECASE)
+# what follows such a tag when only values are written: var_export() calls and literals
+_EXPORTED_ONLY = tight(rb"(?:\s*\.\s*(?:var_export\s*\([^;]*?\)|))*\s*")
+
+
+def _opens_tag_in_pieces(ctx: Ctx, content: bytes) -> bool:
+    """Whether ``content`` begins with literals glued one to the next that spell the start of
+    an open tag, and goes on with something else: ``"<" . "?" . chr(112) . ... . $code``,
+    ``'<' . '?php ' . $payload``: the tag is cut so that no literal holds it."""
+    m = _LEADING_LITERALS.match(content)
+    if m is None or m.end() >= len(content):
+        return False
+    spelled = b"".join(ctx.lx.value(int(p.group(1))) for p in PLACEHOLDER.finditer(m.group(0)))
+    if _OPEN_TAG_START.match(spelled) is None:
+        return False
+    # values exported as PHP (' return ' . var_export($rows, true) . ';'): data, not code
+    rest = PLACEHOLDER.sub(b"", content[m.end() :])
+    return _EXPORTED_ONLY.fullmatch(rest) is None
+
+
 def _writes_built_php(ctx: Ctx) -> bool:
     """Whether the script writes PHP code put together from data: a literal holding an
     open tag glued to something (``'<?php ' . $code``) or with a variable written in it
-    (``"<?php\n$m[1]\n?>"``). A cache of exported values is built by ``var_export`` into a
-    variable, a language file is read and edited as a whole: neither glues code here."""
+    (``"<?php\n$m[1]\n?>"``), or an open tag spelled by literals glued together and glued
+    on to more (``"<" . "?" . $f(112) . ... . $code``). A cache of exported values is built
+    by ``var_export`` into a variable, a language file is read and edited as a whole:
+    neither glues code here."""
     lx = ctx.lx
     for _start, args in calls_to(ctx, _WRITES, 50):
         parts = top_args(args)
         if len(parts) < 2:
             continue
         content = expression(parts[1]).strip()
+        if _opens_tag_in_pieces(ctx, content):
+            return True
         for q in itertools.islice(PLACEHOLDER.finditer(content), 10):
             idx = int(q.group(1))
             raw = lx.raw_strings[idx]
@@ -1265,9 +1292,27 @@ def _write_include_delete(ctx: Ctx, rule: Rule) -> Hit | None:
         for start, args in deletes:
             if start < m.end() or start - m.end() > 600:
                 continue
-            if _path_key(ctx, top_args(args)[0]) == key and _writes_built_php(ctx):
+            if key in _deleted_keys(ctx, top_args(args)[0], m.end(), start) and _writes_built_php(
+                ctx
+            ):
                 return Hit(ctx.line_of_code(m.start()), ctx.excerpt_code(m.start(), start + 40))
     return None
+
+
+def _deleted_keys(ctx: Ctx, arg: bytes, after: int, before: int) -> set[bytes]:
+    """The path keys (:func:`_path_key`) an unlink's argument stands for: its own, and, for
+    a bare variable set between the include and the unlink to another bare variable, that
+    one's (``include($p); $q = $p; unlink($q);``)."""
+    keys = {_path_key(ctx, arg)}
+    v = VAR.fullmatch(arg.strip().lstrip(b"@").strip())
+    if v is None:
+        return keys
+    for pos, am in var_assigns(ctx.code, v.group(1), TAIL_RHS, 5):
+        if after <= pos < before:
+            src = VAR.fullmatch(am.group(1).strip())
+            if src is not None:
+                keys.add(b"$" + src.group(1))
+    return keys
 
 
 # crontab read (-l), and written back: from standard input ("crontab -"), or from a file
