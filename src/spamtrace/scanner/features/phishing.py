@@ -4626,6 +4626,131 @@ def _card_skimmer(ctx: Ctx, rule: Rule) -> Hit | None:
     return None
 
 
+# a card's number and its security code read from the payment object a shop's order holds
+# (Magento's $payment->getCcNumber() and ->getCcCid(), ->getData('cc_number'))
+_CARD_NUMBER_GETTER = tight(rb"->\s*get_?(?:cc|card)_?num(?:ber)?\s*\(\s*\)")
+_CARD_CODE_GETTER = tight(
+    rb"->\s*get_?(?:cc|card)_?(?:cid|cvv2?|cvc2?|cvn|security_?code|verification\w*)\s*\(\s*\)"
+)
+_CARD_DATA_GETTER = tight(rb"->\s*get_?data\s*\(\s*\x01(\d+)\x01\s*\)")
+# a number cut down before use: its last digits for a receipt, or stars for a log
+_CARD_MASKED = tight(
+    rb"(?:substr|mb_substr|substr_replace|str_pad|str_repeat|preg_replace)\s*\(\s*$"
+)
+# the object a getter is called on, at the end of the code before it: $info, $o->getPayment()
+_OBJECT_TAIL = tight(rb"\$\w+(?:\s*->\s*\w+\s*\([^()]{0,80}\))*\s*$")
+_CARD_HELD = tight(rb"\$(\w+)(?:\s*\[[^\];]{0,80}\])?\s*\.?=(?![=>])([^;]{1,600});")
+# where an object's card goes: mail, a file, a web address
+_GETTER_CARD_SENDS = (b"mail", b"file_put_contents", b"fwrite", b"fputs", b"error_log",
+                      b"file_get_contents", b"fopen", b"file", b"wp_remote_post",
+                      b"wp_remote_get", b"curl_setopt")  # fmt: skip
+_FILE_SINKS = (b"mail", b"file_put_contents", b"fwrite", b"fputs", b"error_log")
+
+
+def _card_getters(ctx: Ctx, rx: re.Pattern[bytes], field: re.Pattern[bytes]) -> list[int]:
+    """Where the code reads a card's number (or code) from a payment object, not cut down
+    to its last digits: ``->getCcNumber()``, ``->getData('cc_number')``."""
+    code = ctx.code
+    out = [m.start() for m in itertools.islice(rx.finditer(code), 40)]
+    for m in itertools.islice(_CARD_DATA_GETTER.finditer(code), 40):
+        if field.search(ctx.lx.value(int(m.group(1))).strip().lower()) is not None:
+            out.append(m.start())
+    return [
+        at
+        for at in out
+        if _CARD_MASKED.search(_OBJECT_TAIL.sub(b"", code[max(0, at - 160) : at])) is None
+    ]
+
+
+def _card_vars(ctx: Ctx, getters: list[int]) -> set[bytes]:
+    """The variables that hold an object's card number: set to an expression that reads it,
+    or to one holding such a variable (``$d = $info->getCcNumber() . '|' . ...``, ``$q =
+    base64_encode($d)``), up to three steps."""
+    code = ctx.code
+    held: set[bytes] = set()
+    assigns = list(itertools.islice(_CARD_HELD.finditer(code), 400))
+    for _ in range(3):
+        grew = False
+        for m in assigns:
+            var = m.group(1)
+            if var in held:
+                continue
+            rhs_at = m.start(2)
+            if any(rhs_at <= at < m.end(2) for at in getters) or any(
+                re.search(rb"\$" + re.escape(v) + rb"\b", m.group(2)) for v in held
+            ):
+                held.add(var)
+                grew = True
+        if not grew:
+            break
+    return held
+
+
+@feature("card_getter_sent")
+def _card_getter_sent(ctx: Ctx, rule: Rule) -> Hit | None:
+    """A card's number and its security code read from the order's payment object
+    (``$payment->getCcNumber()``, ``->getCcCid()``) and sent away: mailed, written to a
+    file, or sent to a literal web address whose answer nobody reads (``@file_get_contents(
+    'http://.../i.php?d=' . base64_encode($data))``, a ``curl_exec($ch);`` of its own): the
+    skimmer patched into a shop's payment class, which reads no request at all. A gateway
+    sends the card to its processor and goes by the answer; a receipt shows the last
+    digits."""
+    numbers = _card_getters(ctx, _CARD_NUMBER_GETTER, _CARD_NUMBER_FIELD)
+    if not numbers or not _card_getters(ctx, _CARD_CODE_GETTER, _CARD_CODE_FIELD):
+        return None
+    code = ctx.code
+    held = _card_vars(ctx, numbers)
+
+    def carries(lo: int, hi: int) -> bool:
+        return any(lo <= at < hi for at in numbers) or any(
+            re.search(rb"\$" + re.escape(v) + rb"\b", code[lo:hi]) for v in held
+        )
+
+    # a gateway's exchange with its processor (a curl_exec() whose answer is read): its
+    # debug log of the request is a careless log, not a drop
+    exchange = any(_answer_used(code, at) for at, _a in calls_to(ctx, (b"curl_exec",), 10))
+    for start, args in calls_to(ctx, _GETTER_CARD_SENDS, 60):
+        lo = find(code, b"(", start) + 1
+        hi = lo + len(args)
+        name = code[start:lo].rstrip(b"( \t").lower()
+        if name in _FILE_SINKS:
+            if exchange and name != b"mail":
+                continue
+            if name in (b"fwrite", b"fputs"):
+                parts = top_args(args)
+                if len(parts) < 2 or _answer_checked(ctx, parts[0].strip()):
+                    continue  # what a connection answers is read: a gateway's exchange
+            if carries(lo, hi):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+            continue
+        if name == b"curl_setopt":
+            parts = top_args(args)
+            if len(parts) < 3 or not carries(lo, hi):
+                continue
+            execs = calls_to(ctx, (b"curl_exec",), 10)
+            if any(not _answer_used(code, at) for at, _a in execs):
+                return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+            continue
+        if (
+            carries(lo, hi)
+            and any(web_address(ctx, q) for q in itertools.islice(PLACEHOLDER.finditer(args), 8))
+            and not _answer_used(code, start)
+        ):
+            return Hit(ctx.line_of_code(start), ctx.excerpt_code(start, start + 100))
+    return None
+
+
+def _answer_used(code: bytes, at: int) -> bool:
+    """Whether what the call at ``at`` returns is kept in a variable that the code reads
+    again (``$r = curl_exec($ch); $f = explode('|', $r);``): a gateway goes by the answer."""
+    lo = max(0, at - 300)
+    head = max(code.rfind(b, lo, at) for b in (b";", b"{", b"}"))
+    m = _ANSWER_KEPT.match(code, head + 1)
+    if m is None:
+        return False
+    return re.search(rb"\$" + re.escape(m.group(1)) + rb"\b", code[at : at + 4000]) is not None
+
+
 # a form field put into the session as it came: $_SESSION['cvv'] = $_POST['cvv'];
 _SESSION_FROM_REQUEST = tight(
     rb"\$_session\s*\[\s*\x01\d+\x01\s*\]\s*=(?![=>])\s*\$_(?:post|request|get)\s*\[\s*\x01(\d+)\x01\s*\]"
